@@ -1,0 +1,8 @@
+//! planrun: declarative integration tests.
+//!
+//! Flow, one direction: YAML → [`plan`] (typed, validated) → [`run`] (renders
+//! templates, sends, checks, captures) → [`results`] → [`report`] (JUnit, Markdown,
+//! JSON). Reporters read only the results model.
+
+pub mod report;
+pub mod results;

@@ -1,0 +1,1 @@
+//! Reporters: each reads only [`crate::results`].
