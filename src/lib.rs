@@ -4,5 +4,8 @@
 //! templates, sends, checks, captures) → [`results`] → [`report`] (JUnit, Markdown,
 //! JSON). Reporters read only the results model.
 
+pub mod plan;
 pub mod report;
 pub mod results;
+pub mod run;
+pub mod template;

@@ -1,0 +1,101 @@
+//! Finding plan files and the suite config.
+
+use super::diagnostic::Diagnostic;
+use std::path::{Path, PathBuf};
+
+pub const SUITE_CONFIG_NAMES: [&str; 2] = ["planrun.yaml", "planrun.yml"];
+
+fn is_plan_file(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let yaml = name.ends_with(".yaml") || name.ends_with(".yml");
+    yaml && !SUITE_CONFIG_NAMES.contains(&name)
+}
+
+/// Every plan file below `paths`: folders recursively, sorted by path; files as given.
+pub fn plan_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Vec<Diagnostic>> {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            if let Err(e) = walk(path, &mut files) {
+                errors.push(Diagnostic::new(
+                    &display(path),
+                    (1, 1),
+                    format!("cannot read folder: {e}"),
+                ));
+            }
+        } else if path.is_file() {
+            files.push(path.clone());
+        } else {
+            errors.push(Diagnostic::new(
+                &display(path),
+                (1, 1),
+                "no such file or folder: give a plan file or a folder of plans",
+            ));
+        }
+    }
+    if errors.is_empty() {
+        Ok(files)
+    } else {
+        Err(errors)
+    }
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            let hidden = p
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with('.'));
+            !hidden
+        })
+        .collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            walk(&p, out)?;
+        } else if is_plan_file(&p) {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+/// `planrun.yaml` in the first given folder (or a plan file's folder), or in a parent
+/// up to the current directory.
+pub fn suite_config(paths: &[PathBuf]) -> Option<PathBuf> {
+    let first = paths.first()?;
+    let start = if first.is_dir() {
+        first.clone()
+    } else {
+        first.parent()?.to_path_buf()
+    };
+    let cwd = std::env::current_dir().ok();
+    let start = std::path::absolute(&start).unwrap_or(start);
+    let mut dir: Option<&Path> = Some(&start);
+    while let Some(d) = dir {
+        for name in SUITE_CONFIG_NAMES {
+            let candidate = d.join(name);
+            if candidate.is_file() {
+                return Some(candidate);
+            }
+        }
+        if cwd.as_deref() == Some(d) {
+            break;
+        }
+        dir = d.parent();
+    }
+    None
+}
+
+/// A path as users see it: relative to the current directory when inside it, `/` separated.
+pub fn display(path: &Path) -> String {
+    let shown = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf());
+    let s = shown.to_string_lossy().replace('\\', "/");
+    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+}

@@ -1,0 +1,203 @@
+//! The `expect` block: status forms, latency budgets, header/JSON/body checks.
+
+use super::duration::{parse_duration, PlanDuration};
+use super::jsonpath::JsonPath;
+use super::matcher::Expected;
+use indexmap::IndexMap;
+use serde::de::value::MapAccessDeserializer;
+use serde::{de, Deserialize, Deserializer};
+use std::fmt;
+use std::time::Duration;
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Expect {
+    pub status: Option<StatusExpect>,
+    pub latency: Option<LatencySpec>,
+    #[serde(default)]
+    pub headers: IndexMap<String, Expected>,
+    #[serde(default)]
+    pub json: IndexMap<JsonPath, Expected>,
+    pub body: Option<Expected>,
+}
+
+impl std::hash::Hash for JsonPath {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.source.hash(state)
+    }
+}
+impl Eq for JsonPath {}
+
+impl Expect {
+    /// `self` (nearer) over `outer` (defaults): scalars replace, maps merge per key.
+    pub fn merged_over(&self, outer: &Expect) -> Expect {
+        let mut headers = outer.headers.clone();
+        for (k, v) in &self.headers {
+            headers.shift_remove(k);
+            headers.insert(k.clone(), v.clone());
+        }
+        let mut json = outer.json.clone();
+        for (k, v) in &self.json {
+            json.insert(k.clone(), v.clone());
+        }
+        Expect {
+            status: self.status.clone().or_else(|| outer.status.clone()),
+            latency: self.latency.or(outer.latency),
+            headers,
+            json,
+            body: self.body.clone().or_else(|| outer.body.clone()),
+        }
+    }
+}
+
+/// One accepted status: an exact code or a class like `2xx`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusPattern {
+    Code(u16),
+    Class(u8),
+}
+
+impl StatusPattern {
+    pub fn accepts(self, status: u16) -> bool {
+        match self {
+            StatusPattern::Code(c) => c == status,
+            StatusPattern::Class(c) => status / 100 == c as u16,
+        }
+    }
+
+    fn parse(text: &str) -> Result<StatusPattern, String> {
+        let t = text.trim();
+        let lower = t.to_ascii_lowercase();
+        if lower.len() == 3 && lower.ends_with("xx") {
+            if let Some(d) = lower.chars().next().and_then(|c| c.to_digit(10)) {
+                if (1..=5).contains(&d) {
+                    return Ok(StatusPattern::Class(d as u8));
+                }
+            }
+        }
+        match t.parse::<u16>() {
+            Ok(code) => StatusPattern::code(code as u64),
+            Err(_) => Err(format!(
+                "invalid status `{text}`: write a code (200), a class (\"2xx\") or a list ([200, 204])"
+            )),
+        }
+    }
+
+    fn code(code: u64) -> Result<StatusPattern, String> {
+        if (100..=599).contains(&code) {
+            Ok(StatusPattern::Code(code as u16))
+        } else {
+            Err(format!("invalid status {code}: HTTP status codes are 100 to 599"))
+        }
+    }
+}
+
+impl fmt::Display for StatusPattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StatusPattern::Code(c) => write!(f, "{c}"),
+            StatusPattern::Class(c) => write!(f, "{c}xx"),
+        }
+    }
+}
+
+/// `200`, `"2xx"` or `[200, 204]`: any one accepts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusExpect(pub Vec<StatusPattern>);
+
+impl StatusExpect {
+    pub fn accepts(&self, status: u16) -> bool {
+        self.0.iter().any(|p| p.accepts(status))
+    }
+}
+
+impl fmt::Display for StatusExpect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let parts: Vec<String> = self.0.iter().map(|p| p.to_string()).collect();
+        f.write_str(&parts.join(" or "))
+    }
+}
+
+impl<'de> Deserialize<'de> for StatusExpect {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> de::Visitor<'de> for V {
+            type Value = StatusExpect;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a status code (200), a class (\"2xx\") or a list ([200, 204])")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<StatusExpect, E> {
+                StatusPattern::code(v)
+                    .map(|p| StatusExpect(vec![p]))
+                    .map_err(E::custom)
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<StatusExpect, E> {
+                self.visit_u64(u64::try_from(v).unwrap_or(0))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<StatusExpect, E> {
+                StatusPattern::parse(v)
+                    .map(|p| StatusExpect(vec![p]))
+                    .map_err(E::custom)
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<StatusExpect, A::Error> {
+                let mut all = Vec::new();
+                while let Some(one) = seq.next_element::<StatusExpect>()? {
+                    all.extend(one.0);
+                }
+                if all.is_empty() {
+                    return Err(de::Error::custom("empty status list: give at least one code"));
+                }
+                Ok(StatusExpect(all))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// `3s` (fail budget only) or `{ warn: 1s, fail: 3s }`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LatencySpec {
+    pub warn: Option<Duration>,
+    pub fail: Option<Duration>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LatencyMap {
+    warn: Option<PlanDuration>,
+    fail: Option<PlanDuration>,
+}
+
+impl<'de> Deserialize<'de> for LatencySpec {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> de::Visitor<'de> for V {
+            type Value = LatencySpec;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a duration (`3s`) or `{ warn: 1s, fail: 3s }`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<LatencySpec, E> {
+                let fail = parse_duration(v).map_err(E::custom)?;
+                Ok(LatencySpec { warn: None, fail: Some(fail) })
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<LatencySpec, E> {
+                Ok(LatencySpec { warn: None, fail: Some(Duration::from_secs(v)) })
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<LatencySpec, A::Error> {
+                let m = LatencyMap::deserialize(MapAccessDeserializer::new(map))?;
+                if m.warn.is_none() && m.fail.is_none() {
+                    return Err(de::Error::custom("latency budget needs `warn`, `fail` or both"));
+                }
+                if let (Some(w), Some(f)) = (m.warn, m.fail) {
+                    if w.0 > f.0 {
+                        return Err(de::Error::custom(
+                            "latency `warn` must not be greater than `fail`",
+                        ));
+                    }
+                }
+                Ok(LatencySpec { warn: m.warn.map(|d| d.0), fail: m.fail.map(|d| d.0) })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}

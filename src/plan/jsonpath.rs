@@ -1,0 +1,90 @@
+//! RFC 9535 JSONPath expressions, parsed once when the plan is read.
+
+use jsonpath_rust::parser::model::{JpQuery, Segment, Selector};
+use jsonpath_rust::parser::parse_json_path;
+use serde::{de, Deserialize, Deserializer};
+use std::fmt;
+
+#[derive(Debug, Clone)]
+pub struct JsonPath {
+    pub source: String,
+    pub query: JpQuery,
+    /// Only names and indexes (`$.a.b[0]`): compares its one node, not a list.
+    pub singular: bool,
+}
+
+impl JsonPath {
+    pub fn parse(source: &str) -> Result<JsonPath, String> {
+        let query = parse_json_path(source).map_err(|e| {
+            format!("invalid JSONPath `{source}`: {e} (RFC 9535 paths start with `$`, e.g. `$.items[0].id`)")
+        })?;
+        let singular = query.segments.iter().all(|s| match s {
+            Segment::Selector(sel) => matches!(sel, Selector::Name(_) | Selector::Index(_)),
+            Segment::Selectors(sels) => {
+                sels.len() == 1 && matches!(sels[0], Selector::Name(_) | Selector::Index(_))
+            }
+            Segment::Descendant(_) => false,
+        });
+        Ok(JsonPath {
+            source: source.to_string(),
+            query,
+            singular,
+        })
+    }
+
+    /// Every node the path selects, in document order.
+    pub fn select<'a>(&self, value: &'a serde_json::Value) -> Vec<&'a serde_json::Value> {
+        jsonpath_rust::query::js_path_process(&self.query, value)
+            .map(|refs| refs.into_iter().map(|r| r.val()).collect())
+            .unwrap_or_default()
+    }
+}
+
+impl PartialEq for JsonPath {
+    fn eq(&self, other: &Self) -> bool {
+        self.source == other.source
+    }
+}
+
+impl<'de> Deserialize<'de> for JsonPath {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        JsonPath::parse(&s).map_err(de::Error::custom)
+    }
+}
+
+impl fmt::Display for JsonPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.source)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn singular_paths_are_names_and_indexes_only() {
+        assert!(JsonPath::parse("$.a.b[0]").unwrap().singular);
+        assert!(JsonPath::parse("$['a']").unwrap().singular);
+        assert!(!JsonPath::parse("$.a[*]").unwrap().singular);
+        assert!(!JsonPath::parse("$..id").unwrap().singular);
+        assert!(!JsonPath::parse("$.a[?@.b == 1]").unwrap().singular);
+        assert!(!JsonPath::parse("$.a[0:2]").unwrap().singular);
+    }
+
+    #[test]
+    fn selects_nodes() {
+        let doc = json!({"items": [{"id": 1}, {"id": 2}]});
+        let p = JsonPath::parse("$.items[*].id").unwrap();
+        assert_eq!(p.select(&doc), vec![&json!(1), &json!(2)]);
+        assert!(JsonPath::parse("$.nope").unwrap().select(&doc).is_empty());
+    }
+
+    #[test]
+    fn bad_path_is_an_error_with_a_hint() {
+        let err = JsonPath::parse("$.a[").unwrap_err();
+        assert!(err.contains("invalid JSONPath `$.a[`"), "{err}");
+    }
+}

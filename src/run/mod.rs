@@ -1,0 +1,3 @@
+//! The executor: schedules plans, renders requests, sends them, checks, captures.
+
+pub mod check;
