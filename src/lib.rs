@@ -4,6 +4,10 @@
 //! templates, sends, checks, captures) → [`results`] → [`report`] (JUnit, Markdown,
 //! JSON). Reporters read only the results model.
 
+pub mod app;
+pub mod cli;
+pub mod console;
+pub mod demo;
 pub mod plan;
 pub mod report;
 pub mod results;

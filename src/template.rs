@@ -31,6 +31,16 @@ pub struct Compiled {
     typed: bool,
 }
 
+impl Text {
+    /// As written in the plan.
+    pub fn source(&self) -> &str {
+        match self {
+            Text::Plain(s) => s,
+            Text::Template(c) => &c.source,
+        }
+    }
+}
+
 /// A YAML value whose strings may be templates (JSON bodies, vars).
 #[derive(Debug, Clone)]
 pub enum TValue {
@@ -101,7 +111,10 @@ impl Templates {
             // JSON spelling for non-strings, so `{{ flag }}` in a URL reads `true`.
             ValueKind::Bool | ValueKind::None | ValueKind::Seq | ValueKind::Map => {
                 let text = serde_json::to_string(value).map_err(|e| {
-                    Error::new(ErrorKind::InvalidOperation, format!("cannot print value: {e}"))
+                    Error::new(
+                        ErrorKind::InvalidOperation,
+                        format!("cannot print value: {e}"),
+                    )
                 })?;
                 out.write_str(&text).map_err(Error::from)
             }
@@ -114,7 +127,9 @@ impl Templates {
             serde_json::to_string(&value)
                 .map_err(|e| Error::new(ErrorKind::InvalidOperation, e.to_string()))
         });
-        env.add_function("now", || humantime::format_rfc3339_seconds(SystemTime::now()).to_string());
+        env.add_function("now", || {
+            humantime::format_rfc3339_seconds(SystemTime::now()).to_string()
+        });
         env.add_function("timestamp", || {
             SystemTime::now()
                 .duration_since(UNIX_EPOCH)
@@ -332,7 +347,10 @@ mod tests {
     fn whole_expression_keeps_type_in_json_values() {
         let mut t = Templates::new();
         let v = t
-            .value(&json!({"n": "{{ n }}", "s": "id-{{ n }}", "o": "{{ obj }}", "k": 3}), "t")
+            .value(
+                &json!({"n": "{{ n }}", "s": "id-{{ n }}", "o": "{{ obj }}", "k": 3}),
+                "t",
+            )
             .unwrap();
         let s = scope(json!({"n": 42, "obj": {"a": [1, true]}}));
         assert_eq!(

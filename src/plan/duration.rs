@@ -14,9 +14,9 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
         .unwrap_or(t.len());
     let (number, unit) = t.split_at(split);
-    let value: f64 = number
-        .parse()
-        .map_err(|_| format!("invalid duration `{text}`: write a number and a unit, like `750ms`, `10s`, `2m`"))?;
+    let value: f64 = number.parse().map_err(|_| {
+        format!("invalid duration `{text}`: write a number and a unit, like `750ms`, `10s`, `2m`")
+    })?;
     let millis_per_unit = match unit.trim() {
         "ms" => 1.0,
         "" | "s" => 1_000.0,
@@ -75,13 +75,18 @@ mod tests {
         assert_eq!(parse_duration("10s").unwrap(), Duration::from_secs(10));
         assert_eq!(parse_duration("1.5s").unwrap(), Duration::from_millis(1500));
         assert_eq!(parse_duration("2m").unwrap(), Duration::from_secs(120));
-        assert_eq!(parse_duration("7d").unwrap(), Duration::from_secs(7 * 86400));
+        assert_eq!(
+            parse_duration("7d").unwrap(),
+            Duration::from_secs(7 * 86400)
+        );
         assert_eq!(parse_duration("3").unwrap(), Duration::from_secs(3));
     }
 
     #[test]
     fn bad_durations_say_what_to_write() {
         assert!(parse_duration("fast").unwrap_err().contains("like `750ms`"));
-        assert!(parse_duration("3 weeks").unwrap_err().contains("unknown unit `weeks`"));
+        assert!(parse_duration("3 weeks")
+            .unwrap_err()
+            .contains("unknown unit `weeks`"));
     }
 }

@@ -87,7 +87,9 @@ impl StatusPattern {
         if (100..=599).contains(&code) {
             Ok(StatusPattern::Code(code as u16))
         } else {
-            Err(format!("invalid status {code}: HTTP status codes are 100 to 599"))
+            Err(format!(
+                "invalid status {code}: HTTP status codes are 100 to 599"
+            ))
         }
     }
 }
@@ -139,13 +141,18 @@ impl<'de> Deserialize<'de> for StatusExpect {
                     .map(|p| StatusExpect(vec![p]))
                     .map_err(E::custom)
             }
-            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<StatusExpect, A::Error> {
+            fn visit_seq<A: de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<StatusExpect, A::Error> {
                 let mut all = Vec::new();
                 while let Some(one) = seq.next_element::<StatusExpect>()? {
                     all.extend(one.0);
                 }
                 if all.is_empty() {
-                    return Err(de::Error::custom("empty status list: give at least one code"));
+                    return Err(de::Error::custom(
+                        "empty status list: give at least one code",
+                    ));
                 }
                 Ok(StatusExpect(all))
             }
@@ -178,15 +185,23 @@ impl<'de> Deserialize<'de> for LatencySpec {
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<LatencySpec, E> {
                 let fail = parse_duration(v).map_err(E::custom)?;
-                Ok(LatencySpec { warn: None, fail: Some(fail) })
+                Ok(LatencySpec {
+                    warn: None,
+                    fail: Some(fail),
+                })
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<LatencySpec, E> {
-                Ok(LatencySpec { warn: None, fail: Some(Duration::from_secs(v)) })
+                Ok(LatencySpec {
+                    warn: None,
+                    fail: Some(Duration::from_secs(v)),
+                })
             }
             fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<LatencySpec, A::Error> {
                 let m = LatencyMap::deserialize(MapAccessDeserializer::new(map))?;
                 if m.warn.is_none() && m.fail.is_none() {
-                    return Err(de::Error::custom("latency budget needs `warn`, `fail` or both"));
+                    return Err(de::Error::custom(
+                        "latency budget needs `warn`, `fail` or both",
+                    ));
                 }
                 if let (Some(w), Some(f)) = (m.warn, m.fail) {
                     if w.0 > f.0 {
@@ -195,7 +210,10 @@ impl<'de> Deserialize<'de> for LatencySpec {
                         ));
                     }
                 }
-                Ok(LatencySpec { warn: m.warn.map(|d| d.0), fail: m.fail.map(|d| d.0) })
+                Ok(LatencySpec {
+                    warn: m.warn.map(|d| d.0),
+                    fail: m.fail.map(|d| d.0),
+                })
             }
         }
         d.deserialize_any(V)

@@ -41,19 +41,21 @@ pub fn load(opts: &LoadOptions) -> Result<Suite, Vec<Diagnostic>> {
         let shown = display(file);
         match std::fs::read_to_string(file) {
             Err(e) => errors.push(Diagnostic::new(&shown, (1, 1), format!("cannot read: {e}"))),
-            Ok(text) => match compile_plan(&shown, &text, &mut templates) {
-                Ok(plan) => {
-                    if let Some(other) = names.insert(plan.name.clone(), shown.clone()) {
-                        errors.push(Diagnostic::new(
+            Ok(text) => {
+                match compile_plan(&shown, &text, &mut templates) {
+                    Ok(plan) => {
+                        if let Some(other) = names.insert(plan.name.clone(), shown.clone()) {
+                            errors.push(Diagnostic::new(
                             &shown,
                             (1, 1),
                             format!("plan name `{}` is also used by {other}: plan names must be unique", plan.name),
                         ));
+                        }
+                        plans.push(plan)
                     }
-                    plans.push(plan)
+                    Err(mut e) => errors.append(&mut e),
                 }
-                Err(mut e) => errors.append(&mut e),
-            },
+            }
         }
     }
     if !errors.is_empty() {
@@ -98,7 +100,9 @@ fn globals(
         vars.insert(k.clone(), v.clone());
     }
     if let Some(name) = &opts.environment {
-        let where_ = config_file.map(|p| display(p)).unwrap_or_else(|| "planrun.yaml".into());
+        let where_ = config_file
+            .map(|p| display(p))
+            .unwrap_or_else(|| "planrun.yaml".into());
         let Some(env_vars) = config.environments.get(name) else {
             let known: Vec<&str> = config.environments.keys().map(String::as_str).collect();
             let message = if config_file.is_none() {
@@ -106,7 +110,10 @@ fn globals(
             } else if known.is_empty() {
                 format!("--env {name}: this suite config defines no `environments`")
             } else {
-                format!("--env {name}: unknown environment; known: {}", known.join(", "))
+                format!(
+                    "--env {name}: unknown environment; known: {}",
+                    known.join(", ")
+                )
             };
             return Err(Diagnostic::new(&where_, (1, 1), message));
         };
@@ -126,8 +133,8 @@ pub fn compile_plan(
     text: &str,
     templates: &mut Templates,
 ) -> Result<Plan, Vec<Diagnostic>> {
-    let raw: PlanFile =
-        yaml::from_str(text).map_err(|e| vec![Diagnostic::new(file, (e.line, e.column), e.message)])?;
+    let raw: PlanFile = yaml::from_str(text)
+        .map_err(|e| vec![Diagnostic::new(file, (e.line, e.column), e.message)])?;
     let positions = Positions::index(text);
     let mut c = Compiler {
         file,
@@ -194,23 +201,37 @@ impl Compiler<'_> {
     }
 
     fn plan(&mut self, raw: PlanFile) -> Plan {
-        let phases: Vec<(String, Option<&super::types::Phase>, &Vec<super::types::Step>, String)> =
-            match (&raw.phases, &raw.steps) {
-                (Some(phases), None) => phases
-                    .iter()
-                    .enumerate()
-                    .map(|(i, p)| (p.name.clone(), Some(p), &p.steps, key_path(&index_path("phases", i), "steps")))
-                    .collect(),
-                (None, Some(steps)) => vec![(raw.name.clone(), None, steps, "steps".to_string())],
-                (Some(_), Some(_)) => {
-                    self.error("steps", "a plan has either `phases:` or `steps:`, not both: move the steps into a phase");
-                    vec![]
-                }
-                (None, None) => {
-                    self.error("name", "the plan has no `phases:` and no `steps:`: add at least one step");
-                    vec![]
-                }
-            };
+        let phases: Vec<(
+            String,
+            Option<&super::types::Phase>,
+            &Vec<super::types::Step>,
+            String,
+        )> = match (&raw.phases, &raw.steps) {
+            (Some(phases), None) => phases
+                .iter()
+                .enumerate()
+                .map(|(i, p)| {
+                    (
+                        p.name.clone(),
+                        Some(p),
+                        &p.steps,
+                        key_path(&index_path("phases", i), "steps"),
+                    )
+                })
+                .collect(),
+            (None, Some(steps)) => vec![(raw.name.clone(), None, steps, "steps".to_string())],
+            (Some(_), Some(_)) => {
+                self.error("steps", "a plan has either `phases:` or `steps:`, not both: move the steps into a phase");
+                vec![]
+            }
+            (None, None) => {
+                self.error(
+                    "name",
+                    "the plan has no `phases:` and no `steps:`: add at least one step",
+                );
+                vec![]
+            }
+        };
         let mut steps = Vec::new();
         for (phase_name, phase, raw_steps, steps_path) in phases {
             let mut defaults = vec![&raw.defaults];
@@ -221,8 +242,12 @@ impl Compiler<'_> {
             }
             let inherited = Inherited {
                 phase: phase_name,
-                integration: phase.and_then(|p| p.integration.as_ref()).or(raw.integration.as_ref()),
-                category: phase.and_then(|p| p.category.as_ref()).or(raw.category.as_ref()),
+                integration: phase
+                    .and_then(|p| p.integration.as_ref())
+                    .or(raw.integration.as_ref()),
+                category: phase
+                    .and_then(|p| p.category.as_ref())
+                    .or(raw.category.as_ref()),
                 tags,
                 defaults,
             };
@@ -253,9 +278,18 @@ impl Compiler<'_> {
     fn step(&mut self, s: &super::types::Step, inh: &Inherited, path: &str) -> Step {
         let req = &s.request;
         let req_path = key_path(path, "request");
-        let method = req.method.clone().unwrap_or_else(|| "GET".into()).to_ascii_uppercase();
+        let method = req
+            .method
+            .clone()
+            .unwrap_or_else(|| "GET".into())
+            .to_ascii_uppercase();
         if method.is_empty() || !method.bytes().all(|b| b.is_ascii_alphabetic()) {
-            self.error(&key_path(&req_path, "method"), format!("invalid method `{method}`: use GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS"));
+            self.error(
+                &key_path(&req_path, "method"),
+                format!(
+                    "invalid method `{method}`: use GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS"
+                ),
+            );
         }
         let merged = merge_defaults(&inh.defaults);
         let mut headers = merged.headers;
@@ -289,7 +323,10 @@ impl Compiler<'_> {
         });
         if let Some(r) = &s.retry {
             if r.attempts == 0 {
-                self.error(&key_path(path, "retry"), "retry `attempts` must be at least 1");
+                self.error(
+                    &key_path(path, "retry"),
+                    "retry `attempts` must be at least 1",
+                );
             }
         }
         Step {
@@ -307,9 +344,16 @@ impl Compiler<'_> {
             headers,
             body,
             timeout: s.timeout.map(|d| d.0).or(merged.timeout),
-            follow_redirects: req.follow_redirects.or(merged.follow_redirects).unwrap_or(false),
+            follow_redirects: req
+                .follow_redirects
+                .or(merged.follow_redirects)
+                .unwrap_or(false),
             expect,
-            capture: s.capture.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            capture: s
+                .capture
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
             pending: s.pending.clone(),
             requires_env,
             when,
@@ -332,14 +376,20 @@ impl Compiler<'_> {
     fn body(&mut self, req: &super::types::Request, req_path: &str) -> Option<Body> {
         let given = [req.json.is_some(), req.form.is_some(), req.body.is_some()];
         if given.iter().filter(|g| **g).count() > 1 {
-            self.error(req_path, "a request has one body at most: choose one of `json`, `form` or `body`");
+            self.error(
+                req_path,
+                "a request has one body at most: choose one of `json`, `form` or `body`",
+            );
         }
         if let Some(json) = &req.json {
             return Some(Body::Json(self.value(json, &key_path(req_path, "json"))));
         }
         if let Some(form) = &req.form {
-            let items: Vec<(String, Scalar)> = form.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-            return Some(Body::Form(self.scalars(&items, &key_path(req_path, "form"))));
+            let items: Vec<(String, Scalar)> =
+                form.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+            return Some(Body::Form(
+                self.scalars(&items, &key_path(req_path, "form")),
+            ));
         }
         req.body
             .as_ref()
@@ -413,7 +463,10 @@ mod tests {
     #[test]
     fn endpoint_paths() {
         assert_eq!(endpoint_path("{{ base_url }}/api/x?y=1"), "/api/x");
-        assert_eq!(endpoint_path("http://h:3000/api/llm/health"), "/api/llm/health");
+        assert_eq!(
+            endpoint_path("http://h:3000/api/llm/health"),
+            "/api/llm/health"
+        );
         assert_eq!(endpoint_path("https://h"), "/");
         assert_eq!(endpoint_path("{{base}}/e/{{ id }}"), "/e/{{ id }}");
     }
@@ -468,9 +521,15 @@ phases:
         let errs = compile_plan("p.yaml", text, &mut t).err().unwrap();
         let shown: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
         assert_eq!(shown.len(), 3, "{shown:?}");
-        assert!(shown.iter().any(|e| e.starts_with("p.yaml:4:") && e.contains("invalid template")));
-        assert!(shown.iter().any(|e| e.starts_with("p.yaml:5:") && e.contains("used twice")));
-        assert!(shown.iter().any(|e| e.starts_with("p.yaml:6:") && e.contains("invalid method")));
+        assert!(shown
+            .iter()
+            .any(|e| e.starts_with("p.yaml:4:") && e.contains("invalid template")));
+        assert!(shown
+            .iter()
+            .any(|e| e.starts_with("p.yaml:5:") && e.contains("used twice")));
+        assert!(shown
+            .iter()
+            .any(|e| e.starts_with("p.yaml:6:") && e.contains("invalid method")));
     }
 
     #[test]
@@ -479,6 +538,10 @@ phases:
         let mut t = Templates::new();
         let errs = compile_plan("p.yaml", text, &mut t).err().unwrap();
         assert_eq!(errs[0].line, 5);
-        assert!(errs[0].message.contains("unknown field `expct`"), "{}", errs[0].message);
+        assert!(
+            errs[0].message.contains("unknown field `expct`"),
+            "{}",
+            errs[0].message
+        );
     }
 }

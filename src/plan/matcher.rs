@@ -40,7 +40,7 @@ pub struct Matcher {
     #[serde(default, deserialize_with = "present")]
     pub not_contains: Option<Value>,
     pub matches: Option<Pattern>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default, deserialize_with = "json_type")]
     pub type_: Option<JsonType>,
     pub length: Option<Expected>,
     pub gt: Option<f64>,
@@ -57,6 +57,11 @@ pub struct Matcher {
 /// `equals: null` means "equals null", not "no equals key".
 fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
     Value::deserialize(d).map(Some)
+}
+
+/// `type: null` is the type null, not "no type key".
+fn json_type<'de, D: Deserializer<'de>>(d: D) -> Result<Option<JsonType>, D::Error> {
+    Option::<JsonType>::deserialize(d).map(|t| Some(t.unwrap_or(JsonType::Null)))
 }
 
 /// A regex compiled when the plan is read.

@@ -176,7 +176,11 @@ mod tests {
         }
         let err = from_str::<S>("name: x\nnmae: y\n").unwrap_err();
         assert_eq!(err.line, 2);
-        assert!(err.message.contains("unknown field `nmae`"), "{}", err.message);
+        assert!(
+            err.message.contains("unknown field `nmae`"),
+            "{}",
+            err.message
+        );
         assert!(!err.message.contains("at line"));
     }
 }

@@ -1,3 +1,118 @@
 //! The executor: schedules plans, renders requests, sends them, checks, captures.
+//! Produces the results model; knows nothing of reporters.
 
+pub mod capture;
 pub mod check;
+pub mod http;
+pub mod redact;
+pub mod schedule;
+pub mod step;
+
+use crate::plan::model::{Plan, Suite};
+use crate::results::{PlanResult, StepResult};
+use crate::template::Templates;
+use http::Http;
+use redact::Redactor;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+pub use schedule::run_suite;
+
+/// Told about progress as it happens (the terminal output listens here).
+pub trait Observer: Send + Sync {
+    fn step_finished(&self, plan_index: usize, plan: &str, step: &StepResult);
+    fn plan_finished(&self, plan_index: usize, plan: &PlanResult);
+}
+
+/// An observer that ignores everything.
+pub struct Silent;
+
+impl Observer for Silent {
+    fn step_finished(&self, _: usize, _: &str, _: &StepResult) {}
+    fn plan_finished(&self, _: usize, _: &PlanResult) {}
+}
+
+pub struct RunOptions {
+    /// Plans run at once; steps within a plan always run in order.
+    pub jobs: usize,
+    /// The process environment: `requires_env` and secret masking read it.
+    pub env: Vec<(String, String)>,
+    /// More variable names whose values are secrets (`--secret`).
+    pub secret_names: Vec<String>,
+    /// Set to stop sending: steps not yet sent are reported as skipped ("interrupted").
+    pub cancel: Arc<AtomicBool>,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            jobs: std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(4),
+            env: Vec::new(),
+            secret_names: Vec::new(),
+            cancel: Arc::new(AtomicBool::new(false)),
+        }
+    }
+}
+
+/// What every plan of a run shares.
+pub(crate) struct Shared {
+    pub suite: Suite,
+    pub http: Http,
+    pub redactor: Redactor,
+    pub env: HashMap<String, String>,
+    pub cancel: Arc<AtomicBool>,
+}
+
+/// One plan being run.
+pub struct PlanContext<'a> {
+    shared: &'a Shared,
+    pub plan: &'a Plan,
+    pub http: &'a Http,
+    pub redactor: &'a Redactor,
+    /// Variable name → the step that captures it.
+    captured_by: HashMap<&'a str, &'a str>,
+}
+
+impl<'a> PlanContext<'a> {
+    pub(crate) fn new(shared: &'a Shared, plan: &'a Plan) -> PlanContext<'a> {
+        let mut captured_by = HashMap::new();
+        for step in &plan.steps {
+            for (name, _) in &step.capture {
+                captured_by
+                    .entry(name.as_str())
+                    .or_insert(step.name.as_str());
+            }
+        }
+        PlanContext {
+            shared,
+            plan,
+            http: &shared.http,
+            redactor: &shared.redactor,
+            captured_by,
+        }
+    }
+
+    pub fn templates(&self) -> &Templates {
+        &self.shared.suite.templates
+    }
+
+    /// An env var counts as set only when it is non-empty.
+    pub fn env_value(&self, name: &str) -> Option<&str> {
+        self.shared
+            .env
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+    }
+
+    pub fn cancelled(&self) -> bool {
+        self.shared.cancel.load(Ordering::SeqCst)
+    }
+
+    pub fn captured_by(&self, var: &str) -> Option<&str> {
+        self.captured_by.get(var).copied()
+    }
+}

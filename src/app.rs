@@ -1,0 +1,302 @@
+//! What each command does: load → run → report, with the exit codes of the contract.
+
+use crate::cli::{Cli, Command, LoadArgs, OutputArgs, ReportArgs, RunArgs};
+use crate::console::{summary_line, Console};
+use crate::plan::diagnostic::Diagnostic;
+use crate::plan::load::{load, LoadOptions};
+use crate::report::{json, junit, markdown, write_atomic};
+use crate::results::{LoadError, RunInfo, RunResults, RESULTS_VERSION};
+use crate::run::{run_suite, RunOptions};
+use clap::Parser;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::SystemTime;
+
+pub const EXIT_INVALID: i32 = 2;
+
+pub fn main() -> i32 {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Run(args) => cmd_run(&args),
+        Command::Validate(args) => cmd_validate(&args),
+        Command::List(args) => cmd_list(&args),
+        Command::Report(args) => cmd_report(&args),
+        Command::Demo(args) => crate::demo::cmd_demo(&args),
+    }
+}
+
+pub fn load_options(args: &LoadArgs) -> LoadOptions {
+    LoadOptions {
+        paths: args.paths.clone(),
+        environment: args.environment.clone(),
+        vars: args.vars.clone(),
+        env: std::env::vars().collect(),
+    }
+}
+
+fn print_diagnostics(errors: &[Diagnostic]) {
+    for e in errors {
+        eprintln!("{e}");
+    }
+    let files: std::collections::BTreeSet<&str> = errors.iter().map(|e| e.file.as_str()).collect();
+    eprintln!(
+        "error: {} problem{} in {} file{}; nothing was sent",
+        errors.len(),
+        if errors.len() == 1 { "" } else { "s" },
+        files.len(),
+        if files.len() == 1 { "" } else { "s" }
+    );
+}
+
+fn cmd_validate(args: &LoadArgs) -> i32 {
+    match load(&load_options(args)) {
+        Ok(suite) => {
+            let steps: usize = suite.plans.iter().map(|p| p.steps.len()).sum();
+            if suite.plans.is_empty() {
+                eprintln!(
+                    "error: no plans (*.yaml, *.yml) found in {}",
+                    shown_paths(args)
+                );
+                return EXIT_INVALID;
+            }
+            println!("ok: {} plans, {steps} steps", suite.plans.len());
+            0
+        }
+        Err(errors) => {
+            print_diagnostics(&errors);
+            EXIT_INVALID
+        }
+    }
+}
+
+fn shown_paths(args: &LoadArgs) -> String {
+    let v: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
+    v.join(", ")
+}
+
+fn cmd_list(args: &LoadArgs) -> i32 {
+    let suite = match load(&load_options(args)) {
+        Ok(s) => s,
+        Err(errors) => {
+            print_diagnostics(&errors);
+            return EXIT_INVALID;
+        }
+    };
+    for plan in &suite.plans {
+        println!("{} ({}, {} steps)", plan.name, plan.file, plan.steps.len());
+        let mut phase: Option<&str> = None;
+        for step in &plan.steps {
+            if phase != Some(step.phase.as_str()) {
+                phase = Some(&step.phase);
+                println!("  {}", step.phase);
+            }
+            let note = match (&step.pending, step.requires_env.is_empty()) {
+                (Some(_), _) => "  [pending]".to_string(),
+                (None, false) => format!("  [requires {}]", step.requires_env.join(", ")),
+                _ => String::new(),
+            };
+            println!(
+                "    {:<7} {}  — {}{note}",
+                step.method,
+                step.url.source(),
+                step.name
+            );
+        }
+    }
+    0
+}
+
+fn cmd_run(args: &RunArgs) -> i32 {
+    let opts = RunOptions {
+        jobs: args.jobs.unwrap_or_else(|| RunOptions::default().jobs),
+        env: std::env::vars().collect(),
+        secret_names: args.secrets.clone(),
+        ..RunOptions::default()
+    };
+    execute(&load_options(&args.load), opts, &args.output)
+}
+
+/// Load, run and write every report; used by `run` and `demo`.
+pub fn execute(load_opts: &LoadOptions, opts: RunOptions, output: &OutputArgs) -> i32 {
+    let suite = match load(load_opts) {
+        Ok(s) => s,
+        Err(errors) => {
+            print_diagnostics(&errors);
+            let results = load_failed(&errors);
+            write_reports(&results, output);
+            return EXIT_INVALID;
+        }
+    };
+    if suite.plans.is_empty() {
+        let shown: Vec<String> = load_opts
+            .paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        eprintln!(
+            "error: no plans (*.yaml, *.yml) found in {}",
+            shown.join(", ")
+        );
+        write_reports(&load_failed(&[]), output);
+        return EXIT_INVALID;
+    }
+    let names = suite.plans.iter().map(|p| p.name.clone()).collect();
+    let total = suite.plans.iter().map(|p| p.steps.len()).sum();
+    let console = Arc::new(Console::new(names, total));
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return EXIT_INVALID;
+        }
+    };
+    let cancel = opts.cancel.clone();
+    let results = runtime.block_on(async {
+        tokio::spawn(watch_interrupts(cancel));
+        run_suite(suite, opts, console.clone()).await
+    });
+    console.finish();
+    let results = match results {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_INVALID;
+        }
+    };
+    println!();
+    println!(
+        "{}",
+        summary_line(&results.summary(), results.run.duration_ms)
+    );
+    if results.run.interrupted {
+        println!("interrupted: steps not sent are reported as skipped");
+    }
+    write_reports(&results, output);
+    results.exit_code()
+}
+
+/// First Ctrl-C (or SIGTERM): stop sending, finish the reports. Second: exit at once.
+async fn watch_interrupts(cancel: Arc<AtomicBool>) {
+    loop {
+        if !wait_for_signal().await {
+            return;
+        }
+        if cancel.swap(true, Ordering::SeqCst) {
+            eprintln!("\ninterrupted again: exiting without reports");
+            std::process::exit(130);
+        }
+        eprintln!("\ninterrupted: finishing steps in flight and writing reports (Ctrl-C again to quit now)");
+    }
+}
+
+#[cfg(unix)]
+async fn wait_for_signal() -> bool {
+    use tokio::signal::unix::{signal, SignalKind};
+    let Ok(mut term) = signal(SignalKind::terminate()) else {
+        return tokio::signal::ctrl_c().await.is_ok();
+    };
+    tokio::select! {
+        r = tokio::signal::ctrl_c() => r.is_ok(),
+        r = term.recv() => r.is_some(),
+    }
+}
+
+#[cfg(not(unix))]
+async fn wait_for_signal() -> bool {
+    tokio::signal::ctrl_c().await.is_ok()
+}
+
+fn load_failed(errors: &[Diagnostic]) -> RunResults {
+    let now = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
+    RunResults {
+        version: RESULTS_VERSION,
+        planrun_version: env!("CARGO_PKG_VERSION").to_string(),
+        run: RunInfo {
+            started_at: now.clone(),
+            finished_at: now,
+            duration_ms: 0,
+            hostname: "localhost".into(),
+            system: None,
+            environment: None,
+            target: None,
+            title: None,
+            next_review: None,
+            interrupted: false,
+        },
+        plans: Vec::new(),
+        load_errors: errors
+            .iter()
+            .map(|d| LoadError {
+                file: d.file.clone(),
+                line: d.line,
+                column: d.column,
+                message: d.message.clone(),
+            })
+            .collect(),
+    }
+}
+
+fn write_reports(results: &RunResults, output: &OutputArgs) {
+    let junit_opts = junit::JunitOptions {
+        with_locations: output.junit_locations,
+    };
+    let md_opts = markdown::MarkdownOptions {
+        emoji: !output.no_emoji,
+    };
+    write_one("JSON results", &output.json, &json::render(results));
+    write_one(
+        "JUnit XML",
+        &output.junit,
+        &junit::render(results, &junit_opts),
+    );
+    write_one(
+        "Markdown report",
+        &output.report,
+        &markdown::render(results, &md_opts),
+    );
+}
+
+fn write_one(what: &str, path: &Path, text: &str) {
+    match write_atomic(path, text.as_bytes()) {
+        Ok(()) => println!("{what}: {}", path.display()),
+        Err(e) => eprintln!("error: cannot write {what} to {}: {e}", path.display()),
+    }
+}
+
+fn cmd_report(args: &ReportArgs) -> i32 {
+    let text = match std::fs::read_to_string(&args.from) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: cannot read {}: {e}", args.from.display());
+            return EXIT_INVALID;
+        }
+    };
+    let results = match json::parse(&text) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {}: {e}", args.from.display());
+            return EXIT_INVALID;
+        }
+    };
+    if args.junit.is_none() && args.report.is_none() {
+        eprintln!("error: nothing to write: give --junit FILE and/or --report FILE");
+        return EXIT_INVALID;
+    }
+    if let Some(path) = &args.junit {
+        let opts = junit::JunitOptions {
+            with_locations: args.junit_locations,
+        };
+        write_one("JUnit XML", path, &junit::render(&results, &opts));
+    }
+    if let Some(path) = &args.report {
+        let opts = markdown::MarkdownOptions {
+            emoji: !args.no_emoji,
+        };
+        write_one("Markdown report", path, &markdown::render(&results, &opts));
+    }
+    0
+}

@@ -1,0 +1,118 @@
+//! Command-line interface: arguments only; the work is in [`crate::app`].
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "planrun",
+    version,
+    about = "Declarative integration tests: YAML plans in; JUnit XML, a Markdown integration report and JSON results out",
+    after_help = "Exit codes: 0 every sent step passed, 1 a step failed, 2 invalid plans or arguments (nothing sent)."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run plans and write the reports.
+    Run(RunArgs),
+    /// Check plans without sending anything; every error as file:line:column.
+    Validate(LoadArgs),
+    /// Show plans › phases › steps with method and URL.
+    List(LoadArgs),
+    /// Re-render the JUnit and Markdown reports from a saved results.json.
+    Report(ReportArgs),
+    /// Start the bundled demo target and run the bundled plans against it.
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct LoadArgs {
+    /// Plan files or folders (searched recursively, in file-name order).
+    #[arg(default_value = "plans")]
+    pub paths: Vec<PathBuf>,
+    /// Environment from planrun.yaml whose vars every plan sees.
+    #[arg(long = "env", value_name = "NAME")]
+    pub environment: Option<String>,
+    /// A variable for every plan; wins over everything else. Repeatable.
+    #[arg(long = "var", value_name = "K=V", value_parser = parse_var)]
+    pub vars: Vec<(String, String)>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub load: LoadArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Plans run at once (steps within a plan always run in order). Default: CPUs.
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Another variable name whose value is a secret (masked as *** in every output).
+    #[arg(long = "secret", value_name = "NAME")]
+    pub secrets: Vec<String>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct OutputArgs {
+    /// JUnit XML file.
+    #[arg(long, value_name = "FILE", default_value = "reports/junit.xml")]
+    pub junit: PathBuf,
+    /// Markdown integration report.
+    #[arg(
+        long,
+        value_name = "FILE",
+        default_value = "reports/integration-report.md"
+    )]
+    pub report: PathBuf,
+    /// JSON results (re-render later with `planrun report`).
+    #[arg(long, value_name = "FILE", default_value = "reports/results.json")]
+    pub json: PathBuf,
+    /// Add testcase file/line to the JUnit (GitHub/GitLab annotations; not junit-10.xsd valid).
+    #[arg(long)]
+    pub junit_locations: bool,
+    /// Plain-text markers instead of emoji in the Markdown report.
+    #[arg(long)]
+    pub no_emoji: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ReportArgs {
+    /// A results.json written by `planrun run`.
+    #[arg(long, value_name = "FILE", default_value = "reports/results.json")]
+    pub from: PathBuf,
+    /// JUnit XML file to write.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Markdown report to write.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    #[arg(long)]
+    pub junit_locations: bool,
+    #[arg(long)]
+    pub no_emoji: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct DemoArgs {
+    /// Only serve the demo target on this address (e.g. 127.0.0.1:3000), for running plans by hand.
+    #[arg(long, value_name = "ADDR")]
+    pub serve: Option<String>,
+    /// Plans to run against the demo target.
+    #[arg(long, value_name = "PATH", default_value = "plans")]
+    pub plans: PathBuf,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+fn parse_var(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
+        _ => Err(format!(
+            "`{text}` is not K=V: write --var base_url=http://127.0.0.1:8080"
+        )),
+    }
+}

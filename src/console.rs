@@ -1,0 +1,179 @@
+//! Terminal output while a run goes: one line per step, in plan order whatever
+//! finishes first; a progress bar on stderr when it is a terminal.
+
+use crate::results::{Outcome, PlanResult, StepResult, Summary};
+use crate::run::Observer;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::IsTerminal;
+use std::sync::Mutex;
+
+pub struct Console {
+    state: Mutex<State>,
+    bar: Option<ProgressBar>,
+    color: bool,
+    plan_names: Vec<String>,
+}
+
+struct State {
+    /// Lines waiting for earlier plans to finish printing.
+    pending: Vec<Vec<String>>,
+    done: Vec<bool>,
+    /// The plan whose lines are printed as they come.
+    current: usize,
+    header_printed: Vec<bool>,
+}
+
+impl Console {
+    pub fn new(plan_names: Vec<String>, total_steps: usize) -> Console {
+        let plain = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let bar = (!plain && std::io::stderr().is_terminal()).then(|| {
+            let bar = ProgressBar::new(total_steps as u64);
+            if let Ok(style) =
+                ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} steps {elapsed}")
+            {
+                bar.set_style(style.progress_chars("=> "));
+            }
+            bar
+        });
+        let n = plan_names.len();
+        Console {
+            state: Mutex::new(State {
+                pending: vec![Vec::new(); n],
+                done: vec![false; n],
+                current: 0,
+                header_printed: vec![false; n],
+            }),
+            bar,
+            color: !plain && std::io::stdout().is_terminal(),
+            plan_names,
+        }
+    }
+
+    fn print(&self, lines: &[String]) {
+        let out = || {
+            for l in lines {
+                println!("{l}");
+            }
+        };
+        match &self.bar {
+            Some(bar) => bar.suspend(out),
+            None => out(),
+        }
+    }
+
+    fn flush(&self, st: &mut State) {
+        while st.current < st.done.len() {
+            let i = st.current;
+            let mut lines = Vec::new();
+            if !st.header_printed[i] {
+                st.header_printed[i] = true;
+                lines.push(self.paint(&format!("▸ {}", self.plan_names[i]), "1"));
+            }
+            lines.append(&mut st.pending[i]);
+            self.print(&lines);
+            if !st.done[i] {
+                break;
+            }
+            st.current += 1;
+        }
+    }
+
+    fn paint(&self, text: &str, code: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl Observer for Console {
+    fn step_finished(&self, plan_index: usize, plan: &str, step: &StepResult) {
+        if let Some(bar) = &self.bar {
+            bar.inc(1);
+        }
+        let line = step_line(plan, step, self.color);
+        let Ok(mut st) = self.state.lock() else {
+            return;
+        };
+        st.pending[plan_index].push(line);
+        if plan_index == st.current {
+            self.flush(&mut st);
+        }
+    }
+
+    fn plan_finished(&self, plan_index: usize, _plan: &PlanResult) {
+        let Ok(mut st) = self.state.lock() else {
+            return;
+        };
+        st.done[plan_index] = true;
+        self.flush(&mut st);
+    }
+}
+
+pub fn icon(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Passed => "✅",
+        Outcome::Slow => "⚠️ ",
+        Outcome::Failed => "❌",
+        Outcome::Error => "💥",
+        Outcome::NotTested => "🔄",
+        Outcome::NotConfigured => "⛔",
+        Outcome::Skipped => "⏭️ ",
+    }
+}
+
+fn step_line(plan: &str, step: &StepResult, color: bool) -> String {
+    let what = match &step.response {
+        Some(r) => format!("{} {} ms", r.status, r.latency_ms),
+        None => match step.outcome {
+            Outcome::NotTested => "not tested".into(),
+            Outcome::NotConfigured => "not configured".into(),
+            Outcome::Skipped => "skipped".into(),
+            _ => "no response".into(),
+        },
+    };
+    let retries = if step.attempts > 1 {
+        format!(" ({} attempts)", step.attempts)
+    } else {
+        String::new()
+    };
+    let mut line = format!(
+        "  {} {plan} › {} › {}  {what}{retries}",
+        icon(step.outcome),
+        step.phase,
+        step.name
+    );
+    if let Some(m) = &step.message {
+        if step.outcome != Outcome::Passed {
+            let detail = format!("\n      {m}");
+            line.push_str(&if color && step.outcome.is_failure() {
+                format!("\x1b[31m{detail}\x1b[0m")
+            } else {
+                detail
+            });
+        }
+    }
+    line
+}
+
+pub fn summary_line(s: &Summary, duration_ms: u64) -> String {
+    format!(
+        "{} steps: {} passed, {} slow, {} failed, {} errors, {} not tested, {} not configured, {} skipped in {:.2} s",
+        s.total,
+        s.passed,
+        s.slow,
+        s.failed,
+        s.errors,
+        s.not_tested,
+        s.not_configured,
+        s.skipped,
+        duration_ms as f64 / 1000.0
+    )
+}

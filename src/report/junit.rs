@@ -1,0 +1,626 @@
+//! JUnit XML, written with quick-xml so every attribute is under our control.
+//!
+//! The default output validates against Jenkins xUnit's `junit-10.xsd` and is read by
+//! GitLab, GitHub test-report actions, Azure DevOps and Jenkins: one `<testsuite>` per
+//! plan, one `<testcase>` per step (sent or not), at most one result element per case,
+//! integer counts that match the children, times with exactly three decimals.
+
+use std::collections::HashSet;
+use std::fmt::Write as _;
+
+use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
+use quick_xml::Writer;
+
+use super::sanitize::{floor_char_boundary, one_line, strip_ansi, xml};
+use super::{seconds, utc_seconds, without_userinfo};
+use crate::results::{
+    CheckKind, CheckResult, CheckStatus, LoadError, Outcome, PlanResult, ResponseInfo, RunResults,
+    StepResult,
+};
+
+/// How the JUnit report is written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct JunitOptions {
+    /// Adds `file` and `line` to each `<testcase>` (read by GitLab and some GitHub
+    /// actions; rejected by `junit-10.xsd`, hence off by default).
+    pub with_locations: bool,
+}
+
+/// Longest `message` attribute, in characters.
+const MESSAGE_MAX_CHARS: usize = 250;
+/// Response excerpt inside a `<failure>` / `<error>` body.
+const FAILURE_EXCERPT_BYTES: usize = 2 * 1024;
+/// Response excerpt inside `<system-out>`.
+const SYSTEM_OUT_EXCERPT_BYTES: usize = 64 * 1024;
+/// Longest single-line value (names, properties, check values).
+const VALUE_MAX_CHARS: usize = 1000;
+
+/// Renders the whole run as one JUnit XML document.
+pub fn render(results: &RunResults, opts: &JunitOptions) -> String {
+    let suites = build_suites(results, opts);
+    write_document(&suites, results.run.duration_ms)
+}
+
+// ---------------------------------------------------------------------------
+// The document model: built first (already sanitised), then written. Counts are
+// derived from the cases, so they cannot disagree with the children.
+
+struct Suite {
+    name: String,
+    time_ms: u64,
+    timestamp: Option<String>,
+    hostname: String,
+    file: String,
+    properties: Vec<(&'static str, String)>,
+    cases: Vec<Case>,
+}
+
+struct Case {
+    name: String,
+    classname: String,
+    time_ms: u64,
+    location: Option<(String, u32)>,
+    result: Option<CaseResult>,
+    system_out: Option<String>,
+}
+
+struct CaseResult {
+    kind: ResultKind,
+    message: String,
+    /// CamelCase token; not written for `<skipped>`.
+    type_token: String,
+    body: String,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ResultKind {
+    Failure,
+    Error,
+    Skipped,
+}
+
+impl ResultKind {
+    fn tag(self) -> &'static str {
+        match self {
+            ResultKind::Failure => "failure",
+            ResultKind::Error => "error",
+            ResultKind::Skipped => "skipped",
+        }
+    }
+}
+
+#[derive(Default, Clone, Copy)]
+struct Counts {
+    tests: usize,
+    failures: usize,
+    errors: usize,
+    skipped: usize,
+}
+
+impl Counts {
+    fn of(cases: &[Case]) -> Counts {
+        let mut c = Counts {
+            tests: cases.len(),
+            ..Counts::default()
+        };
+        for case in cases {
+            match case.result.as_ref().map(|r| r.kind) {
+                Some(ResultKind::Failure) => c.failures += 1,
+                Some(ResultKind::Error) => c.errors += 1,
+                Some(ResultKind::Skipped) => c.skipped += 1,
+                None => {}
+            }
+        }
+        c
+    }
+
+    fn add(&mut self, other: Counts) {
+        self.tests += other.tests;
+        self.failures += other.failures;
+        self.errors += other.errors;
+        self.skipped += other.skipped;
+    }
+}
+
+/// Hands out names unique within one scope: `x`, `x (2)`, `x (3)`, …
+#[derive(Default)]
+struct UniqueNames(HashSet<String>);
+
+impl UniqueNames {
+    fn take(&mut self, base: String) -> String {
+        if self.0.insert(base.clone()) {
+            return base;
+        }
+        (2..)
+            .map(|n| format!("{base} ({n})"))
+            .find(|candidate| self.0.insert(candidate.clone()))
+            .expect("an unused suffix exists")
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Building
+
+fn build_suites(results: &RunResults, opts: &JunitOptions) -> Vec<Suite> {
+    let mut suite_names = UniqueNames::default();
+    let mut suites: Vec<Suite> = results
+        .plans
+        .iter()
+        .map(|plan| plan_suite(results, plan, opts, &mut suite_names))
+        .collect();
+    suites.extend(
+        results
+            .load_errors
+            .iter()
+            .map(|e| load_error_suite(results, e, &mut suite_names)),
+    );
+    suites
+}
+
+fn suite_name(raw: &str, names: &mut UniqueNames) -> String {
+    let name = single_line(raw).replace('/', "-");
+    names.take(if name.is_empty() {
+        "unnamed".into()
+    } else {
+        name
+    })
+}
+
+fn plan_suite(
+    results: &RunResults,
+    plan: &PlanResult,
+    opts: &JunitOptions,
+    names: &mut UniqueNames,
+) -> Suite {
+    let mut case_names = UniqueNames::default();
+    let cases = plan
+        .steps
+        .iter()
+        .map(|step| step_case(plan, step, opts, &mut case_names))
+        .collect();
+    Suite {
+        name: suite_name(&plan.name, names),
+        time_ms: plan.duration_ms,
+        timestamp: utc_seconds(&plan.started_at),
+        hostname: single_line(&results.run.hostname),
+        file: single_line(&plan.file),
+        properties: plan_properties(results, plan),
+        cases,
+    }
+}
+
+fn plan_properties(results: &RunResults, plan: &PlanResult) -> Vec<(&'static str, String)> {
+    let run = &results.run;
+    let target = run.target.as_deref().map(without_userinfo);
+    let optional = [
+        ("integration", plan.integration.as_deref()),
+        ("category", plan.category.as_deref()),
+        ("environment", run.environment.as_deref()),
+        ("target", target.as_deref()),
+        ("system", run.system.as_deref()),
+    ];
+    let mut props = vec![
+        ("planrun.version", single_line(&results.planrun_version)),
+        ("plan.file", single_line(&plan.file)),
+    ];
+    props.extend(
+        optional
+            .into_iter()
+            .filter_map(|(k, v)| v.map(|v| (k, single_line(v)))),
+    );
+    if run.interrupted {
+        props.push(("run.interrupted", "true".into()));
+    }
+    props
+}
+
+fn load_error_suite(results: &RunResults, e: &LoadError, names: &mut UniqueNames) -> Suite {
+    let location = format!("{}:{}:{}: {}", e.file, e.line, e.column, e.message);
+    let case = Case {
+        name: "load".into(),
+        classname: format!("planrun.{}", slug(&e.file, "plan")),
+        time_ms: 0,
+        location: None,
+        result: Some(CaseResult {
+            kind: ResultKind::Error,
+            message: one_line(&xml(&location), MESSAGE_MAX_CHARS),
+            type_token: "PlanInvalid".into(),
+            body: xml(&location),
+        }),
+        system_out: None,
+    };
+    Suite {
+        name: suite_name(&e.file, names),
+        time_ms: 0,
+        timestamp: utc_seconds(&results.run.started_at),
+        hostname: single_line(&results.run.hostname),
+        file: single_line(&e.file),
+        properties: vec![
+            ("planrun.version", single_line(&results.planrun_version)),
+            ("plan.file", single_line(&e.file)),
+        ],
+        cases: vec![case],
+    }
+}
+
+fn step_case(
+    plan: &PlanResult,
+    step: &StepResult,
+    opts: &JunitOptions,
+    names: &mut UniqueNames,
+) -> Case {
+    let name = single_line(&step.name);
+    Case {
+        name: names.take(if name.is_empty() {
+            "unnamed".into()
+        } else {
+            name
+        }),
+        classname: classname(plan, step),
+        time_ms: step.duration_ms,
+        location: opts
+            .with_locations
+            .then(|| (single_line(&plan.file), step.line)),
+        result: case_result(plan, step),
+        system_out: system_out(step),
+    }
+}
+
+/// `<integration|category|planrun>.<plan>`, each part slugified: a stable dotted id.
+fn classname(plan: &PlanResult, step: &StepResult) -> String {
+    let group = [
+        &step.integration,
+        &step.category,
+        &plan.integration,
+        &plan.category,
+    ]
+    .into_iter()
+    .flatten()
+    .map(|s| slug(s, ""))
+    .find(|s| !s.is_empty())
+    .unwrap_or_else(|| "planrun".into());
+    format!("{group}.{}", slug(&plan.name, "plan"))
+}
+
+/// Lowercase, every run of non-alphanumerics one `_`, no `_` at the ends.
+fn slug(s: &str, fallback: &str) -> String {
+    let mut out = String::new();
+    for c in strip_ansi(s).chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.is_empty() && !out.ends_with('_') {
+            out.push('_');
+        }
+    }
+    let trimmed = out.trim_end_matches('_');
+    if trimmed.is_empty() {
+        fallback.into()
+    } else {
+        trimmed.into()
+    }
+}
+
+fn case_result(plan: &PlanResult, step: &StepResult) -> Option<CaseResult> {
+    let (kind, prefix) = match step.outcome {
+        Outcome::Passed | Outcome::Slow => return None,
+        Outcome::Failed => (ResultKind::Failure, ""),
+        Outcome::Error => (ResultKind::Error, ""),
+        Outcome::NotTested => (ResultKind::Skipped, "pending"),
+        Outcome::NotConfigured => (ResultKind::Skipped, "not configured"),
+        Outcome::Skipped => (ResultKind::Skipped, "skipped"),
+    };
+    if kind == ResultKind::Skipped {
+        return Some(CaseResult {
+            kind,
+            message: one_line(
+                &xml(&skip_reason(prefix, step.message.as_deref())),
+                MESSAGE_MAX_CHARS,
+            ),
+            type_token: String::new(),
+            body: String::new(),
+        });
+    }
+    let message = failure_message(step);
+    let default_type = if kind == ResultKind::Failure {
+        "CheckFailed"
+    } else {
+        "Error"
+    };
+    Some(CaseResult {
+        kind,
+        message: one_line(&xml(&message), MESSAGE_MAX_CHARS),
+        type_token: type_token(step.error_kind.as_deref(), default_type),
+        body: failure_body(plan, step, &message),
+    })
+}
+
+/// `prefix: reason`, without doubling a prefix the message already carries.
+fn skip_reason(prefix: &str, message: Option<&str>) -> String {
+    let reason = message.map(str::trim).filter(|m| !m.is_empty());
+    match reason {
+        Some(m) if m.to_lowercase().starts_with(&format!("{prefix}:")) => m.to_string(),
+        Some(m) => format!("{prefix}: {m}"),
+        None => {
+            let fallback = match prefix {
+                "pending" => "marked pending in the plan",
+                "not configured" => "required environment not set",
+                _ => "not run",
+            };
+            format!("{prefix}: {fallback}")
+        }
+    }
+}
+
+fn failure_message(step: &StepResult) -> String {
+    if let Some(m) = step.message.as_deref().filter(|m| !m.trim().is_empty()) {
+        return m.to_string();
+    }
+    match step.checks.iter().find(|c| c.status == CheckStatus::Fail) {
+        Some(c) => format!("{}: expected {}, got {}", c.subject, c.expected, c.actual),
+        None if step.outcome == Outcome::Error => "error".into(),
+        None => "check failed".into(),
+    }
+}
+
+/// `kind` when it is a CamelCase token (`StatusMismatch`), else `default`.
+fn type_token(kind: Option<&str>, default: &str) -> String {
+    let valid = |k: &&str| {
+        let mut chars = k.chars();
+        k.len() <= 64
+            && chars.next().is_some_and(|c| c.is_ascii_uppercase())
+            && chars.all(|c| c.is_ascii_alphanumeric())
+    };
+    kind.filter(valid).unwrap_or(default).to_string()
+}
+
+fn failure_body(plan: &PlanResult, step: &StepResult, message: &str) -> String {
+    let mut body = one_line(&xml(message), VALUE_MAX_CHARS);
+    let _ = write!(
+        body,
+        "\n  --> {}:{} (step \"{}\")",
+        single_line(&plan.file),
+        step.line,
+        single_line(&step.name)
+    );
+    if let Some(req) = &step.request {
+        let _ = write!(
+            body,
+            "\n  {} {}",
+            single_line(&req.method),
+            request_url(&req.url)
+        );
+    }
+    for check in &step.checks {
+        body.push_str("\n  ");
+        body.push_str(&check_line(check));
+    }
+    if let Some(resp) = &step.response {
+        let _ = write!(
+            body,
+            "\n  response: {} ({} bytes):\n{}",
+            status_text(resp),
+            resp.body_bytes,
+            excerpt(resp, FAILURE_EXCERPT_BYTES)
+        );
+    }
+    body
+}
+
+/// `[kind] subject: expected X, got Y`, with ` (ok)` / ` (warning)` when it held.
+fn check_line(c: &CheckResult) -> String {
+    let kind = match c.kind {
+        CheckKind::Status => "status",
+        CheckKind::Header => "header",
+        CheckKind::Json => "json",
+        CheckKind::Body => "body",
+        CheckKind::Latency => "latency",
+    };
+    let mark = match c.status {
+        CheckStatus::Pass => " (ok)",
+        CheckStatus::Warn => " (warning)",
+        CheckStatus::Fail => "",
+    };
+    format!(
+        "[{kind}] {}: expected {}, got {}{mark}",
+        single_line(&c.subject),
+        single_line(&c.expected),
+        single_line(&c.actual)
+    )
+}
+
+fn system_out(step: &StepResult) -> Option<String> {
+    let mut out = String::new();
+    if let Some(req) = &step.request {
+        let outcome = match &step.response {
+            Some(resp) => format!("{} in {} ms", status_text(resp), resp.latency_ms),
+            None => format!("no response after {} ms", step.duration_ms),
+        };
+        let _ = writeln!(
+            out,
+            "{} {} -> {outcome}",
+            single_line(&req.method),
+            request_url(&req.url)
+        );
+    }
+    if step.attempts > 1 {
+        let _ = writeln!(out, "attempts: {}", step.attempts);
+    }
+    for (name, value) in &step.captures {
+        let value = value.to_string();
+        let value = one_line(&xml(&value), VALUE_MAX_CHARS);
+        let _ = writeln!(out, "captured {} = {value}", single_line(name));
+    }
+    if step.outcome == Outcome::Slow {
+        let _ = writeln!(out, "{}", slow_note(step));
+    }
+    if let Some(resp) = &step.response {
+        let _ = write!(
+            out,
+            "response body ({} bytes):\n{}\n",
+            resp.body_bytes,
+            excerpt(resp, SYSTEM_OUT_EXCERPT_BYTES)
+        );
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+fn slow_note(step: &StepResult) -> String {
+    let latency = step
+        .response
+        .as_ref()
+        .map_or(step.duration_ms, |r| r.latency_ms);
+    match step.latency_budget.and_then(|b| b.warn_ms) {
+        Some(warn) => format!("latency {latency} ms over warn budget {warn} ms"),
+        None => format!("latency {latency} ms over warn budget"),
+    }
+}
+
+fn status_text(resp: &ResponseInfo) -> String {
+    format!("{} {}", resp.status, single_line(&resp.reason))
+        .trim_end()
+        .to_string()
+}
+
+fn request_url(url: &str) -> String {
+    single_line(&without_userinfo(url))
+}
+
+/// The start of the body (cut before sanitising, at a char boundary), with
+/// `...[truncated N bytes]` counting everything not shown, including what the
+/// executor already left out of the excerpt.
+fn excerpt(resp: &ResponseInfo, max_bytes: usize) -> String {
+    let text = &resp.body_excerpt;
+    let cut = floor_char_boundary(text, max_bytes);
+    let total = resp.body_bytes.max(text.len() as u64);
+    let omitted = total - cut as u64;
+    let mut shown = xml(&text[..cut].replace("\r\n", "\n"));
+    if omitted > 0 {
+        let _ = write!(shown, "...[truncated {omitted} bytes]");
+    }
+    shown
+}
+
+/// Sanitised, on one line, capped: for attributes and one-line fields.
+fn single_line(s: &str) -> String {
+    one_line(&xml(s), VALUE_MAX_CHARS)
+}
+
+// ---------------------------------------------------------------------------
+// Writing
+
+fn write_document(suites: &[Suite], run_ms: u64) -> String {
+    let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
+    put(
+        &mut w,
+        Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)),
+    );
+
+    let mut total = Counts::default();
+    for suite in suites {
+        total.add(Counts::of(&suite.cases));
+    }
+    let mut root = BytesStart::new("testsuites");
+    root.push_attribute(("name", "planrun"));
+    root.push_attribute(("tests", total.tests.to_string().as_str()));
+    root.push_attribute(("failures", total.failures.to_string().as_str()));
+    root.push_attribute(("errors", total.errors.to_string().as_str()));
+    root.push_attribute(("time", seconds(run_ms).as_str()));
+
+    if suites.is_empty() {
+        put(&mut w, Event::Empty(root));
+    } else {
+        put(&mut w, Event::Start(root));
+        for suite in suites {
+            write_suite(&mut w, suite);
+        }
+        put(&mut w, Event::End(BytesEnd::new("testsuites")));
+    }
+    let mut text = String::from_utf8(w.into_inner()).expect("the writer only receives UTF-8");
+    text.push('\n');
+    text
+}
+
+type XmlWriter = Writer<Vec<u8>>;
+
+fn put(w: &mut XmlWriter, event: Event<'_>) {
+    w.write_event(event).expect("writing to a Vec cannot fail");
+}
+
+fn write_suite(w: &mut XmlWriter, suite: &Suite) {
+    let counts = Counts::of(&suite.cases);
+    let mut el = BytesStart::new("testsuite");
+    el.push_attribute(("name", suite.name.as_str()));
+    el.push_attribute(("tests", counts.tests.to_string().as_str()));
+    el.push_attribute(("failures", counts.failures.to_string().as_str()));
+    el.push_attribute(("errors", counts.errors.to_string().as_str()));
+    el.push_attribute(("skipped", counts.skipped.to_string().as_str()));
+    el.push_attribute(("time", seconds(suite.time_ms).as_str()));
+    if let Some(ts) = &suite.timestamp {
+        el.push_attribute(("timestamp", ts.as_str()));
+    }
+    el.push_attribute(("hostname", suite.hostname.as_str()));
+    el.push_attribute(("file", suite.file.as_str()));
+    put(w, Event::Start(el));
+
+    put(w, Event::Start(BytesStart::new("properties")));
+    for (name, value) in &suite.properties {
+        let mut p = BytesStart::new("property");
+        p.push_attribute(("name", *name));
+        p.push_attribute(("value", value.as_str()));
+        put(w, Event::Empty(p));
+    }
+    put(w, Event::End(BytesEnd::new("properties")));
+
+    for case in &suite.cases {
+        write_case(w, case);
+    }
+    put(w, Event::End(BytesEnd::new("testsuite")));
+}
+
+fn write_case(w: &mut XmlWriter, case: &Case) {
+    let mut el = BytesStart::new("testcase");
+    el.push_attribute(("name", case.name.as_str()));
+    el.push_attribute(("classname", case.classname.as_str()));
+    el.push_attribute(("time", seconds(case.time_ms).as_str()));
+    if let Some((file, line)) = &case.location {
+        el.push_attribute(("file", file.as_str()));
+        el.push_attribute(("line", line.to_string().as_str()));
+    }
+    if case.result.is_none() && case.system_out.is_none() {
+        put(w, Event::Empty(el));
+        return;
+    }
+    put(w, Event::Start(el));
+    if let Some(result) = &case.result {
+        write_result(w, result);
+    }
+    if let Some(out) = &case.system_out {
+        write_text_element(w, "system-out", out);
+    }
+    put(w, Event::End(BytesEnd::new("testcase")));
+}
+
+fn write_result(w: &mut XmlWriter, r: &CaseResult) {
+    let tag = r.kind.tag();
+    let mut el = BytesStart::new(tag);
+    el.push_attribute(("message", r.message.as_str()));
+    if r.kind != ResultKind::Skipped {
+        el.push_attribute(("type", r.type_token.as_str()));
+    }
+    if r.body.is_empty() {
+        put(w, Event::Empty(el));
+    } else {
+        put(w, Event::Start(el));
+        put(w, Event::Text(BytesText::new(&r.body)));
+        put(w, Event::End(BytesEnd::new(tag)));
+    }
+}
+
+fn write_text_element(w: &mut XmlWriter, tag: &str, text: &str) {
+    put(w, Event::Start(BytesStart::new(tag)));
+    put(w, Event::Text(BytesText::new(text)));
+    put(w, Event::End(BytesEnd::new(tag)));
+}
+
+#[cfg(test)]
+mod tests;

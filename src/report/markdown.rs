@@ -1,0 +1,543 @@
+//! The human integration report, in GitHub-flavoured Markdown: an overview table of
+//! every integration, per-category details, critical failures, coverage. Everything is
+//! computed from the results; nothing here knows about any particular product.
+
+mod model;
+#[cfg(test)]
+mod tests;
+
+use std::fmt::Write as _;
+
+use model::{Category, Group, Health, Status};
+
+use super::sanitize::{clean, one_line};
+use super::{date_of, host_port, percent};
+use crate::results::{CheckKind, CheckStatus, Outcome, Priority, RunResults, StepResult};
+
+/// How the Markdown report is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MarkdownOptions {
+    /// Emoji status markers (✅ ⚠️ ❌ 🔄); `false` writes `[PASS]`, `[SLOW]`, … instead.
+    pub emoji: bool,
+}
+
+impl Default for MarkdownOptions {
+    fn default() -> Self {
+        MarkdownOptions { emoji: true }
+    }
+}
+
+const DEFAULT_TITLE: &str = "Integration & Connector Test Report";
+/// Longest text in a table cell or a one-line field.
+const CELL_MAX_CHARS: usize = 200;
+/// Longest value echoed inside a details block.
+const VALUE_MAX_CHARS: usize = 300;
+
+/// Renders the integration report.
+pub fn render(results: &RunResults, opts: &MarkdownOptions) -> String {
+    let integrations = model::integrations(results);
+    let categories = model::categories(results);
+    let m = Marks(opts.emoji);
+
+    let mut out = String::new();
+    header(&mut out, results);
+    overview(&mut out, &integrations, m);
+    details(&mut out, &categories, m);
+    critical_failures(&mut out, results, m);
+    coverage(&mut out, &integrations, &categories);
+    load_errors(&mut out, results);
+    footer(&mut out, results, &integrations);
+    out
+}
+
+// ---------------------------------------------------------------------------
+// Markers
+
+#[derive(Clone, Copy)]
+enum Mark {
+    Pass,
+    Slow,
+    Fail,
+    Error,
+    NotTested,
+    NotConfigured,
+    Skipped,
+}
+
+/// Emoji or plain-text markers.
+#[derive(Clone, Copy)]
+struct Marks(bool);
+
+impl Marks {
+    fn get(self, mark: Mark) -> &'static str {
+        match (self.0, mark) {
+            (true, Mark::Pass) => "✅",
+            (true, Mark::Slow) => "⚠️",
+            (true, Mark::Fail | Mark::Error | Mark::NotConfigured) => "❌",
+            (true, Mark::NotTested) => "🔄",
+            (true, Mark::Skipped) => "⏭️",
+            (false, Mark::Pass) => "[PASS]",
+            (false, Mark::Slow) => "[SLOW]",
+            (false, Mark::Fail) => "[FAIL]",
+            (false, Mark::Error) => "[ERROR]",
+            (false, Mark::NotTested) => "[NOT TESTED]",
+            (false, Mark::NotConfigured) => "[NOT CONFIGURED]",
+            (false, Mark::Skipped) => "[SKIPPED]",
+        }
+    }
+
+    fn outcome(self, outcome: Outcome) -> &'static str {
+        self.get(match outcome {
+            Outcome::Passed => Mark::Pass,
+            Outcome::Slow => Mark::Slow,
+            Outcome::Failed => Mark::Fail,
+            Outcome::Error => Mark::Error,
+            Outcome::NotTested => Mark::NotTested,
+            Outcome::NotConfigured => Mark::NotConfigured,
+            Outcome::Skipped => Mark::Skipped,
+        })
+    }
+
+    fn status(self, status: Status) -> &'static str {
+        self.get(match status {
+            Status::Operational => Mark::Pass,
+            Status::Slow => Mark::Slow,
+            Status::Failing => Mark::Fail,
+            Status::NotConfigured => Mark::NotConfigured,
+            Status::NotTested => Mark::NotTested,
+        })
+    }
+
+    fn priority(self, p: Priority) -> String {
+        let (emoji, word) = match p {
+            Priority::Critical => ("🔴", "CRITICAL"),
+            Priority::High => ("🔴", "HIGH"),
+            Priority::Medium => ("🟠", "MEDIUM"),
+            Priority::Low => ("🟡", "LOW"),
+        };
+        if self.0 {
+            format!("{emoji} {word}")
+        } else {
+            word.to_string()
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Sections
+
+fn header(out: &mut String, r: &RunResults) {
+    let run = &r.run;
+    let title = run.title.as_deref().map(inline).filter(|t| !t.is_empty());
+    let _ = writeln!(out, "# {}\n", title.as_deref().unwrap_or(DEFAULT_TITLE));
+    let _ = writeln!(
+        out,
+        "**Test Date:** {}\n",
+        inline(&date_of(&run.started_at))
+    );
+    let system = run.system.as_deref().map(inline).filter(|s| !s.is_empty());
+    let _ = writeln!(out, "**System:** {}\n", system.as_deref().unwrap_or("—"));
+    if let Some(env) = environment_line(r) {
+        let _ = writeln!(out, "**Environment:** {env}\n");
+    }
+    if run.interrupted {
+        out.push_str(
+            "**Note:** the run was interrupted; steps not sent are reported as skipped.\n\n",
+        );
+    }
+    out.push_str("---\n\n");
+}
+
+/// `staging (api.example.com:8443)`, or whichever half is known.
+fn environment_line(r: &RunResults) -> Option<String> {
+    let env = r
+        .run
+        .environment
+        .as_deref()
+        .map(inline)
+        .filter(|s| !s.is_empty());
+    let target = r.run.target.as_deref().map(|t| inline(&host_port(t)));
+    match (env, target) {
+        (Some(e), Some(t)) => Some(format!("{e} ({t})")),
+        (Some(e), None) => Some(e),
+        (None, Some(t)) => Some(t),
+        (None, None) => None,
+    }
+}
+
+fn overview(out: &mut String, groups: &[Group], m: Marks) {
+    out.push_str("## Integration Status Overview\n\n");
+    if groups.is_empty() {
+        out.push_str("No steps were run.\n\n");
+        return;
+    }
+    out.push_str("| Integration | Status | Health | Notes |\n|---|---|---|---|\n");
+    for g in groups {
+        let status = g.status();
+        let status_text = match status {
+            Status::Operational | Status::Slow => "Connected",
+            Status::Failing => "Failing",
+            Status::NotConfigured => "Not Configured",
+            Status::NotTested => "Not Tested",
+        };
+        let health = match g.health() {
+            Health::Healthy => "Healthy",
+            Health::Slow => "Slow",
+            Health::Down => "Down",
+            Health::Unknown => "Unknown",
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {} {status_text} | {health} | {} |",
+            cell(g.name),
+            m.status(status),
+            cell(&notes(g))
+        );
+    }
+    out.push('\n');
+}
+
+/// The Notes cell: why the integration has its status.
+fn notes(g: &Group) -> String {
+    let first_message = |pred: fn(Outcome) -> bool, fallback: &str| {
+        g.first(pred)
+            .and_then(|s| s.message.as_deref())
+            .filter(|m| !m.trim().is_empty())
+            .unwrap_or(fallback)
+            .to_string()
+    };
+    match g.status() {
+        Status::Operational => {
+            let sent = g.steps.iter().filter(|s| s.outcome.was_sent()).count();
+            let passed = g.count(Outcome::Passed);
+            let mut note = format!("{passed}/{sent} steps passed");
+            for (outcome, label) in [
+                (Outcome::NotTested, "not tested"),
+                (Outcome::NotConfigured, "not configured"),
+                (Outcome::Skipped, "skipped"),
+            ] {
+                let n = g.count(outcome);
+                if n > 0 {
+                    let _ = write!(note, ", {n} {label}");
+                }
+            }
+            note
+        }
+        Status::Slow => slow_note(g),
+        Status::Failing => first_message(Outcome::is_failure, "a step failed"),
+        Status::NotConfigured => first_message(
+            |o| o == Outcome::NotConfigured,
+            "required environment not set",
+        ),
+        Status::NotTested => first_message(|o| !o.was_sent(), "not run"),
+    }
+}
+
+fn slow_note(g: &Group) -> String {
+    let Some(step) = g.slowest() else {
+        return String::new();
+    };
+    let latency = human_ms(model::latency_of(step));
+    match step.latency_budget.and_then(|b| b.warn_ms) {
+        Some(warn) => format!("{latency} response time (warn {})", human_ms(warn)),
+        None => format!("{latency} response time"),
+    }
+}
+
+fn details(out: &mut String, categories: &[Category], m: Marks) {
+    out.push_str("## Detailed Integration Tests\n\n");
+    for cat in categories {
+        let _ = writeln!(out, "### {}\n", inline(cat.name));
+        for g in &cat.integrations {
+            let _ = writeln!(out, "#### {}\n", inline(g.name));
+            fenced(out, &integration_block(g, m));
+        }
+    }
+}
+
+fn integration_block(g: &Group, m: Marks) -> String {
+    let status = g.status();
+    let word = match status {
+        Status::Operational => "OPERATIONAL",
+        Status::Slow => "SLOW PERFORMANCE",
+        Status::Failing => "FAILING",
+        Status::NotConfigured => "NOT CONFIGURED",
+        Status::NotTested => "NOT TESTED",
+    };
+    let (sent, total) = g.endpoints();
+    let mut b = format!(
+        "Status: {} {word}\nEndpoints Tested: {sent}/{total}\n",
+        m.status(status)
+    );
+    for step in g.steps.iter().filter(|s| s.outcome.was_sent()) {
+        b.push('\n');
+        sent_step(&mut b, step, m);
+    }
+    for (outcome, label) in [
+        (Outcome::NotTested, "Not Tested"),
+        (Outcome::NotConfigured, "Not Configured"),
+        (Outcome::Skipped, "Skipped"),
+    ] {
+        let steps: Vec<_> = g.steps.iter().filter(|s| s.outcome == outcome).collect();
+        if steps.is_empty() {
+            continue;
+        }
+        let _ = writeln!(b, "\n{} {label}:", m.outcome(outcome));
+        for s in steps {
+            let _ = write!(b, "   - {}", endpoint(s));
+            if let Some(reason) = s.message.as_deref().map(value).filter(|r| !r.is_empty()) {
+                let _ = write!(b, "  ({reason})");
+            }
+            b.push('\n');
+        }
+    }
+    b
+}
+
+/// One sent (or errored) step: endpoint, response, and the checks worth reading.
+fn sent_step(b: &mut String, step: &StepResult, m: Marks) {
+    let _ = writeln!(b, "{} {}", m.outcome(step.outcome), endpoint(step));
+    if let Some(resp) = &step.response {
+        let _ = write!(
+            b,
+            "   Response: {} ({}ms)",
+            value(&format!("{} {}", resp.status, resp.reason)),
+            resp.latency_ms
+        );
+        if step.outcome == Outcome::Slow {
+            let _ = write!(b, " {} over warn budget", m.get(Mark::Slow));
+            if let Some(warn) = step.latency_budget.and_then(|b| b.warn_ms) {
+                let _ = write!(b, " {warn}ms");
+            }
+        }
+        b.push('\n');
+    }
+    match step.outcome {
+        Outcome::Passed | Outcome::Slow => {
+            for c in step.checks.iter().filter(|c| c.status != CheckStatus::Fail) {
+                if matches!(
+                    c.kind,
+                    CheckKind::Json | CheckKind::Header | CheckKind::Body
+                ) {
+                    let _ = writeln!(b, "   {}: {}", value(&c.subject), value(&c.actual));
+                }
+            }
+        }
+        Outcome::Failed => {
+            let failed: Vec<_> = step
+                .checks
+                .iter()
+                .filter(|c| c.status == CheckStatus::Fail)
+                .collect();
+            for c in &failed {
+                let _ = writeln!(
+                    b,
+                    "   {}: expected {}, got {}",
+                    value(&c.subject),
+                    value(&c.expected),
+                    value(&c.actual)
+                );
+            }
+            if failed.is_empty() {
+                let _ = writeln!(
+                    b,
+                    "   {}",
+                    value(step.message.as_deref().unwrap_or("failed"))
+                );
+            }
+        }
+        _ => {
+            let _ = writeln!(
+                b,
+                "   Error: {}",
+                value(step.message.as_deref().unwrap_or("error"))
+            );
+        }
+    }
+}
+
+fn critical_failures(out: &mut String, r: &RunResults, m: Marks) {
+    out.push_str("## Critical Integration Failures\n\n");
+    let mut failures: Vec<_> = r
+        .plans
+        .iter()
+        .flat_map(|p| p.steps.iter().map(move |s| (p, s)))
+        .filter(|(_, s)| s.outcome.is_failure())
+        .filter_map(|(p, s)| s.on_failure.as_ref().map(|f| (p, s, f)))
+        .collect();
+    // Stable: run order is kept within a priority.
+    failures.sort_by_key(|(_, _, f)| f.priority);
+    if failures.is_empty() {
+        out.push_str("No critical failures.\n\n");
+        return;
+    }
+    for (i, (plan, step, f)) in failures.into_iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "### {}. {} {}: {}\n",
+            i + 1,
+            m.outcome(step.outcome),
+            inline(model::integration_of(plan, step)),
+            inline(&step.name)
+        );
+        let _ = writeln!(out, "**Priority:** {}\n", m.priority(f.priority));
+        for (label, text) in [("Impact", &f.impact), ("Action", &f.action)] {
+            if let Some(t) = text.as_deref().map(inline).filter(|t| !t.is_empty()) {
+                let _ = writeln!(out, "**{label}:** {t}\n");
+            }
+        }
+        let failure = step.message.as_deref().unwrap_or("failed");
+        let _ = writeln!(out, "**Failure:** {}\n", inline(failure));
+    }
+}
+
+fn coverage(out: &mut String, groups: &[Group], categories: &[Category]) {
+    out.push_str("## Integration Test Coverage\n\n");
+    let c = model::coverage(groups);
+    let tested = format!("{} ({}%)", c.tested, percent(c.tested, c.total));
+    let totals = [
+        ("Total Integrations", c.total.to_string()),
+        ("Tested", tested),
+        ("Passing", c.passing.to_string()),
+        ("Failing", c.failing.to_string()),
+        ("Warnings", c.warnings.to_string()),
+        ("Untested", c.untested.to_string()),
+    ];
+    let mut b = aligned(&totals, "");
+    if !categories.is_empty() {
+        b.push_str("\nCoverage by Type:\n");
+        let rows: Vec<(String, String)> = categories
+            .iter()
+            .map(|cat| {
+                let (sent, total) = model::endpoint_coverage(
+                    cat.integrations
+                        .iter()
+                        .flat_map(|g| g.steps.iter().copied()),
+                );
+                let pct = percent(sent, total);
+                (
+                    value(cat.name),
+                    format!("{pct}% ({sent}/{total} endpoints tested)"),
+                )
+            })
+            .collect();
+        b.push_str(&aligned(&rows, "  "));
+    }
+    fenced(out, &b);
+}
+
+/// `label: value` lines with the values lined up.
+fn aligned<L: AsRef<str>>(rows: &[(L, String)], indent: &str) -> String {
+    let width = rows
+        .iter()
+        .map(|(l, _)| l.as_ref().chars().count() + 1)
+        .max()
+        .unwrap_or(0);
+    let mut b = String::new();
+    for (label, v) in rows {
+        let label = format!("{}:", label.as_ref());
+        let _ = writeln!(b, "{indent}{label:<width$} {v}", width = width);
+    }
+    b
+}
+
+fn load_errors(out: &mut String, r: &RunResults) {
+    if r.load_errors.is_empty() {
+        return;
+    }
+    out.push_str("## Plan Load Errors\n\n");
+    for e in &r.load_errors {
+        let _ = writeln!(
+            out,
+            "- {}",
+            inline(&format!(
+                "{}:{}:{}: {}",
+                e.file, e.line, e.column, e.message
+            ))
+        );
+    }
+    out.push('\n');
+}
+
+fn footer(out: &mut String, r: &RunResults, groups: &[Group]) {
+    out.push_str("---\n\n");
+    let _ = writeln!(
+        out,
+        "**Test Completed:** {}\n",
+        inline(&date_of(&r.run.finished_at))
+    );
+    if let Some(next) = r
+        .run
+        .next_review
+        .as_deref()
+        .map(inline)
+        .filter(|n| !n.is_empty())
+    {
+        let _ = writeln!(out, "**Next Review:** {next}\n");
+    }
+    let c = model::coverage(groups);
+    let _ = writeln!(
+        out,
+        "**Test Coverage:** {}% of integrations\n",
+        percent(c.tested, c.total)
+    );
+    let critical = r
+        .plans
+        .iter()
+        .flat_map(|p| &p.steps)
+        .filter(|s| s.outcome.is_failure())
+        .filter(|s| {
+            s.on_failure
+                .as_ref()
+                .is_some_and(|f| matches!(f.priority, Priority::Critical | Priority::High))
+        })
+        .count();
+    let _ = writeln!(out, "**Critical Issues:** {critical}");
+}
+
+// ---------------------------------------------------------------------------
+// Text helpers
+
+/// `METHOD /path`.
+fn endpoint(step: &StepResult) -> String {
+    value(&format!("{} {}", step.endpoint.method, step.endpoint.path))
+}
+
+/// Sanitised, one line, for inside a fenced block.
+fn value(s: &str) -> String {
+    one_line(&clean(s), VALUE_MAX_CHARS)
+}
+
+/// Sanitised, one line, raw HTML disarmed: for headings and paragraphs.
+fn inline(s: &str) -> String {
+    one_line(&clean(s), CELL_MAX_CHARS).replace('<', "&lt;")
+}
+
+/// [`inline`], with `|` escaped so the table keeps its columns.
+fn cell(s: &str) -> String {
+    inline(s).replace('|', "\\|")
+}
+
+/// Writes `body` in a fenced block whose fence is longer than any backtick run inside.
+fn fenced(out: &mut String, body: &str) {
+    let longest = body.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest.max(2) + 1);
+    let _ = write!(out, "{fence}\n{}", body);
+    if !body.ends_with('\n') {
+        out.push('\n');
+    }
+    let _ = writeln!(out, "{fence}\n");
+}
+
+/// `633ms` under a second, else seconds with one decimal when needed: `9.5s`, `1s`.
+fn human_ms(ms: u64) -> String {
+    if ms < 1000 {
+        return format!("{ms}ms");
+    }
+    let tenths = (ms + 50) / 100;
+    if tenths % 10 == 0 {
+        format!("{}s", tenths / 10)
+    } else {
+        format!("{}.{}s", tenths / 10, tenths % 10)
+    }
+}

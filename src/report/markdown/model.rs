@@ -1,0 +1,220 @@
+//! What the Markdown report says, computed from the results alone: steps grouped by
+//! integration and category, and each group's health.
+
+use std::collections::HashSet;
+
+use crate::results::{Outcome, PlanResult, RunResults, StepResult};
+
+/// Steps of one integration, in run order (possibly restricted to one category).
+pub(super) struct Group<'a> {
+    pub name: &'a str,
+    pub steps: Vec<&'a StepResult>,
+}
+
+/// Steps of one category, grouped by integration in first-seen order.
+pub(super) struct Category<'a> {
+    pub name: &'a str,
+    pub integrations: Vec<Group<'a>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Health {
+    /// Every sent step passed within its warn budget.
+    Healthy,
+    /// Every sent step passed, some over the warn budget.
+    Slow,
+    /// A step failed or errored.
+    Down,
+    /// Nothing was sent.
+    Unknown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Status {
+    Operational,
+    Slow,
+    Failing,
+    NotConfigured,
+    NotTested,
+}
+
+pub(super) const UNCATEGORISED: &str = "Uncategorised";
+
+/// The integration label of a step: its own (already resolved), the plan's, or the
+/// plan name.
+pub(super) fn integration_of<'a>(plan: &'a PlanResult, step: &'a StepResult) -> &'a str {
+    non_empty(step.integration.as_deref())
+        .or(non_empty(plan.integration.as_deref()))
+        .unwrap_or(&plan.name)
+}
+
+pub(super) fn category_of<'a>(plan: &'a PlanResult, step: &'a StepResult) -> &'a str {
+    non_empty(step.category.as_deref())
+        .or(non_empty(plan.category.as_deref()))
+        .unwrap_or(UNCATEGORISED)
+}
+
+fn non_empty(s: Option<&str>) -> Option<&str> {
+    s.filter(|s| !s.trim().is_empty())
+}
+
+fn all_steps(results: &RunResults) -> impl Iterator<Item = (&PlanResult, &StepResult)> {
+    results
+        .plans
+        .iter()
+        .flat_map(|p| p.steps.iter().map(move |s| (p, s)))
+}
+
+/// Appends `step` to the group called `name`, creating it at the end when new.
+fn push<'a>(groups: &mut Vec<Group<'a>>, name: &'a str, step: &'a StepResult) {
+    match groups.iter_mut().find(|g| g.name == name) {
+        Some(g) => g.steps.push(step),
+        None => groups.push(Group {
+            name,
+            steps: vec![step],
+        }),
+    }
+}
+
+/// One group per integration, in first-seen order.
+pub(super) fn integrations(results: &RunResults) -> Vec<Group<'_>> {
+    let mut groups = Vec::new();
+    for (plan, step) in all_steps(results) {
+        push(&mut groups, integration_of(plan, step), step);
+    }
+    groups
+}
+
+/// One entry per category in first-seen order, each with its integrations.
+pub(super) fn categories(results: &RunResults) -> Vec<Category<'_>> {
+    let mut cats: Vec<Category> = Vec::new();
+    for (plan, step) in all_steps(results) {
+        let name = category_of(plan, step);
+        let idx = match cats.iter().position(|c| c.name == name) {
+            Some(i) => i,
+            None => {
+                cats.push(Category {
+                    name,
+                    integrations: Vec::new(),
+                });
+                cats.len() - 1
+            }
+        };
+        push(
+            &mut cats[idx].integrations,
+            integration_of(plan, step),
+            step,
+        );
+    }
+    cats
+}
+
+/// Whether the step's endpoint was actually exercised. An error before sending (a
+/// template error, say) has no request and does not count.
+pub(super) fn endpoint_sent(step: &StepResult) -> bool {
+    match step.outcome {
+        Outcome::Passed | Outcome::Slow | Outcome::Failed => true,
+        Outcome::Error => step.request.is_some() || step.response.is_some(),
+        Outcome::NotTested | Outcome::NotConfigured | Outcome::Skipped => false,
+    }
+}
+
+/// Distinct endpoints (method + path) sent, and distinct endpoints in total.
+pub(super) fn endpoint_coverage<'a>(
+    steps: impl IntoIterator<Item = &'a StepResult>,
+) -> (usize, usize) {
+    let mut all = HashSet::new();
+    let mut sent = HashSet::new();
+    for step in steps {
+        let key = (
+            step.endpoint.method.to_ascii_uppercase(),
+            step.endpoint.path.as_str(),
+        );
+        if endpoint_sent(step) {
+            sent.insert(key.clone());
+        }
+        all.insert(key);
+    }
+    (sent.len(), all.len())
+}
+
+impl Group<'_> {
+    pub fn health(&self) -> Health {
+        let outcomes = || self.steps.iter().map(|s| s.outcome);
+        if outcomes().any(Outcome::is_failure) {
+            Health::Down
+        } else if outcomes().any(|o| o == Outcome::Slow) {
+            Health::Slow
+        } else if outcomes().any(|o| o == Outcome::Passed) {
+            Health::Healthy
+        } else {
+            Health::Unknown
+        }
+    }
+
+    pub fn status(&self) -> Status {
+        match self.health() {
+            Health::Healthy => Status::Operational,
+            Health::Slow => Status::Slow,
+            Health::Down => Status::Failing,
+            Health::Unknown if self.count(Outcome::NotConfigured) > 0 => Status::NotConfigured,
+            Health::Unknown => Status::NotTested,
+        }
+    }
+
+    pub fn count(&self, outcome: Outcome) -> usize {
+        self.steps.iter().filter(|s| s.outcome == outcome).count()
+    }
+
+    pub fn endpoints(&self) -> (usize, usize) {
+        endpoint_coverage(self.steps.iter().copied())
+    }
+
+    pub fn first(&self, pred: impl Fn(Outcome) -> bool) -> Option<&StepResult> {
+        self.steps.iter().copied().find(|s| pred(s.outcome))
+    }
+
+    /// The slow step with the highest latency.
+    pub fn slowest(&self) -> Option<&StepResult> {
+        self.steps
+            .iter()
+            .copied()
+            .filter(|s| s.outcome == Outcome::Slow)
+            .max_by_key(|s| latency_of(s))
+    }
+}
+
+/// Response latency, or the step's duration when nothing came back.
+pub(super) fn latency_of(step: &StepResult) -> u64 {
+    step.response
+        .as_ref()
+        .map_or(step.duration_ms, |r| r.latency_ms)
+}
+
+/// Counts over integrations for the coverage section.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(super) struct Coverage {
+    pub total: usize,
+    pub tested: usize,
+    pub passing: usize,
+    pub failing: usize,
+    pub warnings: usize,
+    pub untested: usize,
+}
+
+pub(super) fn coverage(groups: &[Group]) -> Coverage {
+    let mut c = Coverage {
+        total: groups.len(),
+        ..Coverage::default()
+    };
+    for g in groups {
+        match g.health() {
+            Health::Healthy => c.passing += 1,
+            Health::Slow => c.warnings += 1,
+            Health::Down => c.failing += 1,
+            Health::Unknown => c.untested += 1,
+        }
+    }
+    c.tested = c.total - c.untested;
+    c
+}

@@ -1,0 +1,59 @@
+//! Captures: values taken from a response, kept as variables for later steps.
+
+use super::http::Received;
+use crate::plan::types::{Capture, CaptureFrom};
+use serde_json::Value;
+
+/// The captured value, or why nothing could be captured.
+pub fn capture(
+    name: &str,
+    source: &Capture,
+    response: &Received,
+    body_text: &str,
+    json: Option<&Value>,
+) -> Result<Value, String> {
+    match source {
+        Capture::Json(path) => {
+            let Some(doc) = json else {
+                return Err(format!(
+                    "capture `{name}`: the response is not JSON, so `{path}` cannot be read"
+                ));
+            };
+            let selected = path.select(doc);
+            if path.singular {
+                selected
+                    .first()
+                    .map(|v| (*v).clone())
+                    .ok_or_else(|| format!("capture `{name}`: `{path}` selected nothing"))
+            } else {
+                Ok(Value::Array(selected.into_iter().cloned().collect()))
+            }
+        }
+        Capture::Header(header) => response
+            .header_values(header)
+            .into_iter()
+            .next()
+            .map(Value::String)
+            .ok_or_else(|| format!("capture `{name}`: the response has no `{header}` header")),
+        Capture::Regex { pattern, from } => {
+            let (text, what) = match from {
+                CaptureFrom::Body => (body_text.to_string(), "the body".to_string()),
+                CaptureFrom::Header(h) => (
+                    response.header_values(h).join(", "),
+                    format!("header `{h}`"),
+                ),
+            };
+            pattern
+                .0
+                .captures(&text)
+                .and_then(|c| c.get(1))
+                .map(|m| Value::String(m.as_str().to_string()))
+                .ok_or_else(|| {
+                    format!(
+                        "capture `{name}`: /{}/ did not match {what}",
+                        pattern.0.as_str()
+                    )
+                })
+        }
+    }
+}

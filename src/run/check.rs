@@ -1,0 +1,561 @@
+//! Evaluates one `expect` entry against a response. Every check yields one
+//! [`CheckResult`] whose `expected` and `actual` are short human-readable texts;
+//! when a matcher fails, `actual` names each failing key, e.g.
+//! `"okay" (length: 4 ≠ 3)`.
+
+use crate::plan::expect::{LatencySpec, StatusExpect};
+use crate::plan::jsonpath::JsonPath;
+use crate::plan::matcher::{Expected, JsonType, Matcher};
+use crate::results::{CheckKind, CheckResult, CheckStatus};
+use serde_json::{Map, Number, Value};
+use std::borrow::Cow;
+use std::time::Duration;
+
+/// `Err` says why, without the value: `≠ 3`, `not > 5`, `"ok" not found`.
+type Check = Result<(), String>;
+
+/// Longest rendering of a value in `expected`/`actual`, in characters.
+const SHOW_LIMIT: usize = 200;
+/// Longest rendering of a value quoted inside a failure note.
+const NOTE_LIMIT: usize = 60;
+const NOTHING_SELECTED: &str = "nothing selected";
+const ABSENT: &str = "absent";
+
+pub fn check_status(expected: &StatusExpect, status: u16, reason: &str) -> CheckResult {
+    let actual = if reason.is_empty() {
+        status.to_string()
+    } else {
+        format!("{status} {reason}")
+    };
+    let outcome = (actual, expected.accepts(status));
+    result(CheckKind::Status, "status", expected.to_string(), outcome)
+}
+
+pub fn check_latency(budget: &LatencySpec, latency: Duration) -> CheckResult {
+    let over = |limit: Option<Duration>| limit.is_some_and(|l| latency > l);
+    let status = if over(budget.fail) {
+        CheckStatus::Fail
+    } else if over(budget.warn) {
+        CheckStatus::Warn
+    } else {
+        CheckStatus::Pass
+    };
+    CheckResult {
+        kind: CheckKind::Latency,
+        subject: "latency".into(),
+        expected: describe_budget(budget),
+        actual: format!("{} ms", latency.as_millis()),
+        status,
+    }
+}
+
+/// `values`: every value of that header in the response (empty = header absent);
+/// name matched case-insensitively by the caller.
+pub fn check_header(name: &str, expected: &Expected, values: &[String]) -> CheckResult {
+    let outcome = if values.is_empty() {
+        (ABSENT.to_string(), accepts_nothing(expected))
+    } else {
+        let joined = Cow::Owned(Value::String(values.join(", ")));
+        let items = values.iter().cloned().map(Value::String).collect();
+        judge(
+            expected,
+            &Target::new(joined, Some(items), values.len(), true),
+        )
+    };
+    result(CheckKind::Header, name, describe(expected), outcome)
+}
+
+pub fn check_json(path: &JsonPath, expected: &Expected, body: &Value) -> CheckResult {
+    let outcome = match json_target(path, path.select(body)) {
+        None => (NOTHING_SELECTED.to_string(), accepts_nothing(expected)),
+        Some(target) => judge(expected, &target),
+    };
+    result(CheckKind::Json, &path.source, describe(expected), outcome)
+}
+
+pub fn check_body(expected: &Expected, body: &str) -> CheckResult {
+    let text = Cow::Owned(Value::String(body.to_string()));
+    let outcome = judge(expected, &Target::new(text, None, 1, true));
+    result(CheckKind::Body, "body", describe(expected), outcome)
+}
+
+/// Human-readable expectation: `200`, `contains "ok"`, `matches /^a/ and length 3`,
+/// `each (type string)`.
+pub fn describe(expected: &Expected) -> String {
+    match expected {
+        Expected::Literal(v) => show(v),
+        Expected::Matcher(m) => truncate(&describe_matcher(m), SHOW_LIMIT),
+    }
+}
+
+/// A JSON value shown to humans, truncated to ~200 chars with `…`.
+pub fn show(value: &Value) -> String {
+    show_limited(value, SHOW_LIMIT)
+}
+
+// ---------------------------------------------------------------- evaluation
+
+/// What an expectation is applied to.
+struct Target<'a> {
+    value: Cow<'a, Value>,
+    /// What `each` walks; `None` = the elements of `value` (when it is an array).
+    items: Option<Vec<Value>>,
+    /// What `count` sees: how many values were selected.
+    count: usize,
+    /// Header or body text: literal numbers and booleans compare by their text,
+    /// and `gt`/`lt`… read the text as a number.
+    text: bool,
+}
+
+impl<'a> Target<'a> {
+    fn new(value: Cow<'a, Value>, items: Option<Vec<Value>>, count: usize, text: bool) -> Self {
+        Target {
+            value,
+            items,
+            count,
+            text,
+        }
+    }
+
+    fn nested(value: &'a Value, text: bool) -> Self {
+        Target::new(Cow::Borrowed(value), None, 1, text)
+    }
+}
+
+/// A singular path yields its node; any other path the array of all selected nodes.
+fn json_target<'a>(path: &JsonPath, nodes: Vec<&'a Value>) -> Option<Target<'a>> {
+    let count = nodes.len();
+    let value = match (path.singular, nodes.first()) {
+        (_, None) => return None,
+        (true, Some(node)) => Cow::Borrowed(*node),
+        (false, Some(_)) => Cow::Owned(Value::Array(nodes.into_iter().cloned().collect())),
+    };
+    Some(Target::new(value, None, count, false))
+}
+
+/// Runs the expectation and renders the actual text: the value, plus the
+/// failing keys in parentheses (omitted for a plain scalar mismatch).
+fn judge(expected: &Expected, target: &Target) -> (String, bool) {
+    let shown = show(&target.value);
+    match eval(expected, target) {
+        Ok(()) => (shown, true),
+        Err(note) if note.starts_with('≠') => (shown, false),
+        Err(note) => (format!("{shown} ({})", truncate(&note, SHOW_LIMIT)), false),
+    }
+}
+
+/// `Err` carries why: `≠ 3` for a literal, `key: reason; key: reason` for a matcher.
+fn eval(expected: &Expected, target: &Target) -> Check {
+    match expected {
+        Expected::Literal(v) => equals(target, v),
+        Expected::Matcher(m) => {
+            let notes = matcher_notes(m, target);
+            ok_if(notes.is_empty(), || notes.join("; "))
+        }
+    }
+}
+
+fn matcher_notes(m: &Matcher, t: &Target) -> Vec<String> {
+    let v: &Value = &t.value;
+    let notes = [
+        key("equals", &m.equals, |x| equals(t, x)),
+        key("not_equals", &m.not_equals, |x| not_equals(t, x)),
+        key("exists", &m.exists, |&want| {
+            ok_if(want, || "present".into())
+        }),
+        key("contains", &m.contains, |x| contains(v, x, true)),
+        key("not_contains", &m.not_contains, |x| contains(v, x, false)),
+        key("matches", &m.matches, |p| matches(v, &p.0)),
+        key("type", &m.type_, |&ty| has_type(v, ty)),
+        key("length", &m.length, |x| length(v, x)),
+        key("gt", &m.gt, |&b| compare(t, b, ">", |x| x > b)),
+        key("gte", &m.gte, |&b| compare(t, b, "≥", |x| x >= b)),
+        key("lt", &m.lt, |&b| compare(t, b, "<", |x| x < b)),
+        key("lte", &m.lte, |&b| compare(t, b, "≤", |x| x <= b)),
+        key("one_of", &m.one_of, |xs| one_of(t, xs)),
+        key("each", &m.each, |x| each(t, x)),
+        key("count", &m.count, |x| nested_number(t.count, x)),
+    ];
+    notes.into_iter().flatten().collect()
+}
+
+/// The note for one matcher key when it is given and fails: `length: 4 ≠ 3`.
+fn key<T>(name: &str, given: &Option<T>, check: impl FnOnce(&T) -> Check) -> Option<String> {
+    let why = check(given.as_ref()?).err()?;
+    Some(format!("{name}: {why}"))
+}
+
+/// Nothing selected (or header absent): only `exists: false` and `count`s that
+/// accept 0 can hold, and nothing else may be asked.
+fn accepts_nothing(expected: &Expected) -> bool {
+    let Expected::Matcher(m) = expected else {
+        return false;
+    };
+    let rest = Matcher {
+        exists: None,
+        count: None,
+        ..(**m).clone()
+    };
+    rest == Matcher::default()
+        && (m.exists.is_some() || m.count.is_some())
+        && m.exists != Some(true)
+        && m.count.as_ref().is_none_or(|c| nested_number(0, c).is_ok())
+}
+
+fn equals(t: &Target, expected: &Value) -> Check {
+    ok_if(same(t, expected), || {
+        diff(&t.value, expected, "").unwrap_or_else(|| format!("≠ {}", short(expected)))
+    })
+}
+
+fn not_equals(t: &Target, expected: &Value) -> Check {
+    ok_if(!same(t, expected), || "is equal".into())
+}
+
+fn one_of(t: &Target, options: &[Value]) -> Check {
+    ok_if(options.iter().any(|x| same(t, x)), || "none match".into())
+}
+
+fn contains(v: &Value, needle: &Value, want: bool) -> Check {
+    match (find(v, needle)?, want) {
+        (true, true) | (false, false) => Ok(()),
+        (false, true) => Err(format!("{} not found", short(needle))),
+        (true, false) => Err(format!("{} found", short(needle))),
+    }
+}
+
+/// Substring of a string, deep-equal element of an array, key of an object.
+fn find(v: &Value, needle: &Value) -> Result<bool, String> {
+    let (what, inside) = (type_name(needle), type_name(v));
+    let as_text =
+        || scalar_text(needle).ok_or_else(|| format!("cannot look for {what} in a {inside}"));
+    match v {
+        Value::String(s) => Ok(s.contains(as_text()?.as_ref())),
+        Value::Array(items) => Ok(items.iter().any(|x| json_eq(x, needle))),
+        Value::Object(map) => Ok(map.contains_key(as_text()?.as_ref())),
+        other => Err(not_container(other)),
+    }
+}
+
+fn matches(v: &Value, re: &regex::Regex) -> Check {
+    let text = scalar_text(v).ok_or_else(|| format!("not a string ({})", type_name(v)))?;
+    ok_if(re.is_match(&text), || "no match".into())
+}
+
+fn has_type(v: &Value, ty: JsonType) -> Check {
+    let ok = match (ty, v) {
+        (JsonType::String, Value::String(_))
+        | (JsonType::Number, Value::Number(_))
+        | (JsonType::Boolean, Value::Bool(_))
+        | (JsonType::Array, Value::Array(_))
+        | (JsonType::Object, Value::Object(_))
+        | (JsonType::Null, Value::Null) => true,
+        (JsonType::Integer, Value::Number(n)) => is_integer(n),
+        _ => false,
+    };
+    ok_if(ok, || format!("is {}", type_name(v)))
+}
+
+fn length(v: &Value, expected: &Expected) -> Check {
+    let n = match v {
+        Value::String(s) => s.chars().count(),
+        Value::Array(a) => a.len(),
+        Value::Object(o) => o.len(),
+        other => return Err(not_container(other)),
+    };
+    nested_number(n, expected)
+}
+
+fn compare(t: &Target, bound: f64, symbol: &str, holds: impl Fn(f64) -> bool) -> Check {
+    let not_number = || format!("not a number ({})", type_name(&t.value));
+    let x = as_number(&t.value, t.text).ok_or_else(not_number)?;
+    ok_if(holds(x), || format!("not {symbol} {}", fmt_num(bound)))
+}
+
+fn each(t: &Target, expected: &Expected) -> Check {
+    let items: &[Value] = match (&t.items, t.value.as_ref()) {
+        (Some(items), _) => items,
+        (None, Value::Array(a)) => a,
+        (None, other) => return Err(format!("not an array ({})", type_name(other))),
+    };
+    let mut failed = items.iter().enumerate().filter_map(|(i, v)| {
+        let why = eval(expected, &Target::nested(v, t.text)).err()?;
+        Some((i, v, why))
+    });
+    let Some((i, v, why)) = failed.next() else {
+        return Ok(());
+    };
+    let (total, all) = (failed.count() + 1, items.len());
+    let first = nested_text(v, &why);
+    Err(format!("{total} of {all} fail, first [{i}]: {first}"))
+}
+
+/// A length or count checked against a nested expectation.
+fn nested_number(n: usize, expected: &Expected) -> Check {
+    let v = Value::from(n);
+    eval(expected, &Target::nested(&v, false)).map_err(|why| nested_text(&v, &why))
+}
+
+/// `4 ≠ 3` for a literal mismatch, `4 (lt: not < 3)` for anything else.
+fn nested_text(v: &Value, why: &str) -> String {
+    if why.starts_with('≠') {
+        format!("{} {why}", short(v))
+    } else {
+        format!("{} ({why})", short(v))
+    }
+}
+
+// ---------------------------------------------------------------- equality
+
+/// Deep equality in the target's mode (text mode compares header/body text).
+fn same(t: &Target, expected: &Value) -> bool {
+    match t.value.as_ref() {
+        Value::String(s) if t.text => text_eq(s, expected),
+        v => json_eq(v, expected),
+    }
+}
+
+/// Text against a literal: strings exactly; numbers by text or by value; booleans by text.
+fn text_eq(s: &str, expected: &Value) -> bool {
+    match expected {
+        Value::String(e) => s == e,
+        Value::Number(n) => {
+            let by_value = || {
+                s.trim()
+                    .parse::<f64>()
+                    .ok()
+                    .zip(n.as_f64())
+                    .is_some_and(|(a, b)| a == b)
+            };
+            s.trim() == n.to_string() || by_value()
+        }
+        Value::Bool(b) => s.trim() == b.to_string(),
+        _ => false,
+    }
+}
+
+/// Deep equality with numbers compared by value (`1 == 1.0`), object keys unordered.
+fn json_eq(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => num_eq(x, y),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| json_eq(p, q))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| json_eq(v, w)))
+        }
+        _ => a == b,
+    }
+}
+
+/// Exact for integers (no `u64::MAX` rounding), by `f64` value otherwise.
+fn num_eq(x: &Number, y: &Number) -> bool {
+    match (x.as_i64(), y.as_i64(), x.as_u64(), y.as_u64()) {
+        (Some(a), Some(b), _, _) => a == b,
+        (_, _, Some(a), Some(b)) => a == b,
+        _ => matches!((x.as_f64(), y.as_f64()), (Some(a), Some(b)) if a == b),
+    }
+}
+
+/// Where `actual` first differs from `expected`: `≠ 3` at the root, else
+/// `at .items[2]: 3 ≠ 4`, `length 2 ≠ 3`, `missing key "id"`. `None` when equal.
+fn diff(actual: &Value, expected: &Value, path: &str) -> Option<String> {
+    match (actual, expected) {
+        (Value::Array(a), Value::Array(b)) if a.len() != b.len() => {
+            Some(at(path, format!("length {} ≠ {}", a.len(), b.len())))
+        }
+        (Value::Array(a), Value::Array(b)) => a
+            .iter()
+            .zip(b)
+            .enumerate()
+            .find_map(|(i, (x, y))| diff(x, y, &format!("{path}[{i}]"))),
+        (Value::Object(a), Value::Object(b)) => object_diff(a, b, path),
+        _ if json_eq(actual, expected) => None,
+        _ if path.is_empty() => Some(format!("≠ {}", short(expected))),
+        _ => Some(at(path, format!("{} ≠ {}", short(actual), short(expected)))),
+    }
+}
+
+fn object_diff(a: &Map<String, Value>, b: &Map<String, Value>, path: &str) -> Option<String> {
+    if let Some(k) = b.keys().find(|k| !a.contains_key(*k)) {
+        return Some(at(path, format!("missing key {}", quote(k, NOTE_LIMIT))));
+    }
+    if let Some(k) = a.keys().find(|k| !b.contains_key(*k)) {
+        return Some(at(path, format!("unexpected key {}", quote(k, NOTE_LIMIT))));
+    }
+    a.iter()
+        .find_map(|(k, v)| diff(v, b.get(k)?, &key_path(path, k)))
+}
+
+fn at(path: &str, what: String) -> String {
+    match path {
+        "" => what,
+        _ => format!("at {path}: {what}"),
+    }
+}
+
+fn key_path(path: &str, key: &str) -> String {
+    if !key.is_empty() && key.chars().all(|c| c.is_alphanumeric() || c == '_') {
+        format!("{path}.{key}")
+    } else {
+        format!("{path}[{}]", quote(key, NOTE_LIMIT))
+    }
+}
+
+// ---------------------------------------------------------------- small helpers
+
+fn scalar_text(v: &Value) -> Option<Cow<'_, str>> {
+    match v {
+        Value::String(s) => Some(Cow::Borrowed(s)),
+        Value::Number(n) => Some(Cow::Owned(n.to_string())),
+        Value::Bool(b) => Some(Cow::Owned(b.to_string())),
+        _ => None,
+    }
+}
+
+fn as_number(v: &Value, text: bool) -> Option<f64> {
+    match v {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) if text => s.trim().parse::<f64>().ok().filter(|f| f.is_finite()),
+        _ => None,
+    }
+}
+
+/// No fractional part (`3`, `3.0`, `1e300`).
+fn is_integer(n: &Number) -> bool {
+    n.as_f64().is_some_and(|f| f.fract() == 0.0)
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::String(_) => "string",
+        Value::Number(n) if is_integer(n) => "integer",
+        Value::Number(_) => "number",
+        Value::Bool(_) => "boolean",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+        Value::Null => "null",
+    }
+}
+
+/// `string`, `integer`, … as written in plans.
+fn type_label(ty: JsonType) -> String {
+    format!("{ty:?}").to_lowercase()
+}
+
+fn describe_matcher(m: &Matcher) -> String {
+    let value = |key: &str, v: &Option<Value>| v.as_ref().map(|v| format!("{key} {}", show(v)));
+    let nested = |key: &str, e: &Option<Expected>| {
+        e.as_ref().map(|e| format!("{key} {}", describe_nested(e)))
+    };
+    let bound = |sym: &str, b: Option<f64>| b.map(|b| format!("{sym} {}", fmt_num(b)));
+    let list = |xs: &[Value]| xs.iter().map(short).collect::<Vec<_>>().join(", ");
+    let parts = [
+        value("equals", &m.equals),
+        value("not_equals", &m.not_equals),
+        m.exists
+            .map(|b| if b { "exists" } else { "exists false" }.to_string()),
+        value("contains", &m.contains),
+        value("not_contains", &m.not_contains),
+        m.matches
+            .as_ref()
+            .map(|p| format!("matches /{}/", p.0.as_str())),
+        m.type_.map(|t| format!("type {}", type_label(t))),
+        nested("length", &m.length),
+        bound(">", m.gt),
+        bound("≥", m.gte),
+        bound("<", m.lt),
+        bound("≤", m.lte),
+        m.one_of.as_ref().map(|xs| format!("one_of [{}]", list(xs))),
+        nested("each", &m.each),
+        nested("count", &m.count),
+    ];
+    let parts: Vec<String> = parts.into_iter().flatten().collect();
+    parts.join(" and ")
+}
+
+fn describe_nested(e: &Expected) -> String {
+    match e {
+        Expected::Literal(v) => show(v),
+        Expected::Matcher(m) => format!("({})", describe_matcher(m)),
+    }
+}
+
+fn describe_budget(b: &LatencySpec) -> String {
+    let ms = |d: Duration| d.as_millis();
+    match (b.warn, b.fail) {
+        (Some(w), Some(f)) => format!("≤ {} ms (warn {} ms)", ms(f), ms(w)),
+        (None, Some(f)) => format!("≤ {} ms", ms(f)),
+        (Some(w), None) => format!("≤ {} ms (warn only)", ms(w)),
+        (None, None) => "no budget".to_string(),
+    }
+}
+
+/// `5`, `0.25`, `1e300`, `NaN` — never a 300-digit string.
+fn fmt_num(f: f64) -> String {
+    if f == 0.0 || (1e-6..1e15).contains(&f.abs()) {
+        format!("{f}")
+    } else {
+        format!("{f:e}")
+    }
+}
+
+fn short(value: &Value) -> String {
+    show_limited(value, NOTE_LIMIT)
+}
+
+fn show_limited(value: &Value, limit: usize) -> String {
+    match value {
+        Value::String(s) => quote(s, limit),
+        other => truncate(&other.to_string(), limit),
+    }
+}
+
+/// A JSON string literal of at most `limit` source chars, `…` inside the quotes when cut.
+fn quote(s: &str, limit: usize) -> String {
+    match s.char_indices().nth(limit) {
+        None => serde_json::to_string(s).unwrap_or_default(),
+        Some((cut, _)) => {
+            let q = serde_json::to_string(&s[..cut]).unwrap_or_default();
+            format!("{}…\"", q.strip_suffix('"').unwrap_or(&q))
+        }
+    }
+}
+
+fn truncate(s: &str, limit: usize) -> String {
+    match s.char_indices().nth(limit) {
+        None => s.to_string(),
+        Some((cut, _)) => format!("{}…", &s[..cut]),
+    }
+}
+
+fn ok_if(holds: bool, why: impl FnOnce() -> String) -> Check {
+    if holds {
+        Ok(())
+    } else {
+        Err(why())
+    }
+}
+
+fn not_container(v: &Value) -> String {
+    format!("not a string, array or object ({})", type_name(v))
+}
+
+fn result(kind: CheckKind, subject: &str, expected: String, out: (String, bool)) -> CheckResult {
+    let (actual, passed) = out;
+    use CheckStatus::{Fail, Pass};
+    let status = if passed { Pass } else { Fail };
+    CheckResult {
+        kind,
+        subject: subject.to_string(),
+        expected,
+        actual,
+        status,
+    }
+}
+
+#[cfg(test)]
+#[path = "check_tests.rs"]
+mod tests;

@@ -1,0 +1,344 @@
+//! Sending one request: one shared reqwest client (rustls, keep-alive pool), redirects
+//! followed by hand when a step asks (so one client serves every step), bodies read
+//! to the end under a size cap. Latency = from sending to having read the whole body.
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE, LOCATION};
+use reqwest::{Client, Method, StatusCode, Url};
+use std::time::{Duration, Instant};
+
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+pub const DEFAULT_BODY_CAP: usize = 10 * 1024 * 1024;
+const MAX_REDIRECTS: usize = 10;
+
+/// A request, rendered and ready to go.
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    pub method: String,
+    pub url: String,
+    pub query: Vec<(String, String)>,
+    pub headers: Vec<(String, String)>,
+    pub body: Option<OutgoingBody>,
+    pub timeout: Duration,
+    pub follow_redirects: bool,
+}
+
+impl Outgoing {
+    /// The URL with the query parameters appended, as it goes on the wire.
+    pub fn url_with_query(&self) -> String {
+        match Url::parse(&self.url) {
+            Ok(mut u) if !self.query.is_empty() => {
+                u.query_pairs_mut().extend_pairs(self.query.iter());
+                u.to_string()
+            }
+            _ => self.url.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum OutgoingBody {
+    Json(serde_json::Value),
+    Form(Vec<(String, String)>),
+    Raw(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Received {
+    pub status: u16,
+    pub reason: String,
+    /// Lower-case names, in order received.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    pub latency: Duration,
+    /// The URL that answered (differs from the request's after redirects).
+    pub final_url: String,
+}
+
+impl Received {
+    pub fn header_values(&self, name: &str) -> Vec<String> {
+        self.headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+}
+
+/// Why no response could be checked. `kind` is a CamelCase token for JUnit `type`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub kind: &'static str,
+    pub message: String,
+}
+
+impl Failure {
+    fn new(kind: &'static str, message: impl Into<String>) -> Failure {
+        Failure {
+            kind,
+            message: message.into(),
+        }
+    }
+}
+
+pub struct Http {
+    client: Client,
+    body_cap: usize,
+}
+
+impl Http {
+    pub fn new() -> Result<Http, String> {
+        let client = Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("planrun/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| format!("cannot start the HTTP client: {e}"))?;
+        Ok(Http {
+            client,
+            body_cap: DEFAULT_BODY_CAP,
+        })
+    }
+
+    pub async fn send(&self, out: &Outgoing) -> Result<Received, Failure> {
+        let started = Instant::now();
+        match tokio::time::timeout(out.timeout, self.exchange(out, started)).await {
+            Ok(result) => result,
+            Err(_) => Err(Failure::new(
+                "Timeout",
+                format!(
+                    "request timed out after {} (no complete response)",
+                    show_duration(out.timeout)
+                ),
+            )),
+        }
+    }
+
+    async fn exchange(&self, out: &Outgoing, started: Instant) -> Result<Received, Failure> {
+        let mut url = parse_url(&out.url)?;
+        if !out.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(out.query.iter());
+        }
+        let mut method = Method::from_bytes(out.method.as_bytes()).map_err(|_| {
+            Failure::new("InvalidRequest", format!("invalid method `{}`", out.method))
+        })?;
+        let headers = header_map(&out.headers)?;
+        let mut body = out.body.clone();
+        let mut seen = vec![url.clone()];
+        loop {
+            let response = self.one(&method, &url, &headers, body.as_ref()).await?;
+            let status = response.status();
+            let location = response.headers().get(LOCATION).cloned();
+            if !(out.follow_redirects && status.is_redirection()) {
+                return self.read(response, started, url).await;
+            }
+            let Some(location) = location else {
+                return self.read(response, started, url).await;
+            };
+            let next = location
+                .to_str()
+                .ok()
+                .and_then(|l| url.join(l).ok())
+                .ok_or_else(|| {
+                    Failure::new(
+                        "InvalidRedirect",
+                        format!("{status} with an unusable Location header"),
+                    )
+                })?;
+            if seen.contains(&next) {
+                return Err(Failure::new(
+                    "RedirectLoop",
+                    format!(
+                        "redirect loop: {next} was already visited ({} hops)",
+                        seen.len()
+                    ),
+                ));
+            }
+            if seen.len() > MAX_REDIRECTS {
+                return Err(Failure::new(
+                    "TooManyRedirects",
+                    format!("more than {MAX_REDIRECTS} redirects, last to {next}"),
+                ));
+            }
+            // 303, and 301/302 after a POST, continue as GET without a body (as browsers do).
+            if status == StatusCode::SEE_OTHER
+                || (matches!(status.as_u16(), 301 | 302) && method == Method::POST)
+            {
+                method = Method::GET;
+                body = None;
+            }
+            seen.push(next.clone());
+            url = next;
+        }
+    }
+
+    async fn one(
+        &self,
+        method: &Method,
+        url: &Url,
+        headers: &HeaderMap,
+        body: Option<&OutgoingBody>,
+    ) -> Result<reqwest::Response, Failure> {
+        let mut req = self
+            .client
+            .request(method.clone(), url.clone())
+            .headers(headers.clone());
+        match body {
+            Some(OutgoingBody::Json(v)) => {
+                if !headers.contains_key(CONTENT_TYPE) {
+                    req = req.header(CONTENT_TYPE, "application/json");
+                }
+                req = req.body(serde_json::to_vec(v).unwrap_or_default());
+            }
+            Some(OutgoingBody::Form(pairs)) => req = req.form(pairs),
+            Some(OutgoingBody::Raw(s)) => req = req.body(s.clone()),
+            None => {}
+        }
+        req.send().await.map_err(|e| classify(&e, url))
+    }
+
+    async fn read(
+        &self,
+        mut response: reqwest::Response,
+        started: Instant,
+        url: Url,
+    ) -> Result<Received, Failure> {
+        let status = response.status();
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        let mut body = Vec::new();
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) => {
+                    if body.len() + chunk.len() > self.body_cap {
+                        return Err(Failure::new(
+                            "BodyTooLarge",
+                            format!("response body exceeds {} bytes", self.body_cap),
+                        ));
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    return Err(Failure::new(
+                        "BodyReadError",
+                        format!(
+                            "the response body could not be read to the end: {}",
+                            chain(&e)
+                        ),
+                    ))
+                }
+            }
+        }
+        Ok(Received {
+            status: status.as_u16(),
+            reason: status.canonical_reason().unwrap_or("").to_string(),
+            headers,
+            body,
+            latency: started.elapsed(),
+            final_url: url.to_string(),
+        })
+    }
+}
+
+fn parse_url(text: &str) -> Result<Url, Failure> {
+    let url = Url::parse(text).map_err(|e| {
+        let hint = if text.starts_with('/') {
+            " (the URL has no scheme and host: is `base_url` set? try --var base_url=http://127.0.0.1:8080)"
+        } else {
+            ""
+        };
+        Failure::new("InvalidUrl", format!("invalid URL `{text}`: {e}{hint}"))
+    })?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(Failure::new(
+            "InvalidUrl",
+            format!("invalid URL `{text}`: only http and https are supported"),
+        ));
+    }
+    Ok(url)
+}
+
+fn header_map(headers: &[(String, String)]) -> Result<HeaderMap, Failure> {
+    let mut map = HeaderMap::new();
+    for (k, v) in headers {
+        let name = HeaderName::from_bytes(k.as_bytes())
+            .map_err(|_| Failure::new("InvalidRequest", format!("invalid header name `{k}`")))?;
+        let value = HeaderValue::from_str(v).map_err(|_| {
+            Failure::new(
+                "InvalidRequest",
+                format!("invalid value for header `{k}` (control characters or non-ASCII)"),
+            )
+        })?;
+        map.append(name, value);
+    }
+    Ok(map)
+}
+
+/// The error and its causes, joined: reqwest's top-level text alone is vague.
+fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut cur = e.source();
+    while let Some(s) = cur {
+        let text = s.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        cur = s.source();
+    }
+    parts.join(": ")
+}
+
+fn classify(e: &reqwest::Error, url: &Url) -> Failure {
+    let detail = chain(e);
+    let lower = detail.to_ascii_lowercase();
+    let host = url.host_str().unwrap_or("?");
+    let port = url.port_or_known_default().unwrap_or(0);
+    if e.is_timeout() {
+        Failure::new(
+            "Timeout",
+            format!("request to {host}:{port} timed out: {detail}"),
+        )
+    } else if lower.contains("connection refused") {
+        Failure::new(
+            "ConnectionRefused",
+            format!("connection refused by {host}:{port}: is the server running?"),
+        )
+    } else if lower.contains("dns error") || lower.contains("failed to lookup") {
+        Failure::new(
+            "DnsError",
+            format!("cannot resolve host `{host}`: {detail}"),
+        )
+    } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake")
+    {
+        Failure::new(
+            "TlsError",
+            format!("TLS with {host}:{port} failed: {detail}"),
+        )
+    } else if e.is_connect() {
+        Failure::new(
+            "ConnectionError",
+            format!("cannot connect to {host}:{port}: {detail}"),
+        )
+    } else {
+        Failure::new(
+            "ConnectionError",
+            format!("request to {host}:{port} failed: {detail}"),
+        )
+    }
+}
+
+pub fn show_duration(d: Duration) -> String {
+    let ms = d.as_millis();
+    if ms.is_multiple_of(1000) {
+        format!("{} s", ms / 1000)
+    } else {
+        format!("{ms} ms")
+    }
+}

@@ -1,0 +1,87 @@
+//! Secrets never reach a report: values of env vars named like secrets, and the
+//! values of sensitive request headers, print as `***`.
+
+const SECRET_NAME_PARTS: [&str; 4] = ["KEY", "SECRET", "TOKEN", "PASSWORD"];
+pub const SENSITIVE_HEADERS: [&str; 3] = ["authorization", "cookie", "set-cookie"];
+pub const MASK: &str = "***";
+
+#[derive(Debug, Clone, Default)]
+pub struct Redactor {
+    /// Longest first, so a secret containing another is masked whole.
+    secrets: Vec<String>,
+}
+
+impl Redactor {
+    pub fn from_env(env: &[(String, String)], extra_names: &[String]) -> Redactor {
+        let mut r = Redactor::default();
+        for (name, value) in env {
+            let upper = name.to_ascii_uppercase();
+            let secret = SECRET_NAME_PARTS.iter().any(|p| upper.contains(p))
+                || extra_names.iter().any(|n| n == name);
+            if secret {
+                r.add(value);
+            }
+        }
+        r
+    }
+
+    /// Values shorter than 4 characters are not masked: masking `1` everywhere hides more than it protects.
+    pub fn add(&mut self, value: &str) {
+        let v = value.trim();
+        if v.chars().count() >= 4 && !self.secrets.iter().any(|s| s == v) {
+            self.secrets.push(v.to_string());
+            // `Bearer abc…`: the token alone may also be echoed.
+            if let Some((_, token)) = v.split_once(' ') {
+                self.add(token);
+            }
+            self.secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        }
+    }
+
+    pub fn redact(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for s in &self.secrets {
+            if out.contains(s.as_str()) {
+                out = out.replace(s.as_str(), MASK);
+            }
+        }
+        out
+    }
+
+    pub fn redact_json(&self, value: &serde_json::Value) -> serde_json::Value {
+        use serde_json::Value;
+        match value {
+            Value::String(s) => Value::String(self.redact(s)),
+            Value::Array(a) => Value::Array(a.iter().map(|v| self.redact_json(v)).collect()),
+            Value::Object(m) => Value::Object(
+                m.iter()
+                    .map(|(k, v)| (k.clone(), self.redact_json(v)))
+                    .collect(),
+            ),
+            other => other.clone(),
+        }
+    }
+}
+
+pub fn is_sensitive_header(name: &str) -> bool {
+    SENSITIVE_HEADERS
+        .iter()
+        .any(|h| h.eq_ignore_ascii_case(name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_secret_env_values_and_bearer_tokens() {
+        let env = vec![
+            ("OPENAI_API_KEY".to_string(), "sk-12345".to_string()),
+            ("HOME".to_string(), "/root".to_string()),
+        ];
+        let mut r = Redactor::from_env(&env, &[]);
+        r.add("Bearer tok-abcdef");
+        assert_eq!(r.redact("key sk-12345 home /root"), "key *** home /root");
+        assert_eq!(r.redact("echo tok-abcdef"), "echo ***");
+    }
+}

@@ -1,0 +1,153 @@
+//! Plans run concurrently (up to `jobs`), steps within a plan in order. Results come
+//! back in plan order whatever finishes first.
+
+use super::http::Http;
+use super::redact::Redactor;
+use super::step::run_step;
+use super::{Observer, PlanContext, RunOptions, Shared};
+use crate::plan::model::Suite;
+use crate::results::{Outcome, PlanResult, RunInfo, RunResults, StepResult, RESULTS_VERSION};
+use crate::template::Scope;
+use serde_json::Value;
+use std::sync::Arc;
+use std::time::{Instant, SystemTime};
+use tokio::sync::Semaphore;
+
+pub async fn run_suite(
+    suite: Suite,
+    opts: RunOptions,
+    observer: Arc<dyn Observer>,
+) -> Result<RunResults, String> {
+    let started_at = SystemTime::now();
+    let clock = Instant::now();
+    let run_info = |suite: &Suite| RunInfo {
+        started_at: rfc3339(started_at),
+        finished_at: String::new(),
+        duration_ms: 0,
+        hostname: hostname(),
+        system: suite.system.clone(),
+        environment: suite.environment.clone(),
+        target: suite
+            .globals
+            .get("base_url")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        title: suite.title.clone(),
+        next_review: suite
+            .review_every
+            .map(|d| rfc3339(started_at + d)[..10].to_string()),
+        interrupted: false,
+    };
+    let mut run = run_info(&suite);
+    let shared = Arc::new(Shared {
+        http: Http::new()?,
+        redactor: Redactor::from_env(&opts.env, &opts.secret_names),
+        env: opts.env.iter().cloned().collect(),
+        cancel: opts.cancel.clone(),
+        suite,
+    });
+    let permits = Arc::new(Semaphore::new(opts.jobs.max(1)));
+    let mut tasks = tokio::task::JoinSet::new();
+    for index in 0..shared.suite.plans.len() {
+        let shared = shared.clone();
+        let permits = permits.clone();
+        let observer = observer.clone();
+        tasks.spawn(async move {
+            let _permit = permits.acquire_owned().await;
+            let result = run_plan(&shared, index, observer.as_ref()).await;
+            observer.plan_finished(index, &result);
+            (index, result)
+        });
+    }
+    let mut plans: Vec<Option<PlanResult>> = vec![None; shared.suite.plans.len()];
+    while let Some(joined) = tasks.join_next().await {
+        match joined {
+            Ok((index, result)) => plans[index] = Some(result),
+            Err(e) => return Err(format!("a plan task failed: {e}")),
+        }
+    }
+    let plans: Vec<PlanResult> = plans.into_iter().flatten().collect();
+    run.finished_at = rfc3339(SystemTime::now());
+    run.duration_ms = clock.elapsed().as_millis() as u64;
+    run.interrupted = plans.iter().flat_map(|p| &p.steps).any(|s| {
+        s.outcome == Outcome::Skipped
+            && s.message
+                .as_deref()
+                .is_some_and(|m| m.starts_with("interrupted"))
+    });
+    Ok(RunResults {
+        version: RESULTS_VERSION,
+        planrun_version: env!("CARGO_PKG_VERSION").to_string(),
+        run,
+        plans,
+        load_errors: Vec::new(),
+    })
+}
+
+async fn run_plan(shared: &Shared, index: usize, observer: &dyn Observer) -> PlanResult {
+    let plan = &shared.suite.plans[index];
+    let cx = PlanContext::new(shared, plan);
+    let started_at = rfc3339(SystemTime::now());
+    let clock = Instant::now();
+    let mut vars = shared.suite.globals.clone();
+    let mut plan_error = None;
+    for (name, value) in &plan.vars {
+        match cx
+            .templates()
+            .render_value(value, &Scope::new(vars.clone()))
+        {
+            Ok(v) => {
+                vars.insert(name.clone(), v);
+            }
+            Err(e) => {
+                plan_error = Some(format!("plan var `{name}`: {}", e.message));
+                break;
+            }
+        }
+    }
+    let mut steps = Vec::with_capacity(plan.steps.len());
+    for step in &plan.steps {
+        let result = match &plan_error {
+            Some(message) => plan_var_error(&cx, step, message),
+            None => run_step(&cx, step, &mut vars).await,
+        };
+        observer.step_finished(index, &plan.name, &result);
+        steps.push(result);
+    }
+    PlanResult {
+        name: plan.name.clone(),
+        file: plan.file.clone(),
+        category: plan.category.clone(),
+        integration: plan.integration.clone(),
+        started_at,
+        duration_ms: clock.elapsed().as_millis() as u64,
+        steps,
+    }
+}
+
+/// A plan whose vars do not render cannot send anything: every step errors with the cause.
+fn plan_var_error(
+    cx: &PlanContext<'_>,
+    step: &crate::plan::model::Step,
+    message: &str,
+) -> StepResult {
+    let mut r = super::step::base_result_for(step);
+    r.outcome = Outcome::Error;
+    r.error_kind = Some("TemplateError".into());
+    r.message = Some(cx.redactor.redact(&format!("{message} ({})", cx.plan.file)));
+    r
+}
+
+pub fn rfc3339(t: SystemTime) -> String {
+    humantime::format_rfc3339_seconds(t).to_string()
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .or_else(|| std::env::var("COMPUTERNAME").ok())
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "localhost".to_string())
+}
