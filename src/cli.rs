@@ -102,7 +102,7 @@ pub struct DemoArgs {
     #[arg(long, value_name = "ADDR")]
     pub serve: Option<String>,
     /// Plans to run against the demo target.
-    #[arg(long, value_name = "PATH", default_value = "plans")]
+    #[arg(long, value_name = "PATH", default_value = "plans/example")]
     pub plans: PathBuf,
     #[command(flatten)]
     pub output: OutputArgs,

@@ -9,6 +9,7 @@ use std::collections::HashSet;
 use std::fmt::Write as _;
 
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
+use quick_xml::escape::partial_escape;
 use quick_xml::Writer;
 
 use super::sanitize::{floor_char_boundary, one_line, strip_ansi, xml};
@@ -611,14 +612,20 @@ fn write_result(w: &mut XmlWriter, r: &CaseResult) {
         put(w, Event::Empty(el));
     } else {
         put(w, Event::Start(el));
-        put(w, Event::Text(BytesText::new(&r.body)));
+        put(w, Event::Text(text(&r.body)));
         put(w, Event::End(BytesEnd::new(tag)));
     }
 }
 
+/// Element text with only `<`, `>`, `&` and CR escaped, so bodies stay readable
+/// (quotes need no escaping outside attributes).
+fn text(s: &str) -> BytesText<'_> {
+    BytesText::from_escaped(partial_escape(s))
+}
+
 fn write_text_element(w: &mut XmlWriter, tag: &str, text: &str) {
     put(w, Event::Start(BytesStart::new(tag)));
-    put(w, Event::Text(BytesText::new(text)));
+    put(w, Event::Text(self::text(text)));
     put(w, Event::End(BytesEnd::new(tag)));
 }
 

@@ -199,7 +199,7 @@ fn overview(out: &mut String, groups: &[Group], m: Marks) {
 
 /// The Notes cell: why the integration has its status.
 fn notes(g: &Group) -> String {
-    let first_message = |pred: fn(Outcome) -> bool, fallback: &str| {
+    let first_message = |pred: fn(Outcome) -> bool, fallback: &str| -> String {
         g.first(pred)
             .and_then(|s| s.message.as_deref())
             .filter(|m| !m.trim().is_empty())
@@ -229,7 +229,11 @@ fn notes(g: &Group) -> String {
             |o| o == Outcome::NotConfigured,
             "required environment not set",
         ),
-        Status::NotTested => first_message(|o| !o.was_sent(), "not run"),
+        Status::NotTested => {
+            let n = g.steps.len();
+            let fallback = format!("{n} step{} not tested", if n == 1 { "" } else { "s" });
+            first_message(|o| !o.was_sent(), &fallback)
+        }
     }
 }
 

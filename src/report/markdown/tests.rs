@@ -1,1 +1,393 @@
+use super::model::{Coverage, Health, Status};
+use super::*;
+use crate::report::fixture::{fixture, fixture_with_big_body, step};
+use crate::results::{OnFailure, PlanResult};
 
+fn emoji() -> MarkdownOptions {
+    MarkdownOptions::default()
+}
+
+fn plain() -> MarkdownOptions {
+    MarkdownOptions { emoji: false }
+}
+
+/// The text between `start` (a line) and the next line starting with `end`.
+fn section<'a>(md: &'a str, start: &str, end: &str) -> &'a str {
+    let from = md
+        .find(&format!("{start}\n"))
+        .unwrap_or_else(|| panic!("no {start:?}"));
+    let rest = &md[from + start.len() + 1..];
+    let to = rest.find(&format!("\n{end}")).map_or(rest.len(), |i| i + 1);
+    &rest[..to]
+}
+
+/// Cells of a table row, splitting on `|` not escaped by `\`.
+fn cells(row: &str) -> Vec<String> {
+    let mut cells = vec![String::new()];
+    let mut prev = ' ';
+    for c in row.chars() {
+        if c == '|' && prev != '\\' {
+            cells.push(String::new());
+        } else {
+            cells.last_mut().unwrap().push(c);
+        }
+        prev = c;
+    }
+    // A row starts and ends with a pipe: drop the empty outer pieces.
+    assert!(row.starts_with('|') && row.ends_with('|'), "{row:?}");
+    cells[1..cells.len() - 1]
+        .iter()
+        .map(|c| c.trim().to_string())
+        .collect()
+}
+
+fn overview_rows(md: &str) -> Vec<Vec<String>> {
+    section(md, "## Integration Status Overview", "## ")
+        .lines()
+        .filter(|l| l.starts_with('|'))
+        .skip(2)
+        .map(cells)
+        .collect()
+}
+
+#[test]
+fn health_and_status_are_derived_per_integration() {
+    let r = fixture();
+    let got: Vec<(&str, Health, Status)> = model::integrations(&r)
+        .iter()
+        .map(|g| (g.name, g.health(), g.status()))
+        .collect();
+    let hostile = "Hostile|Pipe\nNewline \x1b[32mgreen\x1b[0m";
+    assert_eq!(
+        got,
+        [
+            ("Gmail", Health::Healthy, Status::Operational),
+            ("Outlook", Health::Down, Status::Failing),
+            ("Google Calendar", Health::Slow, Status::Slow),
+            ("Calendar Webhooks", Health::Down, Status::Failing),
+            ("OpenAI GPT-4o", Health::Unknown, Status::NotConfigured),
+            ("Stripe Payments", Health::Down, Status::Failing),
+            (hostile, Health::Down, Status::Failing),
+            ("Slack", Health::Unknown, Status::NotTested),
+        ]
+    );
+}
+
+#[test]
+fn overview_has_one_row_per_integration_with_status_health_and_notes() {
+    let md = render(&fixture(), &emoji());
+    let rows = overview_rows(&md);
+    let expect = [
+        ["Gmail", "✅ Connected", "Healthy", "2/2 steps passed, 1 not tested"],
+        ["Outlook", "❌ Failing", "Down", "status: expected 200, got 503"],
+        ["Google Calendar", "⚠️ Connected", "Slow", "9.5s response time (warn 1s)"],
+        ["Calendar Webhooks", "❌ Failing", "Down", "request timed out after 30000 ms"],
+        ["OpenAI GPT-4o", "❌ Not Configured", "Unknown", "requires OPENAI_API_KEY"],
+        ["Stripe Payments", "❌ Failing", "Down", "status: expected 200, got 400"],
+        [
+            "Hostile\\|Pipe Newline green",
+            "❌ Failing",
+            "Down",
+            "boom bold second line ]]> #x00 \\| pipe",
+        ],
+        ["Slack", "🔄 Not Tested", "Unknown", "1 step not tested"],
+    ];
+    assert_eq!(rows, expect.map(|r| r.map(String::from)).to_vec());
+}
+
+#[test]
+fn every_table_row_has_as_many_cells_as_its_header() {
+    for md in [
+        render(&fixture(), &emoji()),
+        render(&fixture(), &plain()),
+        render(&fixture_with_big_body(), &emoji()),
+    ] {
+        let mut header: Option<usize> = None;
+        let mut tables = 0;
+        for line in md.lines() {
+            if !line.starts_with('|') {
+                header = None;
+                continue;
+            }
+            let n = cells(line).len();
+            match header {
+                None => {
+                    header = Some(n);
+                    tables += 1;
+                }
+                Some(h) => assert_eq!(n, h, "{line:?}"),
+            }
+        }
+        assert_eq!(tables, 1);
+    }
+}
+
+#[test]
+fn details_count_distinct_endpoints_tested() {
+    let md = render(&fixture(), &emoji());
+    let tested = |integration: &str| {
+        let block = section(&md, &format!("#### {integration}"), "####");
+        block
+            .lines()
+            .find_map(|l| l.strip_prefix("Endpoints Tested: "))
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(tested("Gmail"), "2/3");
+    assert_eq!(tested("Outlook"), "1/2");
+    assert_eq!(tested("Google Calendar"), "1/1");
+    assert_eq!(tested("Calendar Webhooks"), "1/1");
+    assert_eq!(tested("OpenAI GPT-4o"), "0/2");
+    assert_eq!(tested("Stripe Payments"), "2/2");
+    // The template error sent nothing, so its endpoint is not tested.
+    assert_eq!(tested("Hostile|Pipe Newline green"), "2/3");
+
+    // The same endpoint twice counts once.
+    let mut r = fixture();
+    let again = r.plans[0].steps[0].clone();
+    r.plans[0].steps.push(again);
+    let (sent, total) = model::endpoint_coverage(r.plans[0].steps.iter().take(3));
+    assert_eq!((sent, total), (2, 3));
+    let md = render(&r, &emoji());
+    assert!(section(&md, "#### Gmail", "####").contains("Endpoints Tested: 2/3\n"));
+}
+
+#[test]
+fn details_show_responses_checks_and_unsent_steps() {
+    let md = render(&fixture(), &emoji());
+    assert!(md.contains("### Email\n\n#### Gmail\n\n```\nStatus: ✅ OPERATIONAL\n"));
+    let gmail = section(&md, "#### Gmail", "####");
+    assert!(gmail.contains(
+        "✅ GET /api/integrations/gmail/status\n   Response: 200 OK (633ms)\n   $.connected: true\n   content-type: application/json\n"
+    ));
+    assert!(gmail.contains(
+        "🔄 Not Tested:\n   - POST /api/integrations/gmail/sync  (pending: sync endpoint not deployed yet)\n"
+    ));
+    let calendar = section(&md, "#### Google Calendar", "####");
+    assert!(calendar.contains("Status: ⚠️ SLOW PERFORMANCE\n"));
+    assert!(calendar.contains("   Response: 200 OK (9502ms) ⚠️ over warn budget 1000ms\n"));
+    let stripe = section(&md, "#### Stripe Payments", "####");
+    assert!(stripe.contains(
+        "❌ POST /api/payments\n   Response: 400 Bad Request (12ms)\n   status: expected 200, got 400\n"
+    ));
+    // Passed checks of a failed step are not repeated as failures.
+    assert!(!stripe.contains("x-request-id"));
+    let webhooks = section(&md, "#### Calendar Webhooks", "####");
+    assert!(webhooks.contains("❌ POST /api/calendar/webhooks\n   Error: request timed out after 30000 ms\n"));
+    let llm = section(&md, "#### OpenAI GPT-4o", "###");
+    assert!(llm.contains("Status: ❌ NOT CONFIGURED\n"));
+    assert!(llm.contains("❌ Not Configured:\n   - POST /api/llm/draft  (requires OPENAI_API_KEY)\n"));
+    assert!(section(&md, "#### Outlook", "###").contains("⏭️ Skipped:\n   - POST /api/integrations/outlook/send"));
+    // A step without a category lands in Uncategorised.
+    assert!(md.contains("### Uncategorised\n\n#### Hostile|Pipe Newline green\n"));
+}
+
+#[test]
+fn critical_failures_are_ordered_by_priority() {
+    let md = render(&fixture(), &emoji());
+    let crit = section(&md, "## Critical Integration Failures", "## ");
+    let headings: Vec<&str> = crit.lines().filter(|l| l.starts_with("### ")).collect();
+    assert_eq!(
+        headings,
+        [
+            "### 1. ❌ Calendar Webhooks: create event",
+            "### 2. ❌ Outlook: outlook status",
+            "### 3. ❌ Stripe Payments: charge",
+            "### 4. ❌ Stripe Payments: refund",
+        ]
+    );
+    let priorities: Vec<&str> = crit.lines().filter(|l| l.starts_with("**Priority:**")).collect();
+    assert_eq!(
+        priorities,
+        [
+            "**Priority:** 🔴 CRITICAL",
+            "**Priority:** 🔴 HIGH",
+            "**Priority:** 🟠 MEDIUM",
+            "**Priority:** 🟡 LOW",
+        ]
+    );
+    assert!(crit.contains(
+        "**Impact:** Calendar changes are not pushed to clients\n\n**Action:** Check the webhook worker\n\n**Failure:** request timed out after 30000 ms\n"
+    ));
+    assert!(md.ends_with("**Critical Issues:** 2\n"));
+
+    // Equal priorities keep run order; a failure without on_failure is not listed.
+    let mut r = fixture();
+    for s in r.plans.iter_mut().flat_map(|p| p.steps.iter_mut()) {
+        if let Some(f) = s.on_failure.as_mut() {
+            f.priority = Priority::Medium;
+        }
+    }
+    let md = render(&r, &emoji());
+    let crit = section(&md, "## Critical Integration Failures", "## ");
+    let order: Vec<&str> = crit.lines().filter(|l| l.starts_with("### ")).collect();
+    assert_eq!(order[0], "### 1. ❌ Outlook: outlook status");
+    assert_eq!(order.len(), 4);
+    assert!(md.ends_with("**Critical Issues:** 0\n"));
+
+    for s in r.plans.iter_mut().flat_map(|p| p.steps.iter_mut()) {
+        s.on_failure = None;
+    }
+    let md = render(&r, &emoji());
+    assert!(md.contains("## Critical Integration Failures\n\nNo critical failures.\n"));
+}
+
+#[test]
+fn coverage_counts_integrations_and_endpoints_by_type() {
+    let r = fixture();
+    assert_eq!(
+        model::coverage(&model::integrations(&r)),
+        Coverage {
+            total: 8,
+            tested: 6,
+            passing: 1,
+            failing: 4,
+            warnings: 1,
+            untested: 2,
+        }
+    );
+    let md = render(&r, &emoji());
+    let block = section(&md, "## Integration Test Coverage", "## ");
+    assert!(block.contains(
+        "Total Integrations: 8\nTested:             6 (75%)\nPassing:            1\nFailing:            4\nWarnings:           1\nUntested:           2\n"
+    ));
+    let by_type: Vec<&str> = block
+        .lines()
+        .skip_while(|l| *l != "Coverage by Type:")
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .collect();
+    assert_eq!(
+        by_type,
+        [
+            "  Email:         60% (3/5 endpoints tested)",
+            "  Productivity:  100% (2/2 endpoints tested)",
+            "  AI:            0% (0/2 endpoints tested)",
+            "  Payments:      100% (2/2 endpoints tested)",
+            "  Uncategorised: 67% (2/3 endpoints tested)",
+            "  Messaging:     0% (0/1 endpoints tested)",
+        ]
+    );
+    assert!(md.contains("**Test Coverage:** 75% of integrations\n"));
+}
+
+#[test]
+fn header_and_footer_come_from_the_run() {
+    let r = fixture();
+    let md = render(&r, &emoji());
+    assert!(md.starts_with(
+        "# Integration & Connector Test Report\n\n**Test Date:** 2026-01-05\n\n**System:** Acme Platform\n\n**Environment:** staging (api.staging.example.com:8443)\n\n---\n"
+    ));
+    assert!(!md.contains("s3cret"));
+    assert!(md.contains("\n---\n\n**Test Completed:** 2026-01-05\n\n**Next Review:** 2026-01-12\n"));
+    assert!(md.contains("## Plan Load Errors\n\n- plans/broken.yaml:12:5: unknown field"));
+
+    let mut bare = r.clone();
+    bare.run.title = Some("Weekly <b>check</b>".into());
+    bare.run.system = None;
+    bare.run.environment = None;
+    bare.run.target = None;
+    bare.run.next_review = None;
+    bare.run.interrupted = true;
+    bare.load_errors.clear();
+    let md = render(&bare, &emoji());
+    assert!(md.starts_with("# Weekly &lt;b>check&lt;/b>\n\n**Test Date:** 2026-01-05\n\n**System:** —\n\n**Note:** the run was interrupted"));
+    assert!(!md.contains("**Environment:**"));
+    assert!(!md.contains("**Next Review:**"));
+    assert!(!md.contains("## Plan Load Errors"));
+}
+
+#[test]
+fn plain_markers_replace_every_emoji() {
+    let r = fixture();
+    let md = render(&r, &plain());
+    for marker in [
+        "[PASS] Connected",
+        "[SLOW] Connected",
+        "[FAIL] Failing",
+        "[NOT CONFIGURED] Not Configured",
+        "[NOT TESTED] Not Tested",
+        "[SKIPPED] Skipped:",
+        "[ERROR] POST /api/calendar/webhooks",
+        "**Priority:** CRITICAL",
+    ] {
+        assert!(md.contains(marker), "{marker}");
+    }
+    // Emoji-like characters may only come from the run's own text.
+    let is_emoji = |c: char| {
+        matches!(c as u32, 0x2190..=0x2BFF | 0x1F000..=0x1FAFF | 0xFE0F | 0x2700..=0x27BF)
+    };
+    let input = crate::report::json::render(&r);
+    let allowed: std::collections::HashSet<char> = input.chars().filter(|c| is_emoji(*c)).collect();
+    let produced: Vec<char> = md.chars().filter(|c| is_emoji(*c) && !allowed.contains(c)).collect();
+    assert!(produced.is_empty(), "{produced:?}");
+    // And with emoji on they are there.
+    assert!(render(&r, &emoji()).contains("✅ Connected"));
+}
+
+#[test]
+fn hostile_text_is_sanitised_and_fences_hold() {
+    let mut r = fixture_with_big_body();
+    // A value with a fence in it must not close the details block.
+    r.plans[3].steps[1].checks[0].actual = "```\n# injected".into();
+    let md = render(&r, &emoji());
+    for bad in ['\x1b', '\0', '\x0b'] {
+        assert!(!md.contains(bad), "{bad:?} leaked");
+    }
+    assert!(md.len() < 64 * 1024, "{}", md.len());
+    assert!(!md.lines().any(|l| l.starts_with("# injected")));
+    let stripe = section(&md, "#### Stripe Payments", "####");
+    assert!(stripe.starts_with("\n````\nStatus:"), "{stripe}");
+    assert!(stripe.contains("$.refunded: expected true, got ``` # injected\n"));
+}
+
+#[test]
+fn an_empty_run_still_renders() {
+    let mut r = fixture();
+    r.plans.clear();
+    r.load_errors.clear();
+    let md = render(&r, &emoji());
+    assert!(md.contains("## Integration Status Overview\n\nNo steps were run.\n"));
+    assert!(md.contains("Total Integrations: 0\nTested:             0 (0%)\n"));
+    assert!(md.contains("**Test Coverage:** 0% of integrations\n"));
+}
+
+#[test]
+fn fallbacks_for_labels_and_notes() {
+    // No integration or category anywhere: the plan name and Uncategorised.
+    let mut s = step("ping", "GET", "/ping", Outcome::Passed);
+    s.on_failure = Some(OnFailure {
+        priority: Priority::High,
+        impact: None,
+        action: None,
+    });
+    let mut r = fixture();
+    r.plans = vec![PlanResult {
+        name: "Smoke".into(),
+        file: "smoke.yaml".into(),
+        category: None,
+        integration: None,
+        started_at: "2026-01-05T09:00:00Z".into(),
+        duration_ms: 1,
+        steps: vec![s],
+    }];
+    let md = render(&r, &emoji());
+    assert_eq!(overview_rows(&md)[0][0], "Smoke");
+    assert!(md.contains("### Uncategorised\n\n#### Smoke\n"));
+    // Passed steps with on_failure are not critical issues.
+    assert!(md.ends_with("**Critical Issues:** 0\n"));
+}
+
+#[test]
+fn durations_read_naturally() {
+    assert_eq!(human_ms(633), "633ms");
+    assert_eq!(human_ms(1000), "1s");
+    assert_eq!(human_ms(9502), "9.5s");
+    assert_eq!(human_ms(1949), "1.9s");
+    assert_eq!(human_ms(1950), "2s");
+}
+
+#[test]
+fn snapshot() {
+    insta::assert_snapshot!(render(&fixture(), &emoji()));
+}
