@@ -123,8 +123,7 @@ pub fn execute(load_opts: &LoadOptions, opts: RunOptions, output: &OutputArgs) -
         Ok(s) => s,
         Err(errors) => {
             print_diagnostics(&errors);
-            let results = load_failed(&errors);
-            write_reports(&results, output);
+            write_reports(&load_failed(&errors), output);
             return EXIT_INVALID;
         }
     };
@@ -175,7 +174,9 @@ pub fn execute(load_opts: &LoadOptions, opts: RunOptions, output: &OutputArgs) -
     if results.run.interrupted {
         println!("interrupted: steps not sent are reported as skipped");
     }
-    write_reports(&results, output);
+    if !write_reports(&results, output) {
+        return EXIT_INVALID;
+    }
     results.exit_code()
 }
 
@@ -240,7 +241,8 @@ fn load_failed(errors: &[Diagnostic]) -> RunResults {
     }
 }
 
-fn write_reports(results: &RunResults, output: &OutputArgs) {
+/// False when a report could not be written (the error is printed).
+fn write_reports(results: &RunResults, output: &OutputArgs) -> bool {
     let junit_opts = junit::JunitOptions {
         with_locations: output.junit_locations,
     };
@@ -290,13 +292,17 @@ fn cmd_report(args: &ReportArgs) -> i32 {
         let opts = junit::JunitOptions {
             with_locations: args.junit_locations,
         };
-        write_one("JUnit XML", path, &junit::render(&results, &opts));
+        if !write_one("JUnit XML", path, &junit::render(&results, &opts)) {
+            return EXIT_INVALID;
+        }
     }
     if let Some(path) = &args.report {
         let opts = markdown::MarkdownOptions {
             emoji: !args.no_emoji,
         };
-        write_one("Markdown report", path, &markdown::render(&results, &opts));
+        if !write_one("Markdown report", path, &markdown::render(&results, &opts)) {
+            return EXIT_INVALID;
+        }
     }
     0
 }
