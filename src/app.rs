@@ -249,23 +249,26 @@ fn write_reports(results: &RunResults, output: &OutputArgs) -> bool {
     let md_opts = markdown::MarkdownOptions {
         emoji: !output.no_emoji,
     };
-    write_one("JSON results", &output.json, &json::render(results));
-    write_one(
-        "JUnit XML",
-        &output.junit,
-        &junit::render(results, &junit_opts),
-    );
-    write_one(
-        "Markdown report",
-        &output.report,
-        &markdown::render(results, &md_opts),
-    );
+    // Each is attempted even when another fails: one unwritable path loses one report.
+    let results_json = json::render(results);
+    let junit_xml = junit::render(results, &junit_opts);
+    let markdown = markdown::render(results, &md_opts);
+    let json_ok = write_one("JSON results", &output.json, &results_json);
+    let junit_ok = write_one("JUnit XML", &output.junit, &junit_xml);
+    let md_ok = write_one("Markdown report", &output.report, &markdown);
+    json_ok && junit_ok && md_ok
 }
 
-fn write_one(what: &str, path: &Path, text: &str) {
+fn write_one(what: &str, path: &Path, text: &str) -> bool {
     match write_atomic(path, text.as_bytes()) {
-        Ok(()) => println!("{what}: {}", path.display()),
-        Err(e) => eprintln!("error: cannot write {what} to {}: {e}", path.display()),
+        Ok(()) => {
+            println!("{what}: {}", path.display());
+            true
+        }
+        Err(e) => {
+            eprintln!("error: cannot write {what} to {}: {e}", path.display());
+            false
+        }
     }
 }
 
