@@ -66,6 +66,7 @@ pub struct StepResult {
     pub line: u32,
     /// Resolved integration label (nearest of step, phase, plan wins).
     pub integration: Option<String>,
+    /// Resolved category (nearest of step, phase, plan wins).
     pub category: Option<String>,
     #[serde(default)]
     pub tags: Vec<String>,
@@ -142,7 +143,9 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    /// Whether a request went out and came back checked (passed, slow or failed).
+    /// Whether the step went to the executor's send path: passed, slow, failed, or an
+    /// error (which may have happened before a request left, e.g. a template error;
+    /// `StepResult::request` tells whether one did).
     pub fn was_sent(self) -> bool {
         matches!(
             self,

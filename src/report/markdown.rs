@@ -5,12 +5,13 @@
 mod model;
 #[cfg(test)]
 mod tests;
+mod text;
 
 use std::fmt::Write as _;
 
 use model::{Category, Group, Health, Status};
+use text::{cell, endpoint, fenced, human_ms, inline, value, Mark, Marks};
 
-use super::sanitize::{clean, one_line};
 use super::{date_of, host_port, percent};
 use crate::results::{CheckKind, CheckStatus, Outcome, Priority, RunResults, StepResult};
 
@@ -28,10 +29,6 @@ impl Default for MarkdownOptions {
 }
 
 const DEFAULT_TITLE: &str = "Integration & Connector Test Report";
-/// Longest text in a table cell or a one-line field.
-const CELL_MAX_CHARS: usize = 200;
-/// Longest value echoed inside a details block.
-const VALUE_MAX_CHARS: usize = 300;
 
 /// Renders the integration report.
 pub fn render(results: &RunResults, opts: &MarkdownOptions) -> String {
@@ -48,79 +45,6 @@ pub fn render(results: &RunResults, opts: &MarkdownOptions) -> String {
     load_errors(&mut out, results);
     footer(&mut out, results, &integrations);
     out
-}
-
-// ---------------------------------------------------------------------------
-// Markers
-
-#[derive(Clone, Copy)]
-enum Mark {
-    Pass,
-    Slow,
-    Fail,
-    Error,
-    NotTested,
-    NotConfigured,
-    Skipped,
-}
-
-/// Emoji or plain-text markers.
-#[derive(Clone, Copy)]
-struct Marks(bool);
-
-impl Marks {
-    fn get(self, mark: Mark) -> &'static str {
-        match (self.0, mark) {
-            (true, Mark::Pass) => "✅",
-            (true, Mark::Slow) => "⚠️",
-            (true, Mark::Fail | Mark::Error | Mark::NotConfigured) => "❌",
-            (true, Mark::NotTested) => "🔄",
-            (true, Mark::Skipped) => "⏭️",
-            (false, Mark::Pass) => "[PASS]",
-            (false, Mark::Slow) => "[SLOW]",
-            (false, Mark::Fail) => "[FAIL]",
-            (false, Mark::Error) => "[ERROR]",
-            (false, Mark::NotTested) => "[NOT TESTED]",
-            (false, Mark::NotConfigured) => "[NOT CONFIGURED]",
-            (false, Mark::Skipped) => "[SKIPPED]",
-        }
-    }
-
-    fn outcome(self, outcome: Outcome) -> &'static str {
-        self.get(match outcome {
-            Outcome::Passed => Mark::Pass,
-            Outcome::Slow => Mark::Slow,
-            Outcome::Failed => Mark::Fail,
-            Outcome::Error => Mark::Error,
-            Outcome::NotTested => Mark::NotTested,
-            Outcome::NotConfigured => Mark::NotConfigured,
-            Outcome::Skipped => Mark::Skipped,
-        })
-    }
-
-    fn status(self, status: Status) -> &'static str {
-        self.get(match status {
-            Status::Operational => Mark::Pass,
-            Status::Slow => Mark::Slow,
-            Status::Failing => Mark::Fail,
-            Status::NotConfigured => Mark::NotConfigured,
-            Status::NotTested => Mark::NotTested,
-        })
-    }
-
-    fn priority(self, p: Priority) -> String {
-        let (emoji, word) = match p {
-            Priority::Critical => ("🔴", "CRITICAL"),
-            Priority::High => ("🔴", "HIGH"),
-            Priority::Medium => ("🟠", "MEDIUM"),
-            Priority::Low => ("🟡", "LOW"),
-        };
-        if self.0 {
-            format!("{emoji} {word}")
-        } else {
-            word.to_string()
-        }
-    }
 }
 
 // ---------------------------------------------------------------------------
@@ -497,51 +421,4 @@ fn footer(out: &mut String, r: &RunResults, groups: &[Group]) {
         })
         .count();
     let _ = writeln!(out, "**Critical Issues:** {critical}");
-}
-
-// ---------------------------------------------------------------------------
-// Text helpers
-
-/// `METHOD /path`.
-fn endpoint(step: &StepResult) -> String {
-    value(&format!("{} {}", step.endpoint.method, step.endpoint.path))
-}
-
-/// Sanitised, one line, for inside a fenced block.
-fn value(s: &str) -> String {
-    one_line(&clean(s), VALUE_MAX_CHARS)
-}
-
-/// Sanitised, one line, raw HTML disarmed: for headings and paragraphs.
-fn inline(s: &str) -> String {
-    one_line(&clean(s), CELL_MAX_CHARS).replace('<', "&lt;")
-}
-
-/// [`inline`], with `|` escaped so the table keeps its columns.
-fn cell(s: &str) -> String {
-    inline(s).replace('|', "\\|")
-}
-
-/// Writes `body` in a fenced block whose fence is longer than any backtick run inside.
-fn fenced(out: &mut String, body: &str) {
-    let longest = body.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat(longest.max(2) + 1);
-    let _ = write!(out, "{fence}\n{}", body);
-    if !body.ends_with('\n') {
-        out.push('\n');
-    }
-    let _ = writeln!(out, "{fence}\n");
-}
-
-/// `633ms` under a second, else seconds with one decimal when needed: `9.5s`, `1s`.
-fn human_ms(ms: u64) -> String {
-    if ms < 1000 {
-        return format!("{ms}ms");
-    }
-    let tenths = (ms + 50) / 100;
-    if tenths % 10 == 0 {
-        format!("{}s", tenths / 10)
-    } else {
-        format!("{}.{}s", tenths / 10, tenths % 10)
-    }
 }

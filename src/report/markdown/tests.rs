@@ -1,4 +1,5 @@
 use super::model::{Coverage, Health, Status};
+use super::text::human_ms;
 use super::*;
 use crate::report::fixture::{fixture, fixture_with_big_body, step};
 use crate::results::{OnFailure, PlanResult};
@@ -78,12 +79,42 @@ fn overview_has_one_row_per_integration_with_status_health_and_notes() {
     let md = render(&fixture(), &emoji());
     let rows = overview_rows(&md);
     let expect = [
-        ["Gmail", "✅ Connected", "Healthy", "2/2 steps passed, 1 not tested"],
-        ["Outlook", "❌ Failing", "Down", "status: expected 200, got 503"],
-        ["Google Calendar", "⚠️ Connected", "Slow", "9.5s response time (warn 1s)"],
-        ["Calendar Webhooks", "❌ Failing", "Down", "request timed out after 30000 ms"],
-        ["OpenAI GPT-4o", "❌ Not Configured", "Unknown", "requires OPENAI_API_KEY"],
-        ["Stripe Payments", "❌ Failing", "Down", "status: expected 200, got 400"],
+        [
+            "Gmail",
+            "✅ Connected",
+            "Healthy",
+            "2/2 steps passed, 1 not tested",
+        ],
+        [
+            "Outlook",
+            "❌ Failing",
+            "Down",
+            "status: expected 200, got 503",
+        ],
+        [
+            "Google Calendar",
+            "⚠️ Connected",
+            "Slow",
+            "9.5s response time (warn 1s)",
+        ],
+        [
+            "Calendar Webhooks",
+            "❌ Failing",
+            "Down",
+            "request timed out after 30000 ms",
+        ],
+        [
+            "OpenAI GPT-4o",
+            "❌ Not Configured",
+            "Unknown",
+            "requires OPENAI_API_KEY",
+        ],
+        [
+            "Stripe Payments",
+            "❌ Failing",
+            "Down",
+            "status: expected 200, got 400",
+        ],
         [
             "Hostile\\|Pipe Newline green",
             "❌ Failing",
@@ -173,11 +204,15 @@ fn details_show_responses_checks_and_unsent_steps() {
     // Passed checks of a failed step are not repeated as failures.
     assert!(!stripe.contains("x-request-id"));
     let webhooks = section(&md, "#### Calendar Webhooks", "####");
-    assert!(webhooks.contains("❌ POST /api/calendar/webhooks\n   Error: request timed out after 30000 ms\n"));
+    assert!(webhooks
+        .contains("❌ POST /api/calendar/webhooks\n   Error: request timed out after 30000 ms\n"));
     let llm = section(&md, "#### OpenAI GPT-4o", "###");
     assert!(llm.contains("Status: ❌ NOT CONFIGURED\n"));
-    assert!(llm.contains("❌ Not Configured:\n   - POST /api/llm/draft  (requires OPENAI_API_KEY)\n"));
-    assert!(section(&md, "#### Outlook", "###").contains("⏭️ Skipped:\n   - POST /api/integrations/outlook/send"));
+    assert!(
+        llm.contains("❌ Not Configured:\n   - POST /api/llm/draft  (requires OPENAI_API_KEY)\n")
+    );
+    assert!(section(&md, "#### Outlook", "###")
+        .contains("⏭️ Skipped:\n   - POST /api/integrations/outlook/send"));
     // A step without a category lands in Uncategorised.
     assert!(md.contains("### Uncategorised\n\n#### Hostile|Pipe Newline green\n"));
 }
@@ -196,7 +231,10 @@ fn critical_failures_are_ordered_by_priority() {
             "### 4. ❌ Stripe Payments: refund",
         ]
     );
-    let priorities: Vec<&str> = crit.lines().filter(|l| l.starts_with("**Priority:**")).collect();
+    let priorities: Vec<&str> = crit
+        .lines()
+        .filter(|l| l.starts_with("**Priority:**"))
+        .collect();
     assert_eq!(
         priorities,
         [
@@ -314,12 +352,13 @@ fn plain_markers_replace_every_emoji() {
         assert!(md.contains(marker), "{marker}");
     }
     // Emoji-like characters may only come from the run's own text.
-    let is_emoji = |c: char| {
-        matches!(c as u32, 0x2190..=0x2BFF | 0x1F000..=0x1FAFF | 0xFE0F | 0x2700..=0x27BF)
-    };
+    let is_emoji = |c: char| matches!(c as u32, 0x2190..=0x2BFF | 0x1F000..=0x1FAFF | 0xFE0F);
     let input = crate::report::json::render(&r);
     let allowed: std::collections::HashSet<char> = input.chars().filter(|c| is_emoji(*c)).collect();
-    let produced: Vec<char> = md.chars().filter(|c| is_emoji(*c) && !allowed.contains(c)).collect();
+    let produced: Vec<char> = md
+        .chars()
+        .filter(|c| is_emoji(*c) && !allowed.contains(c))
+        .collect();
     assert!(produced.is_empty(), "{produced:?}");
     // And with emoji on they are there.
     assert!(render(&r, &emoji()).contains("✅ Connected"));
@@ -389,5 +428,8 @@ fn durations_read_naturally() {
 
 #[test]
 fn snapshot() {
-    insta::assert_snapshot!(render(&fixture(), &emoji()));
+    // Kept in `src/report/snapshots/` with the other reporters' snapshots.
+    insta::with_settings!({ snapshot_path => "../snapshots" }, {
+        insta::assert_snapshot!("markdown", render(&fixture(), &emoji()));
+    });
 }
