@@ -12,10 +12,14 @@ fn render(case_ms: i64, trace: &str) -> String {
         "status",
     );
     case.set_trace(trace);
-    let suite = TestSuiteBuilder::new("plan").add_testcase(case.build()).build();
+    let suite = TestSuiteBuilder::new("plan")
+        .add_testcase(case.build())
+        .build();
     let report = ReportBuilder::new().add_testsuite(suite).build();
     let mut out = Vec::new();
-    report.write_xml(&mut out).expect("junit-report writes to a Vec");
+    report
+        .write_xml(&mut out)
+        .expect("junit-report writes to a Vec");
     String::from_utf8(out).expect("junit-report writes UTF-8")
 }
 

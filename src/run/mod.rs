@@ -15,7 +15,7 @@ use http::Http;
 use redact::Redactor;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 pub use schedule::run_suite;
 
@@ -61,7 +61,11 @@ impl Default for RunOptions {
 pub(crate) struct Shared {
     pub suite: Suite,
     pub http: Http,
-    pub redactor: Redactor,
+    /// Every secret known so far; grows as `Authorization`/`Cookie` header values and
+    /// `--secret` captures are seen, so later steps (of any plan) mask them too.
+    pub redactor: Mutex<Redactor>,
+    /// `--secret` names: variables and captures whose values are secrets.
+    pub secret_names: Vec<String>,
     pub env: HashMap<String, String>,
     pub cancel: Arc<AtomicBool>,
 }
@@ -71,7 +75,6 @@ pub struct PlanContext<'a> {
     shared: &'a Shared,
     pub plan: &'a Plan,
     pub http: &'a Http,
-    pub redactor: &'a Redactor,
     /// Variable name → the step that captures it.
     captured_by: HashMap<&'a str, &'a str>,
 }
@@ -90,7 +93,6 @@ impl<'a> PlanContext<'a> {
             shared,
             plan,
             http: &shared.http,
-            redactor: &shared.redactor,
             captured_by,
         }
     }
@@ -114,5 +116,22 @@ impl<'a> PlanContext<'a> {
 
     pub fn captured_by(&self, var: &str) -> Option<&str> {
         self.captured_by.get(var).copied()
+    }
+
+    /// Masks every secret known so far.
+    pub fn redactor(&self) -> Redactor {
+        let guard = self.shared.redactor.lock();
+        guard.unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// A value to mask from now on, in every plan and in the reports.
+    pub fn learn_secret(&self, value: &serde_json::Value) {
+        let guard = self.shared.redactor.lock();
+        guard.unwrap_or_else(|e| e.into_inner()).add_value(value);
+    }
+
+    /// Whether `--secret` named this variable or capture.
+    pub fn is_secret_name(&self, name: &str) -> bool {
+        self.shared.secret_names.iter().any(|n| n == name)
     }
 }

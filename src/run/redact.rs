@@ -38,6 +38,38 @@ impl Redactor {
         }
     }
 
+    /// The strings, numbers and booleans in `value` (a variable or a capture).
+    pub fn add_value(&mut self, value: &serde_json::Value) {
+        use serde_json::Value;
+        match value {
+            Value::String(s) => self.add(s),
+            Value::Number(n) => self.add(&n.to_string()),
+            Value::Bool(_) | Value::Null => {}
+            Value::Array(a) => a.iter().for_each(|v| self.add_value(v)),
+            Value::Object(m) => m.values().for_each(|v| self.add_value(v)),
+        }
+    }
+
+    /// Masks the run-time texts of a step result (messages, URL, body, checks, captures).
+    pub fn redact_step(&self, step: &mut crate::results::StepResult) {
+        if let Some(m) = &mut step.message {
+            *m = self.redact(m);
+        }
+        if let Some(r) = &mut step.request {
+            r.url = self.redact(&r.url);
+        }
+        if let Some(r) = &mut step.response {
+            r.body_excerpt = self.redact(&r.body_excerpt);
+        }
+        for c in &mut step.checks {
+            c.expected = self.redact(&c.expected);
+            c.actual = self.redact(&c.actual);
+        }
+        for v in step.captures.values_mut() {
+            *v = self.redact_json(v);
+        }
+    }
+
     pub fn redact(&self, text: &str) -> String {
         let mut out = text.to_string();
         for s in &self.secrets {

@@ -9,7 +9,7 @@ use crate::plan::model::Suite;
 use crate::results::{Outcome, PlanResult, RunInfo, RunResults, StepResult, RESULTS_VERSION};
 use crate::template::Scope;
 use serde_json::Value;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime};
 use tokio::sync::Semaphore;
 
@@ -39,9 +39,16 @@ pub async fn run_suite(
         interrupted: false,
     };
     let mut run = run_info(&suite);
+    let mut redactor = Redactor::from_env(&opts.env, &opts.secret_names);
+    for name in &opts.secret_names {
+        if let Some(value) = suite.globals.get(name) {
+            redactor.add_value(value);
+        }
+    }
     let shared = Arc::new(Shared {
         http: Http::new()?,
-        redactor: Redactor::from_env(&opts.env, &opts.secret_names),
+        redactor: Mutex::new(redactor),
+        secret_names: opts.secret_names.clone(),
         env: opts.env.iter().cloned().collect(),
         cancel: opts.cancel.clone(),
         suite,
@@ -66,7 +73,14 @@ pub async fn run_suite(
             Err(e) => return Err(format!("a plan task failed: {e}")),
         }
     }
-    let plans: Vec<PlanResult> = plans.into_iter().flatten().collect();
+    let mut plans: Vec<PlanResult> = plans.into_iter().flatten().collect();
+    // Secrets learnt late (a header or capture of a later step, another plan) are
+    // masked in what the reports get, whatever ran first.
+    let redactor = shared.redactor.lock().unwrap_or_else(|e| e.into_inner());
+    for step in plans.iter_mut().flat_map(|p| p.steps.iter_mut()) {
+        redactor.redact_step(step);
+    }
+    drop(redactor);
     run.finished_at = rfc3339(SystemTime::now());
     run.duration_ms = clock.elapsed().as_millis() as u64;
     run.interrupted = plans.iter().flat_map(|p| &p.steps).any(|s| {
@@ -97,6 +111,9 @@ async fn run_plan(shared: &Shared, index: usize, observer: &dyn Observer) -> Pla
             .render_value(value, &Scope::new(vars.clone()))
         {
             Ok(v) => {
+                if cx.is_secret_name(name) {
+                    cx.learn_secret(&v);
+                }
                 vars.insert(name.clone(), v);
             }
             Err(e) => {
@@ -134,7 +151,10 @@ fn plan_var_error(
     let mut r = super::step::base_result_for(step);
     r.outcome = Outcome::Error;
     r.error_kind = Some("TemplateError".into());
-    r.message = Some(cx.redactor.redact(&format!("{message} ({})", cx.plan.file)));
+    r.message = Some(
+        cx.redactor()
+            .redact(&format!("{message} ({})", cx.plan.file)),
+    );
     r
 }
 

@@ -66,12 +66,12 @@ pub async fn run_step(
         Ok(o) => o,
         Err(e) => return render_failure(cx, result, e, started),
     };
-    let mut redactor = cx.redactor.clone();
     for (k, v) in &outgoing.headers {
         if is_sensitive_header(k) {
-            redactor.add(v);
+            cx.learn_secret(&Value::String(v.clone()));
         }
     }
+    let redactor = cx.redactor();
     result.request = Some(RequestInfo {
         method: outgoing.method.clone(),
         url: redactor.redact(&outgoing.url_with_query()),
@@ -86,7 +86,15 @@ pub async fn run_step(
             result.message = Some(redactor.redact(&failure.message));
             result
         }
-        Ok((received, eval)) => finish(result, step, &received, eval, vars, &redactor),
+        Ok((received, eval)) => {
+            let result = finish(result, step, &received, eval, vars, &redactor);
+            for (name, _) in &step.capture {
+                if let Some(v) = vars.get(name).filter(|_| cx.is_secret_name(name)) {
+                    cx.learn_secret(v);
+                }
+            }
+            result
+        }
     }
 }
 
@@ -155,7 +163,7 @@ fn render_failure(
     }
     result.outcome = Outcome::Error;
     result.error_kind = Some("TemplateError".into());
-    result.message = Some(cx.redactor.redact(&format!(
+    result.message = Some(cx.redactor().redact(&format!(
         "{} (step \"{}\", {}:{})",
         e.message, result.name, cx.plan.file, result.line
     )));

@@ -1,0 +1,491 @@
+//! Shared pieces of the integration tests: a real HTTP test server on 127.0.0.1 (its
+//! own thread and tokio runtime, so it outlives the blocking binary call), a temp
+//! workspace per test, and a helper that runs the real `planrun` binary and parses
+//! what it wrote.
+#![allow(dead_code)]
+
+use axum::body::Bytes;
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get, post};
+use axum::{Json, Router};
+use planrun::results::{PlanResult, RunResults, StepResult};
+use serde_json::{json, Map, Value};
+use std::collections::HashMap;
+use std::fmt;
+use std::path::{Path as FsPath, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+// ---------------------------------------------------------------- the test server
+
+/// One request to `/record/{label}`, as the server saw it (offsets from server start).
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub label: String,
+    pub start: Duration,
+    pub end: Duration,
+}
+
+#[derive(Debug)]
+pub struct ServerState {
+    epoch: Instant,
+    /// Every request the server received, whatever the route.
+    requests: AtomicUsize,
+    recorded: Mutex<Vec<Recorded>>,
+    /// Raw bodies received by `/echo`, in arrival order.
+    echoed: Mutex<Vec<String>>,
+}
+
+pub struct TestServer {
+    pub addr: std::net::SocketAddr,
+    pub state: Arc<ServerState>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+/// The JSON document served by `/doc`, for matcher tests.
+pub fn doc() -> Value {
+    json!({
+        "status": "ok",
+        "id": 42,
+        "price": 9.5,
+        "name": "widget",
+        "email": "qa@example.com",
+        "active": true,
+        "deleted_at": null,
+        "tags": ["blue", "small"],
+        "meta": {"version": "1.2.3", "region": "eu"},
+        "items": [
+            {"name": "a", "price": 1, "healthy": true},
+            {"name": "b", "price": 2.5, "healthy": true},
+            {"name": "c", "price": 0, "healthy": false}
+        ]
+    })
+}
+
+pub const TEXT_BODY: &str = "hello planrun\nstate=ready code=XYZ-9\n";
+
+impl TestServer {
+    /// A new server on 127.0.0.1, port 0, on its own thread and runtime.
+    pub fn start() -> TestServer {
+        let state = Arc::new(ServerState {
+            epoch: Instant::now(),
+            requests: AtomicUsize::new(0),
+            recorded: Mutex::new(Vec::new()),
+            echoed: Mutex::new(Vec::new()),
+        });
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+        listener.set_nonblocking(true).expect("nonblocking");
+        let addr = listener.local_addr().expect("local addr");
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let app = router(state.clone());
+        std::thread::Builder::new()
+            .name(format!("test-server-{}", addr.port()))
+            .spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("test server runtime");
+                rt.block_on(async move {
+                    let listener =
+                        tokio::net::TcpListener::from_std(listener).expect("tokio listener");
+                    axum::serve(listener, app)
+                        .with_graceful_shutdown(async move {
+                            let _ = rx.await;
+                        })
+                        .await
+                        .expect("test server");
+                });
+            })
+            .expect("spawn test server thread");
+        TestServer {
+            addr,
+            state,
+            shutdown: Some(tx),
+        }
+    }
+
+    /// One server for every test of a test binary (counters are shared: use unique
+    /// labels, or [`TestServer::start`] for a server of your own).
+    pub fn shared() -> &'static TestServer {
+        static SERVER: OnceLock<TestServer> = OnceLock::new();
+        SERVER.get_or_init(TestServer::start)
+    }
+
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// `base_url=http://127.0.0.1:PORT`, for `--var`.
+    pub fn var(&self) -> String {
+        format!("base_url={}", self.base_url())
+    }
+
+    pub fn requests(&self) -> usize {
+        self.state.requests.load(Ordering::SeqCst)
+    }
+
+    /// Intervals recorded by `/record/{label}` for labels starting with `prefix`.
+    pub fn recorded(&self, prefix: &str) -> Vec<Recorded> {
+        let all = self.state.recorded.lock().unwrap();
+        all.iter()
+            .filter(|r| r.label.starts_with(prefix))
+            .cloned()
+            .collect()
+    }
+
+    /// Raw bodies `/echo` received that contain `needle`.
+    pub fn echoed(&self, needle: &str) -> Vec<String> {
+        let all = self.state.echoed.lock().unwrap();
+        all.iter().filter(|b| b.contains(needle)).cloned().collect()
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// A port nothing listens on: bound, then released.
+pub fn closed_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    l.local_addr().expect("addr").port()
+}
+
+type St = State<Arc<ServerState>>;
+
+fn router(state: Arc<ServerState>) -> Router {
+    Router::new()
+        .route("/doc", get(doc_route))
+        .route("/text", get(|| async { TEXT_BODY }))
+        .route("/not-json", get(not_json))
+        .route("/headers", get(headers_route))
+        .route("/status/{code}", any(status_route))
+        .route("/delay/{ms}", get(delay_route))
+        .route("/record/{label}", get(record_route))
+        .route("/items", post(create_item))
+        .route("/items/{id}", get(get_item))
+        .route("/echo", any(echo_route))
+        .route("/echo/{*rest}", any(echo_route))
+        .fallback(|| async { (StatusCode::NOT_FOUND, Json(json!({"error": "no route"}))) })
+        .layer(middleware::from_fn_with_state(state.clone(), count))
+        .with_state(state)
+}
+
+async fn count(State(s): St, req: Request, next: Next) -> Response {
+    s.requests.fetch_add(1, Ordering::SeqCst);
+    next.run(req).await
+}
+
+async fn doc_route() -> impl IntoResponse {
+    ([("x-request-id", "req-123")], Json(doc()))
+}
+
+async fn not_json() -> impl IntoResponse {
+    (
+        [("content-type", "text/html")],
+        "<html><body>oops</body></html>",
+    )
+}
+
+async fn headers_route() -> impl IntoResponse {
+    let mut h = HeaderMap::new();
+    let mut put = |k: &'static str, v: &'static str| {
+        h.append(HeaderName::from_static(k), HeaderValue::from_static(v));
+    };
+    put("x-multi", "one");
+    put("x-multi", "two");
+    put("x-count", "7");
+    put("location", "/items/42");
+    (h, Json(json!({"ok": true})))
+}
+
+async fn status_route(Path(code): Path<u16>) -> impl IntoResponse {
+    let status = StatusCode::from_u16(code).unwrap_or(StatusCode::BAD_REQUEST);
+    (status, Json(json!({"code": code})))
+}
+
+async fn delay_route(Path(ms): Path<u64>) -> Json<Value> {
+    tokio::time::sleep(Duration::from_millis(ms)).await;
+    Json(json!({"slept_ms": ms}))
+}
+
+/// Sleeps `?ms=` (default 300) and records when it started and ended.
+async fn record_route(
+    State(s): St,
+    Path(label): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Json<Value> {
+    let ms = q.get("ms").and_then(|v| v.parse().ok()).unwrap_or(300);
+    let start = s.epoch.elapsed();
+    tokio::time::sleep(Duration::from_millis(ms)).await;
+    let end = s.epoch.elapsed();
+    s.recorded.lock().unwrap().push(Recorded {
+        label: label.clone(),
+        start,
+        end,
+    });
+    Json(json!({"label": label, "slept_ms": ms}))
+}
+
+async fn create_item(Json(body): Json<Value>) -> impl IntoResponse {
+    let name = body.get("name").cloned().unwrap_or(Value::Null);
+    (
+        StatusCode::CREATED,
+        [("location", "/items/42")],
+        Json(json!({"id": 42, "name": name})),
+    )
+}
+
+async fn get_item(Path(id): Path<String>) -> impl IntoResponse {
+    match id.parse::<u64>() {
+        Ok(42) => (StatusCode::OK, Json(json!({"id": 42, "name": "widget"}))),
+        _ => (
+            StatusCode::NOT_FOUND,
+            Json(json!({"error": "no such item", "id": id})),
+        ),
+    }
+}
+
+/// Returns the request as JSON: method, path, query, headers (lower-case names; several
+/// values joined with `, `) and body (parsed when it is JSON, else the text).
+async fn echo_route(
+    State(s): St,
+    method: Method,
+    uri: Uri,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Json<Value> {
+    let text = String::from_utf8_lossy(&body).into_owned();
+    s.echoed.lock().unwrap().push(text.clone());
+    let mut hs = Map::new();
+    for name in headers.keys() {
+        let values: Vec<&str> = headers
+            .get_all(name)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect();
+        hs.insert(name.as_str().to_string(), Value::from(values.join(", ")));
+    }
+    let body = if text.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap_or(Value::String(text))
+    };
+    Json(json!({
+        "method": method.as_str(),
+        "path": uri.path(),
+        "query": query,
+        "headers": hs,
+        "body": body,
+    }))
+}
+
+// ---------------------------------------------------------------- workspaces and runs
+
+/// Removes the common leading indentation of the non-empty lines and a first empty
+/// line, so plans can be written indented in test code.
+pub fn unindent(text: &str) -> String {
+    let text = text.strip_prefix('\n').unwrap_or(text);
+    let indent = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    let mut out = String::new();
+    for line in text.lines() {
+        out.push_str(line.get(indent..).unwrap_or("").trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// A fresh folder under the system temp dir; removed on drop unless the test failed.
+/// The binary runs with it as the current directory, so paths it prints are relative.
+pub struct Workspace {
+    pub dir: PathBuf,
+}
+
+impl Workspace {
+    pub fn new(tag: &str) -> Workspace {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let dir = std::env::temp_dir().join(format!("planrun-it-{tag}-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("create workspace");
+        Workspace { dir }
+    }
+
+    /// Writes `text` (unindented) to `rel`, creating folders.
+    pub fn write(&self, rel: &str, text: &str) -> &Workspace {
+        let path = self.dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("create folder");
+        }
+        std::fs::write(&path, unindent(text)).expect("write file");
+        self
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.dir.join(rel))
+            .unwrap_or_else(|e| panic!("cannot read {rel}: {e}"))
+    }
+
+    pub fn exists(&self, rel: &str) -> bool {
+        self.dir.join(rel).exists()
+    }
+
+    /// `planrun ARGS` in this folder with a clean environment plus `envs`.
+    pub fn exec(&self, args: &[&str], envs: &[(&str, &str)]) -> Exec {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_planrun"));
+        cmd.args(args)
+            .current_dir(&self.dir)
+            .env_clear()
+            .envs(envs.iter().copied());
+        let out = cmd.output().expect("run planrun");
+        Exec {
+            code: out.status.code().expect("planrun exited by a signal"),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// `planrun run ARGS --junit out/junit.xml --report out/report.md --json
+    /// out/results.json`, then reads and parses the three files.
+    pub fn run(&self, args: &[&str]) -> RunOutput {
+        self.run_env(args, &[])
+    }
+
+    pub fn run_env(&self, args: &[&str], envs: &[(&str, &str)]) -> RunOutput {
+        let mut all = vec!["run"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&[
+            "--junit",
+            "out/junit.xml",
+            "--report",
+            "out/report.md",
+            "--json",
+            "out/results.json",
+        ]);
+        let exec = self.exec(&all, envs);
+        let read = |rel: &str| {
+            std::fs::read_to_string(self.dir.join(rel))
+                .unwrap_or_else(|e| panic!("{rel} was not written ({e})\n{exec}"))
+        };
+        let json = read("out/results.json");
+        let junit = read("out/junit.xml");
+        let markdown = read("out/report.md");
+        let results: RunResults = serde_json::from_str(&json)
+            .unwrap_or_else(|e| panic!("results.json does not parse: {e}\n{json}"));
+        let raw: Value = serde_json::from_str(&json).expect("results.json is JSON");
+        RunOutput {
+            exec,
+            results,
+            raw,
+            json,
+            junit,
+            markdown,
+        }
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.join(rel)
+    }
+
+    pub fn root(&self) -> &FsPath {
+        &self.dir
+    }
+}
+
+impl Drop for Workspace {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// What a `planrun` process did.
+pub struct Exec {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl fmt::Display for Exec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "--- exit code {}\n--- stdout:\n{}\n--- stderr:\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+/// A `planrun run` and the three files it wrote.
+pub struct RunOutput {
+    pub exec: Exec,
+    pub results: RunResults,
+    /// results.json as untyped JSON, for checking the documented field names.
+    pub raw: Value,
+    pub json: String,
+    pub junit: String,
+    pub markdown: String,
+}
+
+impl RunOutput {
+    pub fn code(&self) -> i32 {
+        self.exec.code
+    }
+
+    pub fn plan(&self, name: &str) -> &PlanResult {
+        self.results
+            .plans
+            .iter()
+            .find(|p| p.name == name)
+            .unwrap_or_else(|| panic!("no plan `{name}` in results\n{self}"))
+    }
+
+    /// The step named `name`, in whichever plan; the name must be unique in the run
+    /// (else use [`RunOutput::step_in`]).
+    pub fn step(&self, name: &str) -> &StepResult {
+        let found: Vec<&StepResult> = self
+            .results
+            .plans
+            .iter()
+            .flat_map(|p| &p.steps)
+            .filter(|s| s.name == name)
+            .collect();
+        match found[..] {
+            [one] => one,
+            [] => panic!("no step `{name}` in results\n{self}"),
+            _ => panic!("several steps are named `{name}`: use step_in"),
+        }
+    }
+}
+
+impl RunOutput {
+    /// The step named `step` in the plan named `plan`.
+    pub fn step_in(&self, plan: &str, step: &str) -> &StepResult {
+        self.plan(plan)
+            .steps
+            .iter()
+            .find(|s| s.name == step)
+            .unwrap_or_else(|| panic!("no step `{step}` in plan `{plan}`\n{self}"))
+    }
+}
+
+impl fmt::Display for RunOutput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.exec)
+    }
+}

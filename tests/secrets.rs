@@ -1,0 +1,84 @@
+//! Secrets never reach an output: values of env vars named like secrets, variables and
+//! captures named with `--secret`, and `Authorization` header values, in later steps too.
+
+mod common;
+
+use common::{TestServer, Workspace};
+
+const PLAN: &str = r#"
+    name: Secrets
+    steps:
+      - name: login
+        request:
+          method: POST
+          url: "{{ base_url }}/echo/login"
+          headers:
+            Authorization: "Bearer it-bearer-0001"
+            X-Api-Key: "{{ env.PLANRUN_IT_API_KEY }}"
+          json:
+            password: "{{ password }}"
+            session_token: it-session-0004
+        expect: { status: 200 }
+        capture: { session: $.body.session_token }
+      - name: the secrets come back later
+        request:
+          method: POST
+          url: "{{ base_url }}/echo/later"
+          json:
+            bearer: it-bearer-0001
+            session: "{{ session }}"
+            key: "{{ env.PLANRUN_IT_API_KEY }}"
+            password: "{{ password }}"
+        expect:
+          status: 200
+          json:
+            $.body.bearer: nope
+            $.body.session: nope
+"#;
+
+const SECRETS: [&str; 4] = [
+    "it-bearer-0001",
+    "it-env-key-0002",
+    "it-cli-pass-0003",
+    "it-session-0004",
+];
+
+#[test]
+fn secrets_are_masked_in_every_output_including_later_steps() {
+    let server = TestServer::shared();
+    let ws = Workspace::new("secrets");
+    ws.write("plans/secrets.yaml", PLAN);
+    let out = ws.run_env(
+        &[
+            "plans",
+            "--var",
+            &server.var(),
+            "--var",
+            "password=it-cli-pass-0003",
+            "--secret",
+            "password",
+            "--secret",
+            "session",
+        ],
+        &[("PLANRUN_IT_API_KEY", "it-env-key-0002")],
+    );
+    assert_eq!(out.code(), 1, "{out}");
+    // The secrets were really sent (the server saw them).
+    let sent = server.echoed("it-cli-pass-0003");
+    assert_eq!(sent.len(), 2, "{sent:?}");
+    for (what, text) in [
+        ("results.json", &out.json),
+        ("JUnit", &out.junit),
+        ("Markdown", &out.markdown),
+        ("stdout", &out.exec.stdout),
+        ("stderr", &out.exec.stderr),
+    ] {
+        for secret in SECRETS {
+            assert!(!text.contains(secret), "{what} shows {secret}:\n{text}");
+        }
+    }
+    assert!(out.json.contains("***"));
+    let later = out.step("the secrets come back later");
+    let message = later.message.as_deref().unwrap();
+    assert!(message.contains(r#"got "***""#), "{message}");
+}
