@@ -12,6 +12,7 @@ use std::fmt::Write as _;
 use model::{Category, Group, Health, Status};
 use text::{cell, endpoint, fenced, human_ms, inline, value, Mark, Marks};
 
+use super::sanitize::{clean, one_line};
 use super::{date_of, host_port, percent};
 use crate::results::{CheckKind, CheckStatus, Outcome, Priority, RunResults, StepResult};
 
@@ -29,6 +30,8 @@ impl Default for MarkdownOptions {
 }
 
 const DEFAULT_TITLE: &str = "Integration & Connector Test Report";
+/// Long enough for a located message with its hint; bounded against hostile input.
+const LOAD_ERROR_MAX_CHARS: usize = 2000;
 
 /// Renders the integration report.
 pub fn render(results: &RunResults, opts: &MarkdownOptions) -> String {
@@ -374,17 +377,16 @@ fn load_errors(out: &mut String, r: &RunResults) {
         return;
     }
     out.push_str("## Plan Load Errors\n\n");
-    for e in &r.load_errors {
-        let _ = writeln!(
-            out,
-            "- {}",
-            inline(&format!(
-                "{}:{}:{}: {}",
-                e.file, e.line, e.column, e.message
-            ))
-        );
-    }
-    out.push('\n');
+    // A fenced block keeps each message whole: the hint at its end is the useful part.
+    let lines: Vec<String> = r
+        .load_errors
+        .iter()
+        .map(|e| {
+            let line = format!("{}:{}:{}: {}", e.file, e.line, e.column, e.message);
+            one_line(&clean(&line), LOAD_ERROR_MAX_CHARS)
+        })
+        .collect();
+    fenced(out, &lines.join("\n"));
 }
 
 fn footer(out: &mut String, r: &RunResults, groups: &[Group]) {

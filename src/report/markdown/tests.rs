@@ -318,7 +318,7 @@ fn header_and_footer_come_from_the_run() {
     ));
     assert!(!md.contains("s3cret"));
     assert!(md.contains("\n---\n\n**Test Completed:** 2026-01-05\n\n**Next Review:** 2026-01-12\n"));
-    assert!(md.contains("## Plan Load Errors\n\n- plans/broken.yaml:12:5: unknown field"));
+    assert!(md.contains("## Plan Load Errors\n\n```\nplans/broken.yaml:12:5: unknown field"));
 
     let mut bare = r.clone();
     bare.run.title = Some("Weekly <b>check</b>".into());
