@@ -260,10 +260,13 @@ impl RunResults {
         Summary::of_steps(self.plans.iter().flat_map(|p| p.steps.iter()))
     }
 
-    /// 0 when every sent step passed, 1 when one failed, 2 when plans were invalid.
+    /// 0 when every sent step passed, 1 when one failed, 2 when plans were invalid,
+    /// 130 when the run was interrupted (Ctrl-C) before every step was done.
     pub fn exit_code(&self) -> i32 {
         if !self.load_errors.is_empty() {
             2
+        } else if self.run.interrupted {
+            130
         } else {
             let s = self.summary();
             if s.failed + s.errors > 0 {

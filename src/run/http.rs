@@ -9,6 +9,8 @@ use std::time::{Duration, Instant};
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_BODY_CAP: usize = 10 * 1024 * 1024;
 const MAX_REDIRECTS: usize = 10;
+/// Bounds the TCP and TLS connect alone; the step `timeout` bounds the whole exchange.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A request, rendered and ready to go.
 #[derive(Debug, Clone)]
@@ -89,6 +91,7 @@ impl Http {
     pub fn new() -> Result<Http, String> {
         let client = Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(CONNECT_TIMEOUT)
             .user_agent(concat!("planrun/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| format!("cannot start the HTTP client: {e}"))?;
@@ -300,7 +303,15 @@ fn classify(e: &reqwest::Error, url: &Url) -> Failure {
     let lower = detail.to_ascii_lowercase();
     let host = url.host_str().unwrap_or("?");
     let port = url.port_or_known_default().unwrap_or(0);
-    if e.is_timeout() {
+    if e.is_connect() && e.is_timeout() {
+        Failure::new(
+            "ConnectTimeout",
+            format!(
+                "connecting to {host}:{port} timed out after {}",
+                show_duration(CONNECT_TIMEOUT)
+            ),
+        )
+    } else if e.is_timeout() {
         Failure::new(
             "Timeout",
             format!("request to {host}:{port} timed out: {detail}"),

@@ -14,7 +14,6 @@ use crate::template::Templates;
 use http::Http;
 use redact::Redactor;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 pub use schedule::run_suite;
@@ -40,8 +39,8 @@ pub struct RunOptions {
     pub env: Vec<(String, String)>,
     /// More variable names whose values are secrets (`--secret`).
     pub secret_names: Vec<String>,
-    /// Set to stop sending: steps not yet sent are reported as skipped ("interrupted").
-    pub cancel: Arc<AtomicBool>,
+    /// Stops sending: steps not yet done are reported as skipped ("interrupted").
+    pub cancel: Cancel,
 }
 
 impl Default for RunOptions {
@@ -52,8 +51,36 @@ impl Default for RunOptions {
                 .unwrap_or(4),
             env: Vec::new(),
             secret_names: Vec::new(),
-            cancel: Arc::new(AtomicBool::new(false)),
+            cancel: Cancel::default(),
         }
+    }
+}
+
+/// A stop signal for a run, checked between steps and awaited during requests and
+/// retry delays, so a stopped run does not wait for slow servers.
+#[derive(Clone)]
+pub struct Cancel(Arc<tokio::sync::watch::Sender<bool>>);
+
+impl Default for Cancel {
+    fn default() -> Self {
+        Cancel(Arc::new(tokio::sync::watch::Sender::new(false)))
+    }
+}
+
+impl Cancel {
+    /// Stops the run; returns whether it had already been stopped.
+    pub fn cancel(&self) -> bool {
+        self.0.send_replace(true)
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        *self.0.borrow()
+    }
+
+    /// Resolves once the run is stopped.
+    pub async fn cancelled(&self) {
+        let mut rx = self.0.subscribe();
+        let _ = rx.wait_for(|stopped| *stopped).await;
     }
 }
 
@@ -67,7 +94,7 @@ pub(crate) struct Shared {
     /// `--secret` names: variables and captures whose values are secrets.
     pub secret_names: Vec<String>,
     pub env: HashMap<String, String>,
-    pub cancel: Arc<AtomicBool>,
+    pub cancel: Cancel,
 }
 
 /// One plan being run.
@@ -111,7 +138,11 @@ impl<'a> PlanContext<'a> {
     }
 
     pub fn cancelled(&self) -> bool {
-        self.shared.cancel.load(Ordering::SeqCst)
+        self.shared.cancel.is_cancelled()
+    }
+
+    pub fn cancel(&self) -> &Cancel {
+        &self.shared.cancel
     }
 
     pub fn captured_by(&self, var: &str) -> Option<&str> {

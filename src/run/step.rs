@@ -80,6 +80,9 @@ pub async fn run_step(
     result.attempts = exchange.attempts;
     result.duration_ms = started.elapsed().as_millis() as u64;
     match exchange.outcome {
+        Err(failure) if failure.kind == INTERRUPTED => {
+            not_sent(result, Outcome::Skipped, failure.message)
+        }
         Err(failure) => {
             result.outcome = Outcome::Error;
             result.error_kind = Some(failure.kind.to_string());
@@ -245,7 +248,14 @@ async fn send_with_retries(cx: &PlanContext<'_>, step: &Step, out: &Outgoing) ->
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let outcome = cx.http.send(out).await.map(|received| {
+        let sent = tokio::select! {
+            sent = cx.http.send(out) => sent,
+            _ = cx.cancel().cancelled() => Err(Failure {
+                kind: INTERRUPTED,
+                message: "interrupted: the run was stopped while this step was in flight".into(),
+            }),
+        };
+        let outcome = sent.map(|received| {
             let eval = evaluate(step, &received);
             (received, eval)
         });
@@ -259,9 +269,15 @@ async fn send_with_retries(cx: &PlanContext<'_>, step: &Step, out: &Outgoing) ->
                 outcome,
             };
         }
-        tokio::time::sleep(delay).await;
+        tokio::select! {
+            _ = tokio::time::sleep(delay) => {}
+            _ = cx.cancel().cancelled() => {}
+        }
     }
 }
+
+/// The `Failure` kind of a request abandoned because the run was stopped.
+const INTERRUPTED: &str = "Interrupted";
 
 fn evaluate(step: &Step, received: &Received) -> Evaluation {
     let body_text = String::from_utf8_lossy(&received.body).into_owned();
@@ -327,7 +343,7 @@ fn finish(
         reason: received.reason.clone(),
         latency_ms: received.latency.as_millis() as u64,
         body_bytes: received.body.len() as u64,
-        body_excerpt: redactor.redact(&excerpt(&eval.body_text)),
+        body_excerpt: redactor.redact(&excerpt(&eval.body_text, &received.body)),
     });
     result.checks = eval
         .checks
@@ -407,15 +423,25 @@ fn failure_summary(failed: &[&CheckResult], total: usize) -> String {
     }
 }
 
-fn excerpt(body: &str) -> String {
+fn excerpt(body: &str, raw: &[u8]) -> String {
+    // Lossy decoding is said, so a reader does not take U+FFFD for what the server sent.
+    let note = if std::str::from_utf8(raw).is_err() {
+        "[the body is not valid UTF-8: shown decoded lossily]\n"
+    } else {
+        ""
+    };
     if body.len() <= EXCERPT_BYTES {
-        return body.to_string();
+        return format!("{note}{body}");
     }
     let mut end = EXCERPT_BYTES;
     while !body.is_char_boundary(end) {
         end -= 1;
     }
-    format!("{}...[truncated {} bytes]", &body[..end], body.len() - end)
+    format!(
+        "{note}{}...[truncated {} bytes]",
+        &body[..end],
+        body.len() - end
+    )
 }
 
 /// Jinja truthiness for `when`: false, null, 0, "" and empty collections are false.
