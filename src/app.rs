@@ -1,15 +1,18 @@
 //! What each command does: load → run → report, with the exit codes of the contract.
 
-use crate::cli::{Cli, Command, LoadArgs, OutputArgs, ReportArgs, RunArgs};
+use crate::cli::{
+    Cli, Command, Format, LoadArgs, OutputArgs, ReportArgs, RunArgs, SchemaArgs, SchemaKind,
+    ValidateArgs,
+};
 use crate::console::{summary_line, Console};
 use crate::plan::diagnostic::Diagnostic;
 use crate::plan::load::{load, LoadOptions};
+use crate::plan::schema;
 use crate::report::{json, junit, markdown, write_atomic};
 use crate::results::{LoadError, RunInfo, RunResults, RESULTS_VERSION};
-use crate::run::{run_suite, RunOptions};
+use crate::run::{run_suite, Cancel, RunOptions};
 use clap::Parser;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::SystemTime;
 
@@ -23,6 +26,7 @@ pub fn main() -> i32 {
         Command::List(args) => cmd_list(&args),
         Command::Report(args) => cmd_report(&args),
         Command::Demo(args) => crate::demo::cmd_demo(&args),
+        Command::Schema(args) => cmd_schema(&args),
     }
 }
 
@@ -49,25 +53,69 @@ fn print_diagnostics(errors: &[Diagnostic]) {
     );
 }
 
-fn cmd_validate(args: &LoadArgs) -> i32 {
-    match load(&load_options(args)) {
-        Ok(suite) => {
-            let steps: usize = suite.plans.iter().map(|p| p.steps.len()).sum();
-            if suite.plans.is_empty() {
-                eprintln!(
-                    "error: no plans (*.yaml, *.yml) found in {}",
-                    shown_paths(args)
-                );
+fn cmd_validate(args: &ValidateArgs) -> i32 {
+    let json_out = args.format == Format::Json;
+    let (errors, notes, plans, steps) = match load(&load_options(&args.load)) {
+        Ok(suite) if suite.plans.is_empty() => {
+            let message = format!(
+                "no plans (*.yaml, *.yml) found in {}",
+                shown_paths(&args.load)
+            );
+            if !json_out {
+                eprintln!("error: {message}");
                 return EXIT_INVALID;
             }
-            println!("ok: {} plans, {steps} steps", suite.plans.len());
-            0
+            let where_ = shown_paths(&args.load);
+            (
+                vec![Diagnostic::new(&where_, (1, 1), message)],
+                suite.notes,
+                0,
+                0,
+            )
         }
-        Err(errors) => {
-            print_diagnostics(&errors);
-            EXIT_INVALID
+        Ok(suite) => {
+            let steps: usize = suite.plans.iter().map(|p| p.steps.len()).sum();
+            (Vec::new(), suite.notes, suite.plans.len(), steps)
         }
+        Err(errors) => (errors, Vec::new(), 0, 0),
+    };
+    let code = if errors.is_empty() { 0 } else { EXIT_INVALID };
+    if json_out {
+        let list = |ds: &[Diagnostic]| -> Vec<serde_json::Value> {
+            ds.iter()
+                .map(|d| serde_json::json!({"file": d.file, "line": d.line, "column": d.column, "message": d.message}))
+                .collect()
+        };
+        let out = serde_json::json!({
+            "valid": errors.is_empty(),
+            "plans": plans,
+            "steps": steps,
+            "errors": list(&errors),
+            "notes": list(&notes),
+        });
+        println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+        return code;
     }
+    for n in &notes {
+        eprintln!("{}:{}:{}: note: {}", n.file, n.line, n.column, n.message);
+    }
+    if errors.is_empty() {
+        println!("ok: {plans} plans, {steps} steps");
+    } else {
+        print_diagnostics(&errors);
+    }
+    code
+}
+
+fn cmd_schema(args: &SchemaArgs) -> i32 {
+    let schema = match args.which {
+        SchemaKind::Plan => schema::plan_schema(),
+        SchemaKind::Suite => schema::suite_schema(),
+    };
+    use std::io::Write;
+    // A closed stdout (`planrun schema | head`) is not an error.
+    let _ = std::io::stdout().write_all(schema::render(&schema).as_bytes());
+    0
 }
 
 fn shown_paths(args: &LoadArgs) -> String {
@@ -181,16 +229,16 @@ pub fn execute(load_opts: &LoadOptions, opts: RunOptions, output: &OutputArgs) -
 }
 
 /// First Ctrl-C (or SIGTERM): stop sending, finish the reports. Second: exit at once.
-async fn watch_interrupts(cancel: Arc<AtomicBool>) {
+async fn watch_interrupts(cancel: Cancel) {
     loop {
         if !wait_for_signal().await {
             return;
         }
-        if cancel.swap(true, Ordering::SeqCst) {
+        if cancel.cancel() {
             eprintln!("\ninterrupted again: exiting without reports");
             std::process::exit(130);
         }
-        eprintln!("\ninterrupted: finishing steps in flight and writing reports (Ctrl-C again to quit now)");
+        eprintln!("\ninterrupted: stopping requests in flight and writing reports (Ctrl-C again to quit now)");
     }
 }
 

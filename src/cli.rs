@@ -20,13 +20,43 @@ pub enum Command {
     /// Run plans and write the reports.
     Run(RunArgs),
     /// Check plans without sending anything; every error as file:line:column.
-    Validate(LoadArgs),
+    Validate(ValidateArgs),
     /// Show plans › phases › steps with method and URL.
     List(LoadArgs),
     /// Re-render the JUnit and Markdown reports from a saved results.json.
     Report(ReportArgs),
     /// Start the bundled demo target and run the bundled plans against it.
     Demo(DemoArgs),
+    /// Print the JSON Schema of plans or of planrun.yaml (for editors).
+    Schema(SchemaArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    pub load: LoadArgs,
+    /// `text` (file:line:column: message) or `json` (for tools).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct SchemaArgs {
+    /// `plan` (schemas/plan.schema.json) or `suite` (planrun.yaml: schemas/planrun.schema.json).
+    #[arg(value_enum, default_value_t = SchemaKind::Plan)]
+    pub which: SchemaKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SchemaKind {
+    Plan,
+    Suite,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -52,7 +52,7 @@ impl Console {
     fn print(&self, lines: &[String]) {
         let out = || {
             for l in lines {
-                println!("{l}");
+                say!("{l}");
             }
         };
         match &self.bar {
@@ -115,6 +115,12 @@ impl Observer for Console {
         st.done[plan_index] = true;
         self.flush(&mut st);
     }
+}
+
+pub fn say_line(args: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_fmt(args).and_then(|()| out.write_all(b"\n"));
 }
 
 pub fn icon(outcome: Outcome) -> &'static str {

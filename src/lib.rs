@@ -4,6 +4,14 @@
 //! templates, sends, checks, captures) → [`results`] → [`report`] (JUnit, Markdown,
 //! JSON). Reporters read only the results model.
 
+/// `println!` that ignores a closed stdout (`planrun list | head`): the run must go on
+/// and write its reports even when nobody reads the terminal.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        $crate::console::say_line(format_args!($($arg)*))
+    };
+}
+
 pub mod app;
 pub mod cli;
 pub mod console;

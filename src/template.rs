@@ -127,10 +127,10 @@ impl Templates {
             serde_json::to_string(&value)
                 .map_err(|e| Error::new(ErrorKind::InvalidOperation, e.to_string()))
         });
-        env.add_function("now", || {
+        env.add_function(FUNCTIONS[0], || {
             humantime::format_rfc3339_seconds(SystemTime::now()).to_string()
         });
-        env.add_function("timestamp", || {
+        env.add_function(FUNCTIONS[1], || {
             SystemTime::now()
                 .duration_since(UNIX_EPOCH)
                 .map(|d| d.as_secs())
@@ -162,7 +162,7 @@ impl Templates {
 
     /// A template expression such as a `when:` condition, evaluated to a JSON value.
     pub fn expression(&mut self, expr: &str, origin: &str) -> Result<Text, String> {
-        self.typed(&format!("{{{{ {expr} }}}}"), origin)
+        self.typed(&expression_source(expr), origin)
     }
 
     /// Compile every string inside a YAML value (typed, see [`Templates::typed`]).
@@ -280,6 +280,36 @@ impl Templates {
     }
 }
 
+/// A `when:` expression as a template: `flag` and `{{ flag }}` are the same.
+pub fn expression_source(expr: &str) -> String {
+    match single_expression(expr) {
+        Some(_) => expr.to_string(),
+        None => format!("{{{{ {expr} }}}}"),
+    }
+}
+
+/// Functions every template can call (registered in [`Templates::new`]).
+pub const FUNCTIONS: [&str; 2] = ["now", "timestamp"];
+
+/// The variables a template reads, with attribute paths (`env.CRM_TOKEN`, `item.id`),
+/// leaving out the functions every template can call; `None` when it does not parse
+/// (the loader reports that). For static checks: nothing is added to an environment.
+pub fn variables(source: &str) -> Option<BTreeSet<String>> {
+    let env = Environment::new();
+    let template = env.template_from_str(source).ok()?;
+    let globals: BTreeSet<&str> = env.globals().map(|(name, _)| name).collect();
+    let found = template.undeclared_variables(true);
+    Some(
+        found
+            .into_iter()
+            .filter(|v| {
+                let root = v.split('.').next().unwrap_or("");
+                !globals.contains(root) && !FUNCTIONS.contains(&root)
+            })
+            .collect(),
+    )
+}
+
 pub fn is_template(s: &str) -> bool {
     s.contains("{{") || s.contains("{%") || s.contains("{#")
 }
@@ -367,10 +397,20 @@ mod tests {
     }
 
     #[test]
+    fn variables_leave_out_functions_and_template_locals() {
+        let vars = variables("{{ now() }}{{ range(2) }}{{ a.b }}{% set x = 1 %}{{ x }}{{ env.K }}");
+        let vars: Vec<String> = vars.unwrap().into_iter().collect();
+        assert_eq!(vars, ["a.b", "env.K"]);
+        assert!(variables("{{ a + }}").is_none());
+    }
+
+    #[test]
     fn expressions_evaluate_to_values() {
         let mut t = Templates::new();
         let e = t.expression("n > 3", "t").unwrap();
         let s = scope(json!({"n": 5}));
         assert_eq!(t.render_json(&e, &s).unwrap(), json!(true));
+        let braced = t.expression("{{ n > 3 }}", "t").unwrap();
+        assert_eq!(t.render_json(&braced, &s).unwrap(), json!(true));
     }
 }

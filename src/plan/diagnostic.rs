@@ -11,12 +11,19 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// One line per diagnostic: line breaks in `message` become spaces.
     pub fn new(file: &str, (line, column): (u32, u32), message: impl Into<String>) -> Diagnostic {
+        let message: String = message.into();
+        let message = if message.contains('\n') {
+            message.split_whitespace().collect::<Vec<_>>().join(" ")
+        } else {
+            message
+        };
         Diagnostic {
             file: file.to_string(),
             line,
             column,
-            message: message.into(),
+            message,
         }
     }
 }

@@ -4,20 +4,33 @@ use super::duration::{parse_duration, PlanDuration};
 use super::jsonpath::JsonPath;
 use super::matcher::Expected;
 use indexmap::IndexMap;
+use schemars::JsonSchema;
 use serde::de::value::MapAccessDeserializer;
 use serde::{de, Deserialize, Deserializer};
+use serde_json::json;
 use std::fmt;
 use std::time::Duration;
 
-#[derive(Debug, Clone, PartialEq, Deserialize, Default)]
+/// Checks on a response; every check is evaluated and every failure reported.
+#[derive(Debug, Clone, PartialEq, Deserialize, Default, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Expect {
+    /// Accepted status: a code (`200`), a class (`"2xx"`, quoted) or a list of either.
+    #[schemars(example = 200, example = &"2xx", example = json!([200, 204]))]
     pub status: Option<StatusExpect>,
+    /// Latency budget: `3s` (fail only) or `{ warn: 1s, fail: 3s }`. Over `warn` the step passes as Slow; over `fail` it fails.
+    #[schemars(example = json!({"warn": "1s", "fail": "3s"}), example = &"3s")]
     pub latency: Option<LatencySpec>,
+    /// Response header name (case-insensitive) → literal or matcher. Several values are joined with `, `.
     #[serde(default)]
+    #[schemars(example = json!({"content-type": {"contains": "application/json"}}))]
     pub headers: IndexMap<String, Expected>,
+    /// RFC 9535 JSONPath (starting with `$`) → literal or matcher. A path with wildcards, filters, slices or `..` compares the array of all selected values.
     #[serde(default)]
+    #[schemars(example = json!({"$.connected": true, "$.id": {"type": "integer", "gt": 0}}))]
     pub json: IndexMap<JsonPath, Expected>,
+    /// The raw response body: a literal (the whole body) or a matcher on its text.
+    #[schemars(example = json!({"contains": "ok"}))]
     pub body: Option<Expected>,
 }
 

@@ -16,7 +16,10 @@ pub struct JsonPath {
 impl JsonPath {
     pub fn parse(source: &str) -> Result<JsonPath, String> {
         let query = parse_json_path(source).map_err(|e| {
-            format!("invalid JSONPath `{source}`: {e} (RFC 9535 paths start with `$`, e.g. `$.items[0].id`)")
+            format!(
+                "invalid JSONPath `{source}`: {} (RFC 9535 paths start with `$`, e.g. `$.items[0].id`)",
+                one_line(&e.to_string())
+            )
         })?;
         let singular = query.segments.iter().all(|s| match s {
             Segment::Selector(sel) => matches!(sel, Selector::Name(_) | Selector::Index(_)),
@@ -37,6 +40,24 @@ impl JsonPath {
         jsonpath_rust::query::js_path_process(&self.query, value)
             .map(|refs| refs.into_iter().map(|r| r.val()).collect())
             .unwrap_or_default()
+    }
+}
+
+/// The parser's multi-line report (`--> 1:9`, the source, a caret, `= expected …`)
+/// as one line: `at character 9: expected …`.
+fn one_line(report: &str) -> String {
+    let column = report
+        .split("-->")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|pos| pos.split(':').nth(1));
+    let expected = report
+        .lines()
+        .rev()
+        .find_map(|l| l.trim_start().strip_prefix("= "));
+    match (column, expected) {
+        (Some(c), Some(e)) => format!("at character {c}: {e}"),
+        _ => report.split_whitespace().collect::<Vec<_>>().join(" "),
     }
 }
 
@@ -86,5 +107,7 @@ mod tests {
     fn bad_path_is_an_error_with_a_hint() {
         let err = JsonPath::parse("$.a[").unwrap_err();
         assert!(err.contains("invalid JSONPath `$.a[`"), "{err}");
+        assert!(err.contains("at character 5: expected"), "{err}");
+        assert!(!err.contains('\n'), "{err}");
     }
 }

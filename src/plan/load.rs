@@ -6,6 +6,7 @@ use super::discover::{self, display};
 use super::expect::Expect;
 use super::model::{Body, Plan, RetryPolicy, Step, Suite};
 use super::types::{Defaults, PlanFile, Scalar, SuiteConfig};
+use super::validate::{self, GlobalScope};
 use super::yaml::{self, index_path, key_path, Positions};
 use crate::template::{TValue, Templates, Text};
 use indexmap::IndexMap;
@@ -33,17 +34,20 @@ pub fn load(opts: &LoadOptions) -> Result<Suite, Vec<Diagnostic>> {
         None => SuiteConfig::default(),
     };
     let globals = globals(&config, config_file.as_ref(), opts).map_err(|d| vec![d])?;
+    let scope = GlobalScope::new(&config, opts);
     let mut templates = Templates::new();
     let mut plans = Vec::new();
     let mut errors = Vec::new();
+    let mut notes = Vec::new();
     let mut names: IndexMap<String, String> = IndexMap::new();
     for file in &files {
         let shown = display(file);
         match std::fs::read_to_string(file) {
             Err(e) => errors.push(Diagnostic::new(&shown, (1, 1), format!("cannot read: {e}"))),
             Ok(text) => {
-                match compile_plan(&shown, &text, &mut templates) {
-                    Ok(plan) => {
+                match compile_checked(&shown, &text, &mut templates, Some(&scope)) {
+                    Ok((plan, mut found)) => {
+                        notes.append(&mut found);
                         if let Some(other) = names.insert(plan.name.clone(), shown.clone()) {
                             errors.push(Diagnostic::new(
                             &shown,
@@ -70,6 +74,7 @@ pub fn load(opts: &LoadOptions) -> Result<Suite, Vec<Diagnostic>> {
         title: config.report.title.clone(),
         review_every: config.report.review_every.map(|d| d.0),
         config_file,
+        notes,
     })
 }
 
@@ -133,19 +138,32 @@ pub fn compile_plan(
     text: &str,
     templates: &mut Templates,
 ) -> Result<Plan, Vec<Diagnostic>> {
+    compile_checked(file, text, templates, None).map(|(plan, _)| plan)
+}
+
+/// Compiles one plan and runs the static checks of [`validate`]; with `scope`, variables
+/// too. Ok holds the notes (for `planrun validate`).
+fn compile_checked(
+    file: &str,
+    text: &str,
+    templates: &mut Templates,
+    scope: Option<&GlobalScope>,
+) -> Result<(Plan, Vec<Diagnostic>), Vec<Diagnostic>> {
     let raw: PlanFile = yaml::from_str(text)
         .map_err(|e| vec![Diagnostic::new(file, (e.line, e.column), e.message)])?;
     let positions = Positions::index(text);
+    let found = validate::check_plan(file, &raw, &positions, scope);
     let mut c = Compiler {
         file,
         positions: &positions,
         templates,
-        errors: Vec::new(),
+        errors: found.errors,
     };
     let plan = c.plan(raw);
     if c.errors.is_empty() {
-        Ok(plan)
+        Ok((plan, found.notes))
     } else {
+        c.errors.sort_by_key(|d| (d.line, d.column));
         Err(c.errors)
     }
 }

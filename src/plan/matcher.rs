@@ -1,9 +1,10 @@
 //! What `expect` compares against: a literal, or a matcher object.
 //! An object value is always a matcher; an unknown matcher key is an error.
 
+use schemars::JsonSchema;
 use serde::de::value::MapAccessDeserializer;
 use serde::{de, Deserialize, Deserializer};
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::fmt;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -13,7 +14,8 @@ pub enum Expected {
     Matcher(Box<Matcher>),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+/// A JSON type name for the `type` matcher.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum JsonType {
     String,
@@ -25,32 +27,60 @@ pub enum JsonType {
     Null,
 }
 
-/// Several keys = all must hold.
-#[derive(Debug, Clone, PartialEq, Deserialize, Default)]
+/// A matcher: an object whose keys must all hold. To compare with a literal object write `{ equals: {...} }`.
+#[derive(Debug, Clone, PartialEq, Deserialize, Default, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(extend("minProperties" = 1), example = json!({"type": "integer", "gt": 0}))]
 pub struct Matcher {
+    /// Deep equality (numbers by value: `1` equals `1.0`).
     #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "Value", example = json!({"id": 1, "name": "widget"}))]
     pub equals: Option<Value>,
+    /// Not deeply equal.
     #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "Value", example = &"error")]
     pub not_equals: Option<Value>,
+    /// `true`: the path selected something; `false`: it selected nothing.
+    #[schemars(example = false)]
     pub exists: Option<bool>,
     /// Substring of a string, element of an array, or key of an object.
     #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "Value", example = &"application/json")]
     pub contains: Option<Value>,
+    /// Not a substring, element or key.
     #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "Value", example = &"error")]
     pub not_contains: Option<Value>,
+    /// A regex (Rust syntax) that must match somewhere in the string; anchor with `^…$`.
+    #[schemars(example = &"^[^@]+@[^@]+$")]
     pub matches: Option<Pattern>,
+    /// The JSON type: `string`, `number`, `integer`, `boolean`, `array`, `object` or `null`.
     #[serde(rename = "type", default, deserialize_with = "json_type")]
+    #[schemars(example = &"integer")]
     pub type_: Option<JsonType>,
+    /// Length of a string, array or object: a number or a matcher (`{ gte: 1 }`).
+    #[schemars(example = 2, example = json!({"gte": 1}))]
     pub length: Option<Expected>,
+    /// Greater than (numeric).
+    #[schemars(example = 0)]
     pub gt: Option<f64>,
+    /// Greater than or equal (numeric).
+    #[schemars(example = 0)]
     pub gte: Option<f64>,
+    /// Less than (numeric).
+    #[schemars(example = 100)]
     pub lt: Option<f64>,
+    /// Less than or equal (numeric).
+    #[schemars(example = 100)]
     pub lte: Option<f64>,
+    /// Equals one of the listed values.
+    #[schemars(example = json!(["active", "trial"]))]
     pub one_of: Option<Vec<Value>>,
-    /// Applies to every selected value (non-singular paths).
+    /// Every selected value (or element of the selected array) matches this literal or matcher.
+    #[schemars(example = json!({"type": "number", "gte": 0}))]
     pub each: Option<Expected>,
-    /// How many values the path selected.
+    /// How many values the path selected: a number or a matcher.
+    #[schemars(example = 0, example = json!({"gte": 1}))]
     pub count: Option<Expected>,
 }
 
@@ -79,8 +109,15 @@ impl<'de> Deserialize<'de> for Pattern {
         let s = String::deserialize(d)?;
         regex::Regex::new(&s)
             .map(Pattern)
-            .map_err(|e| de::Error::custom(format!("invalid regex `{s}`: {e}")))
+            .map_err(|e| de::Error::custom(format!("invalid regex `{s}`: {}", regex_error(&e))))
     }
+}
+
+/// The regex crate's report spans lines (the pattern, a caret); its last line says why.
+fn regex_error(e: &regex::Error) -> String {
+    let text = e.to_string();
+    let last = text.lines().last().unwrap_or("").trim();
+    last.strip_prefix("error: ").unwrap_or(last).to_string()
 }
 
 impl<'de> Deserialize<'de> for Expected {

@@ -1,6 +1,7 @@
 //! Executable plans: defaults merged, inheritance resolved, templates and JSONPaths
 //! compiled. Produced by [`super::load`], consumed by the executor.
 
+use super::diagnostic::Diagnostic;
 use super::expect::Expect;
 use super::types::{Capture, OnFailureSpec};
 use crate::template::{TValue, Templates, Text};
@@ -19,6 +20,8 @@ pub struct Suite {
     pub title: Option<String>,
     pub review_every: Option<Duration>,
     pub config_file: Option<PathBuf>,
+    /// Found by the static checks, not errors: shown by `planrun validate`.
+    pub notes: Vec<Diagnostic>,
 }
 
 pub struct Plan {

@@ -5,129 +5,237 @@ use super::duration::PlanDuration;
 use super::expect::Expect;
 use super::jsonpath::JsonPath;
 use super::matcher::Pattern;
+use super::schema::{EnvName, Method, Text};
 use indexmap::IndexMap;
+use schemars::JsonSchema;
 use serde::de::value::MapAccessDeserializer;
 use serde::{de, Deserialize, Deserializer};
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::fmt;
 
 /// `planrun.yaml`: the suite config next to (or above) the plans.
-#[derive(Debug, Clone, Deserialize, Default)]
+#[derive(Debug, Clone, Deserialize, Default, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    title = "planrun suite config (planrun.yaml)",
+    example = json!({"system": "CRM-AI-PRO", "environments": {"dev": {"base_url": "http://localhost:3000"}}})
+)]
 pub struct SuiteConfig {
-    /// Shown in the report header.
+    /// Name of the system under test, shown in the report header ("System").
+    #[schemars(with = "Option<Text>", example = &"CRM-AI-PRO")]
     pub system: Option<String>,
+    /// Report settings: title and review interval.
     #[serde(default)]
+    #[schemars(example = json!({"title": "Integration & Connector Test Report", "review_every": "7d"}))]
     pub report: ReportConfig,
-    /// Chosen with `--env NAME`; the vars are visible to every plan.
+    /// Named sets of variables; pick one with `--env NAME`. Its variables win over `vars`.
     #[serde(default)]
+    #[schemars(example = json!({"dev": {"base_url": "http://localhost:3000"}, "staging": {"base_url": "https://staging.example.com"}}))]
     pub environments: IndexMap<String, IndexMap<String, Value>>,
-    /// Vars visible to every plan whatever the environment (an environment's win).
+    /// Variables every plan sees, whatever the environment (an environment's win over these).
     #[serde(default)]
+    #[schemars(example = json!({"api_version": "v2"}))]
     pub vars: IndexMap<String, Value>,
 }
 
-#[derive(Debug, Clone, Deserialize, Default)]
+/// The `report:` section of `planrun.yaml`.
+#[derive(Debug, Clone, Deserialize, Default, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReportConfig {
+    /// Report title (default "Integration & Connector Test Report").
+    #[schemars(with = "Option<Text>", example = &"Integration & Connector Test Report")]
     pub title: Option<String>,
-    /// "Next Review" = test date + this.
+    /// A duration: "Next Review" in the report footer is the test date plus this.
+    #[schemars(example = &"7d")]
     pub review_every: Option<PlanDuration>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// A test plan: one YAML file with `phases:` (or `steps:` for a single phase).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    title = "planrun plan",
+    extend("oneOf" = [
+        {"required": ["phases"], "properties": {"phases": {"type": "array"}}},
+        {"required": ["steps"], "properties": {"steps": {"type": "array"}}}
+    ]),
+    example = json!({"name": "Items API", "steps": [{"name": "service is up", "request": {"url": "{{ base_url }}/health"}, "expect": {"status": 200}}]})
+)]
 pub struct PlanFile {
+    /// Required. The JUnit `<testsuite>` name; unique within a run.
+    #[schemars(with = "Text", example = &"Email integrations")]
     pub name: String,
+    /// Free text for people reading the plan.
+    #[schemars(with = "Option<Text>", example = &"Gmail and Outlook")]
     pub description: Option<String>,
+    /// Report grouping ("Coverage by Type"); inherited by phases and steps.
+    #[schemars(with = "Option<Text>", example = &"Email")]
     pub category: Option<String>,
+    /// Report row ("Integration Status Overview"); inherited by phases and steps.
+    #[schemars(with = "Option<Text>", example = &"Gmail")]
     pub integration: Option<String>,
+    /// Tags, inherited by every step (they add up).
     #[serde(default)]
+    #[schemars(with = "Vec<Text>", example = json!(["email", "oauth"]))]
     pub tags: Vec<String>,
-    /// Rendered top to bottom; later ones may use earlier ones.
+    /// Variables rendered top to bottom when the plan starts; later ones may use earlier ones.
     #[serde(default)]
+    #[schemars(example = json!({"mailbox": "qa@example.com", "greeting": "hello {{ mailbox }}"}))]
     pub vars: IndexMap<String, Value>,
+    /// Defaults for every step of the plan; phases and steps override them.
     #[serde(default)]
+    #[schemars(example = json!({"timeout": "10s", "expect": {"status": 200}}))]
     pub defaults: Defaults,
+    /// The phases, run in order. A plan has either `phases:` or `steps:`.
+    #[schemars(example = json!([{"name": "Health", "steps": [{"name": "service is up", "request": {"url": "{{ base_url }}/health"}}]}]))]
     pub phases: Option<Vec<Phase>>,
-    /// One unnamed phase, for plans that need no phases.
+    /// The steps of a plan with a single phase (named after the plan). A plan has either `phases:` or `steps:`.
+    #[schemars(example = json!([{"name": "service is up", "request": {"url": "{{ base_url }}/health"}, "expect": {"status": 200}}]))]
     pub steps: Option<Vec<Step>>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// A named group of steps; phases run in order.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Phase {
+    /// Required. The phase name, shown in the reports.
+    #[schemars(with = "Text", example = &"OAuth flows")]
     pub name: String,
+    /// Free text for people reading the plan.
+    #[schemars(with = "Option<Text>", example = &"Phase 1 of the weekly run")]
     pub description: Option<String>,
+    /// Report grouping; overrides the plan's for the steps of this phase.
+    #[schemars(with = "Option<Text>", example = &"Email")]
     pub category: Option<String>,
+    /// Report row; overrides the plan's for the steps of this phase.
+    #[schemars(with = "Option<Text>", example = &"Gmail")]
     pub integration: Option<String>,
+    /// Tags added to every step of the phase.
     #[serde(default)]
+    #[schemars(with = "Vec<Text>", example = json!(["oauth"]))]
     pub tags: Vec<String>,
+    /// Defaults merged over the plan's for the steps of this phase.
     #[serde(default)]
+    #[schemars(example = json!({"timeout": "5s"}))]
     pub defaults: Defaults,
+    /// Required. The steps of the phase, run in order.
+    #[schemars(example = json!([{"name": "service is up", "request": {"url": "{{ base_url }}/health"}}]))]
     pub steps: Vec<Step>,
 }
 
 /// Merged into every step below; the nearest wins, maps merge per key.
-#[derive(Debug, Clone, Deserialize, Default)]
+#[derive(Debug, Clone, Deserialize, Default, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Defaults {
+    /// Request timeout for every step below (default 30s).
+    #[schemars(example = &"10s")]
     pub timeout: Option<PlanDuration>,
+    /// Follow redirects in every step below (default false).
+    #[schemars(example = true)]
     pub follow_redirects: Option<bool>,
+    /// Headers for every request below, merged per name (case-insensitive); values are templates.
     #[serde(default)]
+    #[schemars(example = json!({"Authorization": "Bearer {{ env.CRM_TOKEN }}"}))]
     pub headers: IndexMap<String, Scalar>,
+    /// Query parameters for every request below, merged per name; values are templates.
     #[serde(default)]
+    #[schemars(example = json!({"api-version": "2024-01"}))]
     pub query: IndexMap<String, Scalar>,
+    /// Environment variables every step below needs (they add up); see the step key.
     #[serde(default)]
+    #[schemars(with = "Vec<EnvName>", example = json!(["CRM_TOKEN"]))]
     pub requires_env: Vec<String>,
+    /// Checks for every step below: `status`, `latency`, `body` nearest wins; `headers`, `json` merge per key.
+    #[schemars(example = json!({"status": 200, "latency": {"warn": "1s", "fail": "3s"}}))]
     pub expect: Option<Expect>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// One request and its checks: a JUnit `<testcase>`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Step {
+    /// Required. The step name; unique within its phase.
+    #[schemars(with = "Text", example = &"Gmail status")]
     pub name: String,
+    /// Free text for people reading the plan.
+    #[schemars(with = "Option<Text>", example = &"Checks the mailbox connection")]
     pub description: Option<String>,
+    /// Report grouping; overrides the phase's and the plan's.
+    #[schemars(with = "Option<Text>", example = &"Email")]
     pub category: Option<String>,
+    /// Report row; overrides the phase's and the plan's.
+    #[schemars(with = "Option<Text>", example = &"Gmail")]
     pub integration: Option<String>,
+    /// Tags added to the inherited ones.
     #[serde(default)]
+    #[schemars(with = "Vec<Text>", example = json!(["smoke"]))]
     pub tags: Vec<String>,
-    /// Step-local variables, rendered before the request.
+    /// Step-local variables, rendered in order before the request; later ones may use earlier ones.
     #[serde(default)]
+    #[schemars(example = json!({"stamp": "{{ timestamp() }}"}))]
     pub vars: IndexMap<String, Value>,
+    /// Required. What to send.
+    #[schemars(example = json!({"method": "POST", "url": "{{ base_url }}/api/items", "json": {"name": "widget"}}))]
     pub request: Request,
+    /// Request timeout (default 30s); a timeout is an error.
+    #[schemars(example = &"10s")]
     pub timeout: Option<PlanDuration>,
+    /// Checks on the response. There is no implicit status check: write `status:`.
     #[serde(default)]
+    #[schemars(example = json!({"status": 200, "json": {"$.connected": true}}))]
     pub expect: Expect,
+    /// Variables for later steps of the plan, taken from the response.
     #[serde(default)]
+    #[schemars(example = json!({"item_id": "$.id", "next": {"header": "Location"}}))]
     pub capture: IndexMap<String, Capture>,
     /// Not sent; reported as Not Tested with this reason.
+    #[schemars(with = "Option<Text>", example = &"needs a human at the consent screen")]
     pub pending: Option<String>,
-    /// Not sent when any is unset; reported as Not Configured.
+    /// Not sent when any of these environment variables is unset or empty; reported as Not Configured.
     #[serde(default)]
+    #[schemars(with = "Vec<EnvName>", example = json!(["OPENAI_API_KEY"]))]
     pub requires_env: Vec<String>,
-    /// A template expression; false = skipped.
+    /// A template expression, with or without `{{ }}`; false, null, 0, "" or [] skip the step.
+    #[schemars(with = "Option<Text>", example = &"env.STAGE == 'prod'")]
     pub when: Option<String>,
+    /// Send again until every check holds.
+    #[schemars(example = json!({"attempts": 5, "delay": "1s"}))]
     pub retry: Option<Retry>,
+    /// What the report says when this step fails ("Critical Integration Failures").
+    #[schemars(example = json!({"priority": "critical", "impact": "All AI features broken", "action": "Configure API keys"}))]
     pub on_failure: Option<OnFailureSpec>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// What a step sends. One body at most: `json`, `form` or `body`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Request {
+    /// HTTP method (default GET).
+    #[schemars(with = "Option<Method>", example = &"POST")]
     pub method: Option<String>,
+    /// Required. The URL, a template.
+    #[schemars(with = "Text", example = &"{{ base_url }}/api/items")]
     pub url: String,
+    /// Query parameters (merged over the defaults'); values are templates.
     #[serde(default)]
+    #[schemars(example = json!({"page": 2, "q": "{{ term }}"}))]
     pub query: IndexMap<String, Scalar>,
+    /// Request headers (merged over the defaults', case-insensitive); values are templates.
     #[serde(default)]
+    #[schemars(example = json!({"X-Request-Id": "qa-{{ timestamp() }}"}))]
     pub headers: IndexMap<String, Scalar>,
-    /// Any YAML value, sent as JSON, templated recursively.
+    /// Any YAML value, sent as JSON (Content-Type set for you), templated recursively. A string that is exactly one `{{ expr }}` keeps its type.
     #[serde(default, deserialize_with = "present")]
+    #[schemars(with = "Value", example = json!({"name": "widget", "count": "{{ n }}"}))]
     pub json: Option<Value>,
-    /// A urlencoded form.
+    /// A form, sent `application/x-www-form-urlencoded`; values are templates.
+    #[schemars(example = json!({"grant_type": "client_credentials"}))]
     pub form: Option<IndexMap<String, Scalar>>,
-    /// A raw body.
+    /// A raw body, a template (set `Content-Type` yourself).
+    #[schemars(with = "Option<Text>", example = &"<ping/>")]
     pub body: Option<String>,
+    /// Follow up to 10 redirects (default false: a 302 is checked, not followed).
+    #[schemars(example = true)]
     pub follow_redirects: Option<bool>,
 }
 
@@ -153,14 +261,20 @@ impl<'de> Deserialize<'de> for Scalar {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// `retry: { attempts: 5, delay: 1s }`
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Retry {
+    /// Required. How many requests at most, the first included (at least 1).
+    #[schemars(range(min = 1), example = 5)]
     pub attempts: u32,
+    /// Wait between attempts (default 1s).
+    #[schemars(example = &"1s")]
     pub delay: Option<PlanDuration>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+/// How much a failure of the step matters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum PrioritySpec {
     Critical,
@@ -169,11 +283,18 @@ pub enum PrioritySpec {
     Low,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+/// `on_failure:` feeds the report's "Critical Integration Failures".
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OnFailureSpec {
+    /// Required. `critical`, `high`, `medium` or `low`.
+    #[schemars(example = &"critical")]
     pub priority: PrioritySpec,
+    /// What breaks for users when this step fails.
+    #[schemars(with = "Option<Text>", example = &"All AI features broken")]
     pub impact: Option<String>,
+    /// What to do about it.
+    #[schemars(with = "Option<Text>", example = &"Configure API keys and run health checks")]
     pub action: Option<String>,
 }
 
@@ -207,7 +328,14 @@ struct CaptureMap {
 #[serde(untagged)]
 enum CaptureFromSpec {
     Word(String),
-    Header { header: String },
+    Header(HeaderRef),
+}
+
+/// `from: { header: Location }`; an unknown key is an error, as everywhere else.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HeaderRef {
+    header: String,
 }
 
 impl<'de> Deserialize<'de> for Capture {
@@ -249,7 +377,7 @@ fn capture_from_map(m: CaptureMap) -> Result<Capture, String> {
                         "capture `from: {w}` is not known: use `from: body` or `from: {{ header: NAME }}`"
                     ))
                 }
-                Some(CaptureFromSpec::Header { header }) => CaptureFrom::Header(header),
+                Some(CaptureFromSpec::Header(HeaderRef { header })) => CaptureFrom::Header(header),
             };
             Ok(Capture::Regex { pattern, from })
         }

@@ -5,6 +5,7 @@
 //! (yaml-rust2 events) indexes where every key and list item starts; loaders use it
 //! to put `file:line:column` on steps and on errors found after deserialising.
 
+use super::hint::with_hint;
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
@@ -25,10 +26,19 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
             .location()
             .map(|l| (l.line() as u32, l.column() as u32))
             .unwrap_or((1, 1));
+        let message = strip_location(&e.to_string());
+        // Not even YAML (as opposed to YAML of the wrong shape): say so, with what to check.
+        let message = if message.contains("duplicate") {
+            format!("{message}: a key may appear only once in a map")
+        } else if serde_yaml::from_str::<serde_yaml::Value>(text).is_err() {
+            format!("YAML syntax error: {message} (check the indentation, quotes and brackets around here)")
+        } else {
+            with_hint(&message)
+        };
         YamlError {
             line,
             column,
-            message: strip_location(&e.to_string()),
+            message,
         }
     })
 }
