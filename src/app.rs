@@ -160,6 +160,7 @@ fn cmd_run(args: &RunArgs) -> i32 {
         jobs: args.jobs.unwrap_or_else(|| RunOptions::default().jobs),
         env: std::env::vars().collect(),
         secret_names: args.secrets.clone(),
+        insecure: args.insecure,
         ..RunOptions::default()
     };
     execute(&load_options(&args.load), opts, &args.output)

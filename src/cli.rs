@@ -81,6 +81,9 @@ pub struct RunArgs {
     /// Plans run at once (steps within a plan always run in order). Default: CPUs.
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
+    /// Accept any TLS certificate (self-signed, expired, wrong host) for every step.
+    #[arg(long)]
+    pub insecure: bool,
     /// Another variable name whose value is a secret (masked as *** in every output).
     #[arg(long = "secret", value_name = "NAME")]
     pub secrets: Vec<String>,

@@ -22,6 +22,10 @@ pub struct Outgoing {
     pub body: Option<OutgoingBody>,
     pub timeout: Duration,
     pub follow_redirects: bool,
+    /// Accept any TLS certificate (self-signed, wrong host): `--insecure` or `insecure: true`.
+    pub insecure: bool,
+    /// Responses longer than this fail the step ("response body exceeds …").
+    pub max_body: usize,
 }
 
 impl Outgoing {
@@ -84,21 +88,36 @@ impl Failure {
 
 pub struct Http {
     client: Client,
-    body_cap: usize,
+    /// Built on first use by a step that asks for it; shares nothing with `client`.
+    insecure: std::sync::OnceLock<Result<Client, String>>,
+}
+
+fn build_client(insecure: bool) -> Result<Client, String> {
+    Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(CONNECT_TIMEOUT)
+        .tls_danger_accept_invalid_certs(insecure)
+        .user_agent(concat!("planrun/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| format!("cannot start the HTTP client: {e}"))
 }
 
 impl Http {
     pub fn new() -> Result<Http, String> {
-        let client = Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(CONNECT_TIMEOUT)
-            .user_agent(concat!("planrun/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| format!("cannot start the HTTP client: {e}"))?;
         Ok(Http {
-            client,
-            body_cap: DEFAULT_BODY_CAP,
+            client: build_client(false)?,
+            insecure: std::sync::OnceLock::new(),
         })
+    }
+
+    fn client(&self, insecure: bool) -> Result<&Client, Failure> {
+        if !insecure {
+            return Ok(&self.client);
+        }
+        self.insecure
+            .get_or_init(|| build_client(true))
+            .as_ref()
+            .map_err(|e| Failure::new("ClientError", e.clone()))
     }
 
     pub async fn send(&self, out: &Outgoing) -> Result<Received, Failure> {
@@ -127,14 +146,16 @@ impl Http {
         let mut body = out.body.clone();
         let mut seen = vec![url.clone()];
         loop {
-            let response = self.one(&method, &url, &headers, body.as_ref()).await?;
+            let response = self
+                .one(out.insecure, &method, &url, &headers, body.as_ref())
+                .await?;
             let status = response.status();
             let location = response.headers().get(LOCATION).cloned();
             if !(out.follow_redirects && status.is_redirection()) {
-                return self.read(response, started, url).await;
+                return read(response, started, url, out.max_body).await;
             }
             let Some(location) = location else {
-                return self.read(response, started, url).await;
+                return read(response, started, url, out.max_body).await;
             };
             let next = location
                 .to_str()
@@ -175,13 +196,14 @@ impl Http {
 
     async fn one(
         &self,
+        insecure: bool,
         method: &Method,
         url: &Url,
         headers: &HeaderMap,
         body: Option<&OutgoingBody>,
     ) -> Result<reqwest::Response, Failure> {
         let mut req = self
-            .client
+            .client(insecure)?
             .request(method.clone(), url.clone())
             .headers(headers.clone());
         match body {
@@ -197,57 +219,60 @@ impl Http {
         }
         req.send().await.map_err(|e| classify(&e, url))
     }
+}
 
-    async fn read(
-        &self,
-        mut response: reqwest::Response,
-        started: Instant,
-        url: Url,
-    ) -> Result<Received, Failure> {
-        let status = response.status();
-        let headers = response
-            .headers()
-            .iter()
-            .map(|(k, v)| {
-                (
-                    k.as_str().to_string(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect();
-        let mut body = Vec::new();
-        loop {
-            match response.chunk().await {
-                Ok(Some(chunk)) => {
-                    if body.len() + chunk.len() > self.body_cap {
-                        return Err(Failure::new(
-                            "BodyTooLarge",
-                            format!("response body exceeds {} bytes", self.body_cap),
-                        ));
-                    }
-                    body.extend_from_slice(&chunk);
-                }
-                Ok(None) => break,
-                Err(e) => {
+async fn read(
+    mut response: reqwest::Response,
+    started: Instant,
+    url: Url,
+    max_body: usize,
+) -> Result<Received, Failure> {
+    let status = response.status();
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let mut body = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                if body.len() + chunk.len() > max_body {
                     return Err(Failure::new(
-                        "BodyReadError",
+                        "BodyTooLarge",
                         format!(
-                            "the response body could not be read to the end: {}",
-                            chain(&e)
+                            "response body exceeds {} (raise `max_body_size` if this is expected)",
+                            show_bytes(max_body)
                         ),
-                    ))
+                    ));
                 }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(None) => break,
+            Err(e) => {
+                return Err(Failure::new(
+                    "BodyReadError",
+                    format!(
+                        "the response body could not be read to the end: {}",
+                        chain(&e)
+                    ),
+                ))
             }
         }
-        Ok(Received {
-            status: status.as_u16(),
-            reason: status.canonical_reason().unwrap_or("").to_string(),
-            headers,
-            body,
-            latency: started.elapsed(),
-            final_url: url.to_string(),
-        })
     }
+    Ok(Received {
+        status: status.as_u16(),
+        reason: status.canonical_reason().unwrap_or("").to_string(),
+        headers,
+        body,
+        latency: started.elapsed(),
+        final_url: url.to_string(),
+    })
 }
 
 fn parse_url(text: &str) -> Result<Url, Failure> {
@@ -342,6 +367,17 @@ fn classify(e: &reqwest::Error, url: &Url) -> Failure {
             "ConnectionError",
             format!("request to {host}:{port} failed: {detail}"),
         )
+    }
+}
+
+/// `10 MiB`, `512 KiB`, `100 bytes`.
+pub fn show_bytes(n: usize) -> String {
+    if n >= 1024 * 1024 && n.is_multiple_of(1024 * 1024) {
+        format!("{} MiB", n / (1024 * 1024))
+    } else if n >= 1024 && n.is_multiple_of(1024) {
+        format!("{} KiB", n / 1024)
+    } else {
+        format!("{n} bytes")
     }
 }
 

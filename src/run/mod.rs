@@ -41,6 +41,8 @@ pub struct RunOptions {
     pub secret_names: Vec<String>,
     /// Stops sending: steps not yet done are reported as skipped ("interrupted").
     pub cancel: Cancel,
+    /// Accept any TLS certificate for every step (`--insecure`).
+    pub insecure: bool,
 }
 
 impl Default for RunOptions {
@@ -52,6 +54,7 @@ impl Default for RunOptions {
             env: Vec::new(),
             secret_names: Vec::new(),
             cancel: Cancel::default(),
+            insecure: false,
         }
     }
 }
@@ -95,6 +98,7 @@ pub(crate) struct Shared {
     pub secret_names: Vec<String>,
     pub env: HashMap<String, String>,
     pub cancel: Cancel,
+    pub insecure: bool,
 }
 
 /// One plan being run.
@@ -139,6 +143,10 @@ impl<'a> PlanContext<'a> {
 
     pub fn cancelled(&self) -> bool {
         self.shared.cancel.is_cancelled()
+    }
+
+    pub fn insecure(&self) -> bool {
+        self.shared.insecure
     }
 
     pub fn cancel(&self) -> &Cancel {

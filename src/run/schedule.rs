@@ -51,6 +51,7 @@ pub async fn run_suite(
         secret_names: opts.secret_names.clone(),
         env: opts.env.iter().cloned().collect(),
         cancel: opts.cancel.clone(),
+        insecure: opts.insecure,
         suite,
     });
     let permits = Arc::new(Semaphore::new(opts.jobs.max(1)));

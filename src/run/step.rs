@@ -2,7 +2,7 @@
 
 use super::capture::capture;
 use super::check;
-use super::http::{Failure, Outgoing, OutgoingBody, Received, DEFAULT_TIMEOUT};
+use super::http::{Failure, Outgoing, OutgoingBody, Received, DEFAULT_BODY_CAP, DEFAULT_TIMEOUT};
 use super::redact::{is_sensitive_header, Redactor};
 use super::PlanContext;
 use crate::plan::model::{Body, Step};
@@ -218,6 +218,8 @@ fn render_request(
         body,
         timeout: step.timeout.unwrap_or(DEFAULT_TIMEOUT),
         follow_redirects: step.follow_redirects,
+        insecure: cx.insecure(),
+        max_body: DEFAULT_BODY_CAP,
     })
 }
 
