@@ -323,8 +323,18 @@ fn chain(e: &(dyn std::error::Error + 'static)) -> String {
     parts.join(": ")
 }
 
+/// The innermost cause: reqwest's outer layers repeat the URL and say "client error".
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cur = e;
+    while let Some(s) = cur.source() {
+        cur = s;
+    }
+    cur.to_string()
+}
+
 fn classify(e: &reqwest::Error, url: &Url) -> Failure {
     let detail = chain(e);
+    let cause = root_cause(e);
     let lower = detail.to_ascii_lowercase();
     let host = url.host_str().unwrap_or("?");
     let port = url.port_or_known_default().unwrap_or(0);
@@ -347,25 +357,24 @@ fn classify(e: &reqwest::Error, url: &Url) -> Failure {
             format!("connection refused by {host}:{port}: is the server running?"),
         )
     } else if lower.contains("dns error") || lower.contains("failed to lookup") {
-        Failure::new(
-            "DnsError",
-            format!("cannot resolve host `{host}`: {detail}"),
-        )
+        Failure::new("DnsError", format!("cannot resolve host `{host}`: {cause}"))
     } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake")
     {
         Failure::new(
             "TlsError",
-            format!("TLS with {host}:{port} failed: {detail}"),
+            format!(
+                "TLS with {host}:{port} failed: {cause} (for a self-signed test server, use --insecure or `insecure: true` on the step)"
+            ),
         )
     } else if e.is_connect() {
         Failure::new(
             "ConnectionError",
-            format!("cannot connect to {host}:{port}: {detail}"),
+            format!("cannot connect to {host}:{port}: {cause}"),
         )
     } else {
         Failure::new(
             "ConnectionError",
-            format!("request to {host}:{port} failed: {detail}"),
+            format!("request to {host}:{port} failed: {cause}"),
         )
     }
 }
