@@ -63,6 +63,7 @@ pub(crate) fn step(name: &str, method: &str, path: &str, outcome: Outcome) -> St
         name: name.into(),
         phase: "main".into(),
         line: 10,
+        file: None,
         integration: None,
         category: None,
         tags: vec![],

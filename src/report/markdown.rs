@@ -3,6 +3,7 @@
 //! computed from the results; nothing here knows about any particular product.
 
 mod model;
+mod phases;
 #[cfg(test)]
 mod tests;
 mod text;
@@ -45,6 +46,8 @@ pub fn render(results: &RunResults, opts: &MarkdownOptions) -> String {
     details(&mut out, &categories, m);
     critical_failures(&mut out, results, m);
     coverage(&mut out, &integrations, &categories);
+    phases::results_by_phase(&mut out, results, m);
+    phases::alerting_thresholds(&mut out, results);
     load_errors(&mut out, results);
     footer(&mut out, results, &integrations);
     out
