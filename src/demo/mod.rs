@@ -1,5 +1,6 @@
 //! `planrun demo`: a bundled target to run the bundled plans against, no set-up needed.
 
+pub mod crm;
 pub mod target;
 
 use crate::app::{execute, load_options, EXIT_INVALID};

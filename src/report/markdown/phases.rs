@@ -101,7 +101,9 @@ fn phases_of(plan: &PlanResult) -> Vec<(&str, Vec<&StepResult>)> {
 /// The latency budgets in force, by category (split by integration when a category
 /// holds several budgets), as the alerting thresholds a monitor would use.
 pub(super) fn alerting_thresholds(out: &mut String, r: &RunResults) {
-    let mut budgets: Vec<(String, Option<u64>, Option<u64>, Vec<String>)> = Vec::new();
+    // (category, warn ms, fail ms, integrations holding that budget)
+    type Budget = (String, Option<u64>, Option<u64>, Vec<String>);
+    let mut budgets: Vec<Budget> = Vec::new();
     for plan in &r.plans {
         for step in &plan.steps {
             let Some(b) = step.latency_budget else {
