@@ -1,4 +1,6 @@
 //! `planrun demo`: a bundled target to run the bundled plans against, no set-up needed.
+//! The target is CRM-AI-PRO as simulated by [`crm`], plus the small items API of
+//! [`target`] that the README's tour and `plans/example` use.
 
 pub mod crm;
 pub mod target;
@@ -6,6 +8,14 @@ pub mod target;
 use crate::app::{execute, load_options, EXIT_INVALID};
 use crate::cli::{DemoArgs, LoadArgs};
 use crate::run::RunOptions;
+use axum::Router;
+use crm::{CrmConfig, Scenario};
+use std::net::SocketAddr;
+
+/// Every demo route: CRM-AI-PRO and the example items API.
+pub fn router(config: CrmConfig) -> Router {
+    crm::router(config).merge(target::router())
+}
 
 pub fn cmd_demo(args: &DemoArgs) -> i32 {
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -18,9 +28,13 @@ pub fn cmd_demo(args: &DemoArgs) -> i32 {
             return EXIT_INVALID;
         }
     };
+    let mut config = CrmConfig::for_scenario(args.scenario);
+    if let Some(delay) = args.calendar_delay {
+        config.calendar_delay = delay;
+    }
     if let Some(addr) = &args.serve {
         return runtime.block_on(async {
-            match target::serve(addr).await {
+            match serve(addr, config).await {
                 Ok(()) => 0,
                 Err(e) => {
                     eprintln!("error: {e}");
@@ -29,25 +43,89 @@ pub fn cmd_demo(args: &DemoArgs) -> i32 {
             }
         });
     }
-    let base_url = match runtime.block_on(target::spawn("127.0.0.1:0")) {
+    let env = demo_env(&config);
+    let base_url = match runtime.block_on(spawn("127.0.0.1:0", config)) {
         Ok(addr) => format!("http://{addr}"),
         Err(e) => {
             eprintln!("error: {e}");
             return EXIT_INVALID;
         }
     };
-    println!("demo target listening on {base_url}");
+    say!(
+        "demo target (CRM-AI-PRO, scenario {}) listening on {base_url}",
+        args.scenario.as_str()
+    );
     let load = LoadArgs {
         paths: vec![args.plans.clone()],
-        environment: None,
+        environment: Some(args.environment.clone()),
         vars: vec![("base_url".into(), base_url)],
     };
+    let mut load_opts = load_options(&load);
+    load_opts.env = env.clone();
+    let opts = RunOptions {
+        env,
+        ..RunOptions::default()
+    };
     // The runner builds its own runtime; the target keeps serving on this one's threads.
-    let code = execute(&load_options(&load), RunOptions::default(), &args.output);
+    let code = execute(&load_opts, opts, &args.output);
     drop(runtime);
-    if code == EXIT_INVALID {
+    if code == EXIT_INVALID || code == 130 {
         return code;
     }
-    println!("demo complete: failures above, if any, are the demo target's simulated faults");
+    match args.scenario {
+        Scenario::Reference => say!(
+            "demo complete: failures above are the simulated CRM-AI-PRO's (as on 2025-11-27), not planrun's; try --scenario healthy"
+        ),
+        Scenario::Healthy => say!("demo complete (scenario healthy)"),
+    }
     0
+}
+
+/// The process environment plus what the demo target needs: its webhook secrets, and
+/// LLM keys when the scenario has them, unless the caller set their own.
+fn demo_env(config: &CrmConfig) -> Vec<(String, String)> {
+    let mut env: Vec<(String, String)> = std::env::vars().collect();
+    let mut add = |name: &str, value: &str| {
+        if !env.iter().any(|(k, _)| k == name) {
+            env.push((name.to_string(), value.to_string()));
+        }
+    };
+    add("STRIPE_WEBHOOK_SECRET", &config.stripe_secret);
+    add("ELEVENLABS_WEBHOOK_SECRET", &config.elevenlabs_secret);
+    if config.llm_keys_configured {
+        add("OPENAI_API_KEY", "sk-planrun-demo");
+        add("ANTHROPIC_API_KEY", "sk-ant-planrun-demo");
+    }
+    env
+}
+
+/// Serve every demo route on `addr` in the background; returns the bound address.
+pub async fn spawn(addr: &str, config: CrmConfig) -> Result<SocketAddr, String> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let bound = listener.local_addr().map_err(|e| e.to_string())?;
+    let app = router(config);
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    Ok(bound)
+}
+
+/// Serve every demo route on `addr` until interrupted.
+pub async fn serve(addr: &str, config: CrmConfig) -> Result<(), String> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let bound = listener.local_addr().map_err(|e| e.to_string())?;
+    say!(
+        "demo target (CRM-AI-PRO, scenario {}) listening on http://{bound} (Ctrl-C to stop)",
+        config.scenario.as_str()
+    );
+    axum::serve(listener, router(config))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|e| e.to_string())
 }

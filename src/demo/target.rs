@@ -7,7 +7,6 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{json, Value};
-use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -82,31 +81,4 @@ async fn broken() -> impl IntoResponse {
         StatusCode::BAD_REQUEST,
         Json(json!({"error": "User account not found"})),
     )
-}
-
-/// Serve on `addr` in the background; returns the bound address (port 0 picks one).
-pub async fn spawn(addr: &str) -> Result<SocketAddr, String> {
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-    let bound = listener.local_addr().map_err(|e| e.to_string())?;
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, router()).await;
-    });
-    Ok(bound)
-}
-
-/// Serve on `addr` until interrupted.
-pub async fn serve(addr: &str) -> Result<(), String> {
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-    let bound = listener.local_addr().map_err(|e| e.to_string())?;
-    println!("demo target listening on http://{bound} (Ctrl-C to stop)");
-    axum::serve(listener, router())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .map_err(|e| e.to_string())
 }
