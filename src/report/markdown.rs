@@ -15,7 +15,9 @@ use text::{cell, endpoint, fenced, human_ms, inline, value, Mark, Marks};
 
 use super::sanitize::{clean, one_line};
 use super::{date_of, host_port, percent};
-use crate::results::{CheckKind, CheckStatus, Outcome, Priority, RunResults, StepResult};
+use crate::results::{
+    CheckKind, CheckStatus, OnFailure, Outcome, PlanResult, Priority, RunResults, StepResult,
+};
 
 /// How the Markdown report is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -292,27 +294,51 @@ fn sent_step(b: &mut String, step: &StepResult, m: Marks) {
 
 fn critical_failures(out: &mut String, r: &RunResults, m: Marks) {
     out.push_str("## Critical Integration Failures\n\n");
-    let mut failures: Vec<_> = r
+    // Steps failing with the same `on_failure` are one issue (one cause, one action).
+    let mut issues: Vec<(&OnFailure, Vec<(&PlanResult, &StepResult)>)> = Vec::new();
+    for (plan, step) in r
         .plans
         .iter()
         .flat_map(|p| p.steps.iter().map(move |s| (p, s)))
-        .filter(|(_, s)| s.outcome.is_failure())
-        .filter_map(|(p, s)| s.on_failure.as_ref().map(|f| (p, s, f)))
-        .collect();
+    {
+        let Some(f) = step
+            .on_failure
+            .as_ref()
+            .filter(|_| step.outcome.is_failure())
+        else {
+            continue;
+        };
+        match issues.iter_mut().find(|(g, _)| *g == f) {
+            Some((_, steps)) => steps.push((plan, step)),
+            None => issues.push((f, vec![(plan, step)])),
+        }
+    }
     // Stable: run order is kept within a priority.
-    failures.sort_by_key(|(_, _, f)| f.priority);
-    if failures.is_empty() {
+    issues.sort_by_key(|(f, _)| f.priority);
+    if issues.is_empty() {
         out.push_str("No critical failures.\n\n");
         return;
     }
-    for (i, (plan, step, f)) in failures.into_iter().enumerate() {
+    for (i, (f, steps)) in issues.into_iter().enumerate() {
+        let (plan, first) = steps[0];
+        let mut names: Vec<String> = Vec::new();
+        for (p, s) in &steps {
+            let name = model::integration_of(p, s).to_string();
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        let title = if steps.len() == 1 {
+            format!("{}: {}", model::integration_of(plan, first), first.name)
+        } else {
+            format!("{} ({} steps)", names.join(", "), steps.len())
+        };
         let _ = writeln!(
             out,
-            "### {}. {} {}: {}\n",
+            "### {}. {} {}\n",
             i + 1,
-            m.outcome(step.outcome),
-            inline(model::integration_of(plan, step)),
-            inline(&step.name)
+            m.outcome(first.outcome),
+            inline(&title)
         );
         let _ = writeln!(out, "**Priority:** {}\n", m.priority(f.priority));
         for (label, text) in [("Impact", &f.impact), ("Action", &f.action)] {
@@ -320,8 +346,17 @@ fn critical_failures(out: &mut String, r: &RunResults, m: Marks) {
                 let _ = writeln!(out, "**{label}:** {t}\n");
             }
         }
-        let failure = step.message.as_deref().unwrap_or("failed");
-        let _ = writeln!(out, "**Failure:** {}\n", inline(failure));
+        if steps.len() == 1 {
+            let failure = first.message.as_deref().unwrap_or("failed");
+            let _ = writeln!(out, "**Failure:** {}\n", inline(failure));
+        } else {
+            out.push_str("**Failures:**\n\n");
+            for (_, s) in &steps {
+                let failure = s.message.as_deref().unwrap_or("failed");
+                let _ = writeln!(out, "- {}: {}", inline(&endpoint(s)), inline(failure));
+            }
+            out.push('\n');
+        }
     }
 }
 

@@ -22,15 +22,13 @@ pub(super) fn results_by_phase(out: &mut String, r: &RunResults, m: Marks) {
         return;
     }
     out.push_str("## Results by Phase\n\n");
-    let mut numbers = std::collections::HashMap::new();
     for (plan, phase, steps) in phases {
-        let n = numbers.entry(plan.name.as_str()).or_insert(0);
-        *n += 1;
         let s = Summary::of_steps(steps.iter().copied());
+        // Phase names are the plan's own ("Phase 1: OAuth flows"): shown as written.
         let heading = if phase == plan.name {
             inline(&plan.name)
         } else {
-            format!("{} — Phase {n}: {}", inline(&plan.name), inline(phase))
+            format!("{} — {}", inline(&plan.name), inline(phase))
         };
         let _ = writeln!(
             out,
