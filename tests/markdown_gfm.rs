@@ -57,7 +57,7 @@ fn the_demo_report_renders_on_github() {
         &[
             "demo",
             "--plans",
-            &format!("{}/plans/example", env!("CARGO_MANIFEST_DIR")),
+            &format!("{}/plans/crm-ai-pro", env!("CARGO_MANIFEST_DIR")),
             "--junit",
             "out/junit.xml",
             "--report",
@@ -73,12 +73,20 @@ fn the_demo_report_renders_on_github() {
     let (tables, rows) = tables_in_source(&markdown);
     assert!(tables >= 1, "the report has at least the overview table");
     assert_eq!(html.matches("<table>").count(), tables, "{html}");
-    assert_eq!(html.matches("<tr>").count(), rows, "every row is a table row");
+    assert_eq!(
+        html.matches("<tr>").count(),
+        rows,
+        "every row is a table row"
+    );
     assert!(!html.contains("<td>|"), "no cell starts with a stray pipe");
     assert!(html.contains("<h1>"), "the title is a heading");
     // Fenced blocks stay code: nothing inside them turned into markup.
     assert_eq!(
         html.matches("<pre><code>").count(),
-        markdown.lines().filter(|l| l.starts_with("```") && l.trim_start_matches('`').is_empty()).count() / 2
+        markdown
+            .lines()
+            .filter(|l| l.starts_with("```") && l.trim_start_matches('`').is_empty())
+            .count()
+            / 2
     );
 }
