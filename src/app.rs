@@ -10,7 +10,7 @@ use crate::plan::load::{load, LoadOptions};
 use crate::plan::schema;
 use crate::report::{json, junit, markdown, write_atomic};
 use crate::results::{LoadError, RunInfo, RunResults, RESULTS_VERSION};
-use crate::run::{run_suite, Cancel, RunOptions};
+use crate::run::{run_suite, Cancel, Filter, RunOptions};
 use clap::Parser;
 use std::path::Path;
 use std::sync::Arc;
@@ -111,6 +111,7 @@ fn cmd_schema(args: &SchemaArgs) -> i32 {
     let schema = match args.which {
         SchemaKind::Plan => schema::plan_schema(),
         SchemaKind::Suite => schema::suite_schema(),
+        SchemaKind::Include => schema::include_schema(),
     };
     use std::io::Write;
     // A closed stdout (`planrun schema | head`) is not an error.
@@ -139,11 +140,17 @@ fn cmd_list(args: &LoadArgs) -> i32 {
                 phase = Some(&step.phase);
                 println!("  {}", step.phase);
             }
-            let note = match (&step.pending, step.requires_env.is_empty()) {
+            let mut note = match (&step.pending, step.requires_env.is_empty()) {
                 (Some(_), _) => "  [pending]".to_string(),
                 (None, false) => format!("  [requires {}]", step.requires_env.join(", ")),
                 _ => String::new(),
             };
+            if let Some(each) = &step.for_each {
+                note.push_str(&format!("  [for each of {}]", each.source));
+            }
+            if let Some(file) = &step.file {
+                note.push_str(&format!("  [from {file}:{}]", step.line));
+            }
             println!(
                 "    {:<7} {}  — {}{note}",
                 step.method,
@@ -161,6 +168,12 @@ fn cmd_run(args: &RunArgs) -> i32 {
         env: std::env::vars().collect(),
         secret_names: args.secrets.clone(),
         insecure: args.insecure,
+        filter: Filter {
+            tags: args.filter.tags.clone(),
+            skip_tags: args.filter.skip_tags.clone(),
+            steps: args.filter.steps.clone(),
+        },
+        fail_fast: args.filter.fail_fast,
         ..RunOptions::default()
     };
     execute(&load_options(&args.load), opts, &args.output)

@@ -48,7 +48,8 @@ pub enum Format {
 
 #[derive(Debug, Args, Clone)]
 pub struct SchemaArgs {
-    /// `plan` (schemas/plan.schema.json) or `suite` (planrun.yaml: schemas/planrun.schema.json).
+    /// `plan` (schemas/plan.schema.json), `suite` (planrun.yaml: schemas/planrun.schema.json)
+    /// or `include` (files of shared steps: schemas/include.schema.json).
     #[arg(value_enum, default_value_t = SchemaKind::Plan)]
     pub which: SchemaKind,
 }
@@ -57,6 +58,7 @@ pub struct SchemaArgs {
 pub enum SchemaKind {
     Plan,
     Suite,
+    Include,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -87,6 +89,25 @@ pub struct RunArgs {
     /// Another variable name whose value is a secret (masked as *** in every output).
     #[arg(long = "secret", value_name = "NAME")]
     pub secrets: Vec<String>,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+}
+
+/// Which steps to send; the others are reported as skipped, naming the filter.
+#[derive(Debug, Args, Clone, Default)]
+pub struct FilterArgs {
+    /// Send only steps with this tag (repeatable: any of them).
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Do not send steps with this tag (repeatable).
+    #[arg(long = "skip-tag", value_name = "TAG")]
+    pub skip_tags: Vec<String>,
+    /// Send only steps whose name matches this glob (`*`, `?`; repeatable: any of them).
+    #[arg(long = "step", value_name = "GLOB")]
+    pub steps: Vec<String>,
+    /// After the first failed step, send nothing more (the rest are reported as not run).
+    #[arg(long)]
+    pub fail_fast: bool,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -134,11 +155,26 @@ pub struct DemoArgs {
     /// Only serve the demo target on this address (e.g. 127.0.0.1:3000), for running plans by hand.
     #[arg(long, value_name = "ADDR")]
     pub serve: Option<String>,
+    /// `reference`: CRM-AI-PRO as on 2025-11-27 (slow calendar, no LLM keys, user-lookup
+    /// bug); `healthy`: everything works.
+    #[arg(long, value_name = "NAME", default_value = "reference")]
+    pub scenario: crate::demo::crm::Scenario,
+    /// How long the simulated calendar takes to list events (default: 1500ms in the
+    /// reference scenario, 50ms when healthy).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration_arg)]
+    pub calendar_delay: Option<std::time::Duration>,
     /// Plans to run against the demo target.
-    #[arg(long, value_name = "PATH", default_value = "plans/example")]
+    #[arg(long, value_name = "PATH", default_value = "plans/crm-ai-pro")]
     pub plans: PathBuf,
+    /// Environment of the plans' planrun.yaml to run with (its base_url is replaced by the target's).
+    #[arg(long = "env", value_name = "NAME", default_value = "demo")]
+    pub environment: String,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+fn parse_duration_arg(text: &str) -> Result<std::time::Duration, String> {
+    crate::plan::duration::parse_duration(text)
 }
 
 fn parse_var(text: &str) -> Result<(String, String), String> {

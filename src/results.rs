@@ -62,8 +62,12 @@ pub struct StepResult {
     /// Step name, unique within its plan.
     pub name: String,
     pub phase: String,
-    /// 1-based line of the step in the plan file.
+    /// 1-based line of the step in the plan file (in `file`, when that is given).
     pub line: u32,
+    /// The file the step is written in, when it is not the plan's own: a file of shared
+    /// steps spliced in with `include:`. Absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
     /// Resolved integration label (nearest of step, phase, plan wins).
     pub integration: Option<String>,
     /// Resolved category (nearest of step, phase, plan wins).

@@ -63,7 +63,7 @@ prop_compose! {
     ) -> StepResult {
         let sent = outcome.was_sent();
         StepResult {
-            name, phase, line, integration, category, tags: vec![],
+            name, phase, line, file: None, integration, category, tags: vec![],
             outcome, message, error_kind: Some("CheckFailed".into()),
             endpoint: Endpoint { method: "GET".into(), path: path.clone() },
             request: sent.then(|| RequestInfo { method: "GET".into(), url: path }),
@@ -185,6 +185,7 @@ fn a_one_megabyte_hostile_body_still_renders() {
         name: "big".into(),
         phase: "p".into(),
         line: 1,
+        file: None,
         integration: None,
         category: None,
         tags: vec![],

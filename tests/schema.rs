@@ -3,14 +3,14 @@
 //! wrong shapes are rejected.
 
 use planrun::plan::load::compile_plan;
-use planrun::plan::schema::{plan_schema, render, suite_schema};
-use planrun::plan::types::SuiteConfig;
+use planrun::plan::schema::{include_schema, plan_schema, render, suite_schema};
+use planrun::plan::types::{IncludeFile, SuiteConfig};
 use planrun::plan::yaml;
 use planrun::template::Templates;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
-const REGENERATE: &str = "cargo run -q -- schema plan > schemas/plan.schema.json && cargo run -q -- schema suite > schemas/planrun.schema.json";
+const REGENERATE: &str = "cargo run -q -- schema plan > schemas/plan.schema.json && cargo run -q -- schema suite > schemas/planrun.schema.json && cargo run -q -- schema include > schemas/include.schema.json";
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -26,7 +26,12 @@ fn as_json(text: &str) -> Value {
 }
 
 fn plan_loads(text: &str) -> Result<(), String> {
-    compile_plan("t.yaml", text, &mut Templates::new())
+    plan_file_loads("t.yaml", text)
+}
+
+/// Includes, JSON Schemas and multipart files are looked for next to `file`.
+fn plan_file_loads(file: &str, text: &str) -> Result<(), String> {
+    compile_plan(file, text, &mut Templates::new())
         .map(|_| ())
         .map_err(|e| format!("{e:?}"))
 }
@@ -42,6 +47,7 @@ fn checked_in_schemas_are_what_the_code_generates() {
     for (file, schema) in [
         ("schemas/plan.schema.json", plan_schema()),
         ("schemas/planrun.schema.json", suite_schema()),
+        ("schemas/include.schema.json", include_schema()),
     ] {
         let on_disk = std::fs::read_to_string(root().join(file)).unwrap_or_default();
         assert!(
@@ -53,7 +59,7 @@ fn checked_in_schemas_are_what_the_code_generates() {
 
 #[test]
 fn schemas_are_valid_draft_07() {
-    for schema in [plan_schema(), suite_schema()] {
+    for schema in [plan_schema(), suite_schema(), include_schema()] {
         assert_eq!(schema["$schema"], "http://json-schema.org/draft-07/schema#");
         assert!(jsonschema::meta::is_valid(&schema));
         validator(&schema);
@@ -79,6 +85,11 @@ fn is_suite_config(p: &Path) -> bool {
     p.file_stem().is_some_and(|s| s == "planrun")
 }
 
+/// A file of shared steps for `include:`: under a folder (or named) starting with `_`.
+fn is_include_file(rel: &str) -> bool {
+    rel.split('/').any(|part| part.starts_with('_'))
+}
+
 /// Every plan and suite config under `plans/` and `tests/` that the loader accepts is
 /// accepted by the schema; under `plans/` and `tests/plans/` the loader must accept them
 /// all, and each starts with the yaml-language-server modeline.
@@ -86,8 +97,10 @@ fn is_suite_config(p: &Path) -> bool {
 fn every_plan_the_loader_accepts_validates() {
     let plan_v = validator(&plan_schema());
     let suite_v = validator(&suite_schema());
+    let include_v = validator(&include_schema());
     let mut files = Vec::new();
     yaml_files(&root().join("plans"), &mut files);
+    yaml_files(&root().join("docs/examples"), &mut files);
     yaml_files(&root().join("tests"), &mut files);
     let mut checked = 0;
     for file in files {
@@ -99,13 +112,22 @@ fn every_plan_the_loader_accepts_validates() {
         if rel.starts_with("tests/broken/") {
             continue; // the broken corpus: see the next test
         }
-        let must_load = rel.starts_with("plans/") || rel.starts_with("tests/plans/");
+        let must_load = rel.starts_with("plans/")
+            || rel.starts_with("tests/plans/")
+            || rel.starts_with("docs/examples/");
         let text = std::fs::read_to_string(&file).unwrap();
         let (loads, v, schema_file) = if is_suite_config(&file) {
             let ok = text.trim().is_empty() || yaml::from_str::<SuiteConfig>(&text).is_ok();
             (ok, &suite_v, "planrun.schema.json")
+        } else if is_include_file(&rel) {
+            let ok = yaml::from_str::<IncludeFile>(&text).is_ok();
+            (ok, &include_v, "include.schema.json")
         } else {
-            (plan_loads(&text).is_ok(), &plan_v, "plan.schema.json")
+            (
+                plan_file_loads(&rel, &text).is_ok(),
+                &plan_v,
+                "plan.schema.json",
+            )
         };
         if must_load {
             assert!(loads, "{rel} does not load");
@@ -249,6 +271,17 @@ const BOTH_ACCEPT: &[&str] = &[
     "request: { url: \"http://h\", headers: { A: 1 }, query: { q: x } }",
     "request: { url: 123 }",
     "request: { url: \"http://h\", form: ~, headers: }",
+    "for_each: [a, 1, { name: b }]",
+    "for_each: \"{{ providers }}\"",
+    "for_each: providers",
+    "insecure: true",
+    "max_body_size: 10MiB",
+    "max_body_size: 1000",
+    "max_body_size: 1.5",
+    "max_body_size: \" 1.5 kb \"",
+    "expect: { schema: ~ }",
+    "request: { url: \"http://h\", multipart: { a: text, b: 1, c: ~ } }",
+    "request: { url: \"http://h\", headers: { X-Sig: \"{{ sha256(request.body) }}\" } }",
 ];
 
 const BOTH_REJECT: &[&str] = &[
@@ -308,6 +341,19 @@ const BOTH_REJECT: &[&str] = &[
     "request: { url: \"http://h\", bdy: y }",
     "request: \"http://h\"",
     "unknown: 1",
+    "for_each: 3",
+    "for_each: { a: 1 }",
+    "insecure: maybe",
+    "max_body_size: 10 megs",
+    "max_body_size: -1",
+    "max_body_size: 0",
+    "max_body_size: 0.5",
+    "max_body_size: [1]",
+    "expect: { schema: [a.json] }",
+    "request: { url: \"http://h\", multipart: { a: [1] } }",
+    "request: { url: \"http://h\", multipart: { a: { path: x } } }",
+    "request: { url: \"http://h\", multipart: { a: { filename: x } } }",
+    "include: x.yaml",
 ];
 
 /// Only the loader sees these (what `planrun validate` adds to the schema).
@@ -320,6 +366,11 @@ const BEYOND_THE_SCHEMA: &[&str] = &[
     "capture: { a: { regex: x } }",
     "request: { url: \"http://h\", json: {}, body: y }",
     "timeout: 99999999999999d",
+    "for_each: []",
+    "max_body_size: \"0\"",
+    "expect: { schema: does-not-exist.json }",
+    "request: { url: \"http://h\", multipart: { a: { file: missing.bin } } }",
+    "request: { url: \"http://h\", json: {}, multipart: { a: x } }",
 ];
 
 #[test]

@@ -275,6 +275,7 @@ fn schema_command_prints_the_checked_in_schemas() {
     for (which, file) in [
         ("plan", "schemas/plan.schema.json"),
         ("suite", "schemas/planrun.schema.json"),
+        ("include", "schemas/include.schema.json"),
     ] {
         let out = planrun(&["schema", which]);
         assert_eq!(out.status.code(), Some(0));

@@ -12,6 +12,8 @@ fn is_plan_file(path: &Path) -> bool {
 }
 
 /// Every plan file below `paths`: folders recursively, sorted by path; files as given.
+/// Below a folder, names starting with `.` (hidden) or `_` (files of shared steps for
+/// `include:`, like `plans/_shared/oauth.yaml`) are not plans and are left out.
 pub fn plan_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Vec<Diagnostic>> {
     let mut files = Vec::new();
     let mut errors = Vec::new();
@@ -45,11 +47,11 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| {
-            let hidden = p
+            let skipped = p
                 .file_name()
                 .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with('.'));
-            !hidden
+                .is_some_and(|n| n.starts_with('.') || n.starts_with('_'));
+            !skipped
         })
         .collect();
     entries.sort();

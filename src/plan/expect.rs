@@ -3,6 +3,7 @@
 use super::duration::{parse_duration, PlanDuration};
 use super::jsonpath::JsonPath;
 use super::matcher::Expected;
+use super::schema::Text;
 use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::de::value::MapAccessDeserializer;
@@ -32,6 +33,9 @@ pub struct Expect {
     /// The raw response body: a literal (the whole body) or a matcher on its text.
     #[schemars(example = json!({"contains": "ok"}))]
     pub body: Option<Expected>,
+    /// A JSON Schema file (relative to the file this is written in) the response body must validate against.
+    #[schemars(with = "Option<Text>", example = &"schemas/item.schema.json")]
+    pub schema: Option<String>,
 }
 
 impl std::hash::Hash for JsonPath {
@@ -59,7 +63,50 @@ impl Expect {
             headers,
             json,
             body: self.body.clone().or_else(|| outer.body.clone()),
+            schema: self.schema.clone().or_else(|| outer.schema.clone()),
         }
+    }
+}
+
+impl Expect {
+    /// Every template string in the expected values, with its path below `expect`
+    /// (`json.$.id`, `headers.x-id`, `body`), for compiling and checking at load time.
+    pub fn template_strings(&self) -> Vec<(String, &str)> {
+        let mut out = Vec::new();
+        let entries = self
+            .headers
+            .iter()
+            .map(|(name, e)| (format!("headers.{name}"), e))
+            .chain(
+                self.json
+                    .iter()
+                    .map(|(path, e)| (format!("json.{}", path.source), e)),
+            )
+            .chain(self.body.iter().map(|e| ("body".to_string(), e)));
+        for (path, e) in entries {
+            let mut found = Vec::new();
+            e.template_strings(&mut found);
+            out.extend(found.into_iter().map(|s| (path.clone(), s)));
+        }
+        out
+    }
+
+    /// A copy with every template string in the expected values replaced by its value.
+    pub fn rendered<E>(
+        &self,
+        render: &mut dyn FnMut(&str) -> Result<serde_json::Value, E>,
+    ) -> Result<Expect, E> {
+        let mut out = self.clone();
+        for e in out.headers.values_mut() {
+            *e = e.rendered(render)?;
+        }
+        for e in out.json.values_mut() {
+            *e = e.rendered(render)?;
+        }
+        if let Some(e) = &mut out.body {
+            *e = e.rendered(render)?;
+        }
+        Ok(out)
     }
 }
 

@@ -169,3 +169,92 @@ impl<'de> Deserialize<'de> for Expected {
         d.deserialize_any(V)
     }
 }
+
+/// Template strings in expected values (`$.id: "{{ item }}"`): found when the plan is
+/// loaded (to compile them once), replaced by their values when the step runs.
+impl Expected {
+    /// Every string inside that is a template.
+    pub fn template_strings<'a>(&'a self, out: &mut Vec<&'a str>) {
+        match self {
+            Expected::Literal(v) => value_strings(v, out),
+            Expected::Matcher(m) => {
+                for v in [&m.equals, &m.not_equals, &m.contains, &m.not_contains]
+                    .into_iter()
+                    .flatten()
+                {
+                    value_strings(v, out);
+                }
+                for v in m.one_of.iter().flatten() {
+                    value_strings(v, out);
+                }
+                for e in [&m.length, &m.each, &m.count].into_iter().flatten() {
+                    e.template_strings(out);
+                }
+            }
+        }
+    }
+
+    /// A copy with every template string replaced by `render(source)`.
+    pub fn rendered<E>(
+        &self,
+        render: &mut dyn FnMut(&str) -> Result<Value, E>,
+    ) -> Result<Expected, E> {
+        Ok(match self {
+            Expected::Literal(v) => Expected::Literal(render_strings(v, render)?),
+            Expected::Matcher(m) => {
+                let mut m = (**m).clone();
+                for v in [
+                    &mut m.equals,
+                    &mut m.not_equals,
+                    &mut m.contains,
+                    &mut m.not_contains,
+                ]
+                .into_iter()
+                .flatten()
+                {
+                    *v = render_strings(v, render)?;
+                }
+                for v in m.one_of.iter_mut().flatten() {
+                    *v = render_strings(v, render)?;
+                }
+                for e in [&mut m.length, &mut m.each, &mut m.count]
+                    .into_iter()
+                    .flatten()
+                {
+                    *e = e.rendered(render)?;
+                }
+                Expected::Matcher(Box::new(m))
+            }
+        })
+    }
+}
+
+fn value_strings<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
+    match v {
+        Value::String(s) if crate::template::is_template(s) => out.push(s),
+        Value::Array(items) => items.iter().for_each(|v| value_strings(v, out)),
+        Value::Object(map) => map.values().for_each(|v| value_strings(v, out)),
+        _ => {}
+    }
+}
+
+fn render_strings<E>(
+    v: &Value,
+    render: &mut dyn FnMut(&str) -> Result<Value, E>,
+) -> Result<Value, E> {
+    Ok(match v {
+        Value::String(s) if crate::template::is_template(s) => render(s)?,
+        Value::Array(items) => Value::Array(
+            items
+                .iter()
+                .map(|v| render_strings(v, render))
+                .collect::<Result<_, E>>()?,
+        ),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| Ok((k.clone(), render_strings(v, render)?)))
+                .collect::<Result<_, E>>()?,
+        ),
+        other => other.clone(),
+    })
+}

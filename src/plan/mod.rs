@@ -1,6 +1,7 @@
 //! The plan language: types as written in YAML, loading and validation.
 //! Knows nothing of HTTP.
 
+pub mod capture;
 pub mod diagnostic;
 pub mod discover;
 pub mod duration;
@@ -11,6 +12,7 @@ pub mod load;
 pub mod matcher;
 pub mod model;
 pub mod schema;
+pub mod size;
 pub mod types;
 pub mod validate;
 pub mod yaml;

@@ -1,5 +1,6 @@
-//! Executable plans: defaults merged, inheritance resolved, templates and JSONPaths
-//! compiled. Produced by [`super::load`], consumed by the executor.
+//! Executable plans: defaults merged, inheritance resolved, includes spliced in,
+//! templates, JSONPaths and JSON Schemas compiled. Produced by [`super::load`],
+//! consumed by the executor.
 
 use super::diagnostic::Diagnostic;
 use super::expect::Expect;
@@ -7,6 +8,7 @@ use super::types::{Capture, OnFailureSpec};
 use crate::template::{TValue, Templates, Text};
 use serde_json::{Map, Value};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Everything a run needs: the plans and the compiled templates they refer to.
@@ -31,18 +33,32 @@ pub struct Plan {
     pub category: Option<String>,
     pub integration: Option<String>,
     pub tags: Vec<String>,
-    /// Rendered in order when the plan starts.
+    /// Rendered in order when the plan starts (those of included files first).
     pub vars: Vec<(String, TValue)>,
     pub steps: Vec<Step>,
 }
 
+#[derive(Clone)]
 pub struct Step {
+    /// The testcase name: `name`, or `name [item]` for a `for_each` item.
     pub name: String,
+    /// The name as written, for `--step` filters.
+    pub base_name: String,
     pub phase: String,
+    /// Line of the step in the file it is written in.
     pub line: u32,
+    /// The file the step is written in, when it is not the plan's (an included file).
+    pub file: Option<String>,
     pub integration: Option<String>,
     pub category: Option<String>,
     pub tags: Vec<String>,
+    /// `vars` of the `include:` items (and included files) the step comes through,
+    /// rendered before `for_each` and the step's own vars.
+    pub outer_vars: Vec<(String, TValue)>,
+    /// A `for_each` list known only when the step runs (a template).
+    pub for_each: Option<ForEach>,
+    /// The item of a `for_each` list expanded when the plan was loaded.
+    pub item: Option<Value>,
     pub vars: Vec<(String, TValue)>,
     pub method: String,
     pub url: Text,
@@ -53,7 +69,15 @@ pub struct Step {
     pub body: Option<Body>,
     pub timeout: Option<Duration>,
     pub follow_redirects: bool,
+    /// Accept any TLS certificate (`insecure: true`); `--insecure` adds to it.
+    pub insecure: bool,
+    /// `max_body_size` (step, defaults or planrun.yaml); `None`: the default cap.
+    pub max_body: Option<usize>,
     pub expect: Expect,
+    /// Templates in expected values, by source, compiled at load.
+    pub expect_templates: Vec<(String, Text)>,
+    /// `expect.schema`, read and compiled at load.
+    pub schema: Option<Arc<BodySchema>>,
     pub capture: Vec<(String, Capture)>,
     pub pending: Option<String>,
     pub requires_env: Vec<String>,
@@ -63,14 +87,113 @@ pub struct Step {
     pub on_failure: Option<OnFailureSpec>,
 }
 
+/// `for_each` given as a template (or a list holding templates): rendered when the
+/// step runs; the step runs once per item.
+#[derive(Clone)]
+pub struct ForEach {
+    pub list: TValue,
+    /// As written, for messages.
+    pub source: String,
+}
+
+/// A JSON Schema file compiled once, shared by every step that names it.
+pub struct BodySchema {
+    /// The path as shown in messages.
+    pub shown: String,
+    pub validator: jsonschema::Validator,
+}
+
 #[derive(Debug, Clone, Copy)]
 pub struct RetryPolicy {
     pub attempts: u32,
     pub delay: Duration,
 }
 
+#[derive(Clone)]
 pub enum Body {
     Json(TValue),
     Form(Vec<(String, Text)>),
     Raw(Text),
+    Multipart(Vec<(String, Part)>),
+}
+
+/// A part of a `multipart` body.
+#[derive(Clone)]
+pub enum Part {
+    Text(Text),
+    /// A file, read when the step is sent.
+    File {
+        path: PathBuf,
+        filename: String,
+        content_type: String,
+    },
+}
+
+/// How a `for_each` item shows in the testcase name: a string as it is, an object by
+/// its `name` (or `id`) when it has one, anything else as JSON.
+pub fn item_label(item: &Value) -> String {
+    let label = match item {
+        Value::String(s) => s.clone(),
+        Value::Object(m) => match m.get("name").or_else(|| m.get("id")) {
+            Some(Value::String(s)) => s.clone(),
+            Some(v @ Value::Number(_)) => v.to_string(),
+            _ => item.to_string(),
+        },
+        other => other.to_string(),
+    };
+    let label = label.replace(['\n', '\r'], " ");
+    if label.chars().count() > 80 {
+        let cut: String = label.chars().take(77).collect();
+        format!("{cut}...")
+    } else {
+        label
+    }
+}
+
+/// The testcase names of a `for_each` step: `name [label]`, with ` #2`… added to
+/// labels seen before so every name stays unique.
+pub fn item_names(base: &str, items: &[Value]) -> Vec<String> {
+    let mut seen: std::collections::HashMap<String, usize> = Default::default();
+    items
+        .iter()
+        .map(|item| {
+            let label = item_label(item);
+            let n = seen.entry(label.clone()).or_insert(0);
+            *n += 1;
+            if *n == 1 {
+                format!("{base} [{label}]")
+            } else {
+                format!("{base} [{label} #{n}]")
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn item_names_are_readable_and_unique() {
+        let items = [
+            json!("openai-gpt4o"),
+            json!({"name": "claude", "model": "x"}),
+            json!({"id": 7}),
+            json!({"model": "y"}),
+            json!(3),
+            json!("openai-gpt4o"),
+        ];
+        assert_eq!(
+            item_names("per provider", &items),
+            [
+                "per provider [openai-gpt4o]",
+                "per provider [claude]",
+                "per provider [7]",
+                "per provider [{\"model\":\"y\"}]",
+                "per provider [3]",
+                "per provider [openai-gpt4o #2]",
+            ]
+        );
+    }
 }

@@ -12,7 +12,8 @@ use super::duration::PlanDuration;
 use super::expect::{LatencySpec, StatusExpect};
 use super::jsonpath::JsonPath;
 use super::matcher::{Expected, Matcher, Pattern};
-use super::types::{Capture, PlanFile, Scalar, SuiteConfig};
+use super::size::{ByteSize, SIZE_PATTERN};
+use super::types::{Capture, IncludeFile, MultipartField, PlanFile, Scalar, SuiteConfig};
 use schemars::generate::SchemaSettings;
 use schemars::transform::{transform_subschemas, Transform};
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
@@ -35,6 +36,11 @@ pub fn plan_schema() -> Value {
 /// The suite config schema (`schemas/planrun.schema.json`).
 pub fn suite_schema() -> Value {
     generator().into_root_schema_for::<SuiteConfig>().to_value()
+}
+
+/// The schema of a file of shared steps for `include:` (`schemas/include.schema.json`).
+pub fn include_schema() -> Value {
+    generator().into_root_schema_for::<IncludeFile>().to_value()
 }
 
 /// As checked in: pretty JSON with a final newline.
@@ -191,6 +197,63 @@ inline_schema!(
     "JsonPath",
     json_schema!({"type": "string", "pattern": "^\\$"})
 );
+
+/// `for_each`: a list, or a template giving one.
+pub struct ForEachSchema;
+inline_schema!(
+    ForEachSchema,
+    "ForEach",
+    json_schema!({"type": ["array", "string"]})
+);
+
+/// `include:` at plan level: one path or a list of paths.
+pub struct IncludePaths;
+inline_schema!(
+    IncludePaths,
+    "IncludePaths",
+    json_schema!({"type": ["string", "array", "null"], "items": {"type": "string"}})
+);
+
+impl JsonSchema for ByteSize {
+    fn schema_name() -> Cow<'static, str> {
+        "Size".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "A size: `512KiB`, `10MiB`, `2MB` (KB, MB, GB are powers of 1000; KiB, MiB, GiB of 1024); a bare number is bytes.",
+            "type": ["string", "number"],
+            "pattern": SIZE_PATTERN,
+            "minimum": 1,
+            "examples": ["10MiB", "512KiB", 1000]
+        })
+    }
+}
+
+impl JsonSchema for MultipartField {
+    fn schema_name() -> Cow<'static, str> {
+        "MultipartField".into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let text = generator.subschema_for::<Text>();
+        json_schema!({
+            "description": "A text field (a template), or a file: `{ file: PATH }` relative to the file the step is written in.",
+            "anyOf": [
+                {"type": ["string", "number", "boolean", "null"]},
+                {
+                    "type": "object",
+                    "properties": {
+                        "file": {"allOf": [text], "description": "Path of the file to send, relative to the file the step is written in.", "examples": ["files/report.csv"]},
+                        "filename": {"allOf": [text], "description": "The file name sent (default: the file's own name).", "examples": ["report.csv"]},
+                        "content_type": {"allOf": [text], "description": "The part's Content-Type (default: from the extension, else application/octet-stream).", "examples": ["text/csv"]}
+                    },
+                    "required": ["file"],
+                    "additionalProperties": false
+                }
+            ],
+            "examples": ["Q3 report", {"file": "files/report.csv"}]
+        })
+    }
+}
 
 impl JsonSchema for PlanDuration {
     fn schema_name() -> Cow<'static, str> {

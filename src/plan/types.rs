@@ -1,11 +1,11 @@
 //! The plan file as QA writes it: the contract of `docs/plan-format.md`.
 //! These are raw (deserialized) types; `load` turns them into executable plans.
 
+pub use super::capture::{Capture, CaptureFrom};
 use super::duration::PlanDuration;
 use super::expect::Expect;
-use super::jsonpath::JsonPath;
-use super::matcher::Pattern;
-use super::schema::{EnvName, Method, Text};
+use super::schema::{EnvName, ForEachSchema, IncludePaths, Method, Text};
+use super::size::ByteSize;
 use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::de::value::MapAccessDeserializer;
@@ -36,6 +36,9 @@ pub struct SuiteConfig {
     #[serde(default)]
     #[schemars(example = json!({"api_version": "v2"}))]
     pub vars: IndexMap<String, Value>,
+    /// Responses longer than this fail the step, for every plan (default 10MiB); `defaults` and steps override it.
+    #[schemars(example = &"10MiB")]
+    pub max_body_size: Option<ByteSize>,
 }
 
 /// The `report:` section of `planrun.yaml`.
@@ -86,6 +89,10 @@ pub struct PlanFile {
     #[serde(default)]
     #[schemars(example = json!({"timeout": "10s", "expect": {"status": 200}}))]
     pub defaults: Defaults,
+    /// Files (relative to this one) whose `defaults` and `vars` this plan starts from; the plan's own win.
+    #[serde(default, deserialize_with = "one_or_many")]
+    #[schemars(with = "IncludePaths", example = json!(["_shared/defaults.yaml"]))]
+    pub include: Vec<String>,
     /// The phases, run in order. A plan has either `phases:` or `steps:`.
     #[schemars(example = json!([{"name": "Health", "steps": [{"name": "service is up", "request": {"url": "{{ base_url }}/health"}}]}]))]
     pub phases: Option<Vec<Phase>>,
@@ -133,6 +140,12 @@ pub struct Defaults {
     /// Follow redirects in every step below (default false).
     #[schemars(example = true)]
     pub follow_redirects: Option<bool>,
+    /// Accept any TLS certificate (self-signed, wrong host) in every step below (default false).
+    #[schemars(example = true)]
+    pub insecure: Option<bool>,
+    /// Responses longer than this fail the steps below (default 10MiB): `512KiB`, `2MB`, `1000` (bytes).
+    #[schemars(example = &"20MiB")]
+    pub max_body_size: Option<ByteSize>,
     /// Headers for every request below, merged per name (case-insensitive); values are templates.
     #[serde(default)]
     #[schemars(example = json!({"Authorization": "Bearer {{ env.CRM_TOKEN }}"}))]
@@ -150,11 +163,24 @@ pub struct Defaults {
     pub expect: Option<Expect>,
 }
 
-/// One request and its checks: a JUnit `<testcase>`.
+/// One request and its checks: a JUnit `<testcase>`. Or, with `include:`, the steps of
+/// another file spliced in here.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(extend("oneOf" = [
+    {"required": ["include"], "not": {"anyOf": [
+        {"required": ["name"]}, {"required": ["description"]}, {"required": ["category"]},
+        {"required": ["integration"]}, {"required": ["tags"]}, {"required": ["request"]},
+        {"required": ["timeout"]}, {"required": ["expect"]}, {"required": ["capture"]},
+        {"required": ["pending"]}, {"required": ["requires_env"]}, {"required": ["when"]},
+        {"required": ["retry"]}, {"required": ["on_failure"]}, {"required": ["for_each"]},
+        {"required": ["insecure"]}, {"required": ["max_body_size"]}
+    ]}},
+    {"required": ["name", "request"], "not": {"required": ["include"]}}
+]))]
 pub struct Step {
-    /// Required. The step name; unique within its phase.
+    /// Required (except beside `include`). The step name; unique within its phase.
+    #[serde(default)]
     #[schemars(with = "Text", example = &"Gmail status")]
     pub name: String,
     /// Free text for people reading the plan.
@@ -174,9 +200,9 @@ pub struct Step {
     #[serde(default)]
     #[schemars(example = json!({"stamp": "{{ timestamp() }}"}))]
     pub vars: IndexMap<String, Value>,
-    /// Required. What to send.
+    /// Required (except beside `include`). What to send.
     #[schemars(example = json!({"method": "POST", "url": "{{ base_url }}/api/items", "json": {"name": "widget"}}))]
-    pub request: Request,
+    pub request: Option<Request>,
     /// Request timeout (default 30s); a timeout is an error.
     #[schemars(example = &"10s")]
     pub timeout: Option<PlanDuration>,
@@ -204,9 +230,62 @@ pub struct Step {
     /// What the report says when this step fails ("Critical Integration Failures").
     #[schemars(example = json!({"priority": "critical", "impact": "All AI features broken", "action": "Configure API keys"}))]
     pub on_failure: Option<OnFailureSpec>,
+    /// Run the step once per item of a list (or of a template giving one), with `{{ item }}` in scope; each is its own testcase `name [item]`.
+    #[schemars(with = "Option<ForEachSchema>", example = json!(["openai-gpt4o", "anthropic-claude"]), example = &"{{ providers }}")]
+    pub for_each: Option<Value>,
+    /// Accept any TLS certificate (self-signed, wrong host) for this step (default false; `--insecure` sets it for every step).
+    #[schemars(example = true)]
+    pub insecure: Option<bool>,
+    /// Responses longer than this fail the step (default 10MiB): `512KiB`, `2MB`, `1000` (bytes).
+    #[schemars(example = &"50MiB")]
+    pub max_body_size: Option<ByteSize>,
+    /// Splice the steps of another file here (relative to this file); `vars` beside it are variables of those steps.
+    #[schemars(with = "Option<Text>", example = &"_shared/oauth.yaml")]
+    pub include: Option<String>,
 }
 
-/// What a step sends. One body at most: `json`, `form` or `body`.
+/// A file of shared steps, spliced into plans with `- include: FILE`. Not a plan: it has
+/// no `name`, and files under a folder (or named) starting with `_` are not run as plans.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(
+    title = "planrun shared steps (include file)",
+    example = json!({"vars": {"scope": "openid"}, "steps": [{"name": "authorize", "request": {"url": "{{ base_url }}/authorize?scope={{ scope }}"}}]})
+)]
+pub struct IncludeFile {
+    /// Free text for people reading the file.
+    #[schemars(with = "Option<Text>", example = &"OAuth authorization-code flow")]
+    pub description: Option<String>,
+    /// Variables of the included steps with their default values; `vars` beside `include:` override them.
+    #[serde(default)]
+    #[schemars(example = json!({"scope": "openid"}))]
+    pub vars: IndexMap<String, Value>,
+    /// Defaults for the steps of this file, merged over the including plan's and phase's.
+    #[serde(default)]
+    #[schemars(example = json!({"timeout": "5s"}))]
+    pub defaults: Defaults,
+    /// The steps spliced in where the file is included (they may include other files).
+    #[serde(default)]
+    #[schemars(example = json!([{"name": "authorize", "request": {"url": "{{ base_url }}/authorize"}}]))]
+    pub steps: Vec<Step>,
+}
+
+/// `include: a.yaml` or `include: [a.yaml, b.yaml]`.
+fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match Option::<OneOrMany>::deserialize(d)? {
+        None => Vec::new(),
+        Some(OneOrMany::One(s)) => vec![s],
+        Some(OneOrMany::Many(v)) => v,
+    })
+}
+
+/// What a step sends. One body at most: `json`, `form`, `body` or `multipart`.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Request {
@@ -234,6 +313,9 @@ pub struct Request {
     /// A raw body, a template (set `Content-Type` yourself).
     #[schemars(with = "Option<Text>", example = &"<ping/>")]
     pub body: Option<String>,
+    /// A `multipart/form-data` body: field name → text (a template) or `{ file: PATH }` (relative to the plan file).
+    #[schemars(example = json!({"title": "Q3 report", "attachment": {"file": "files/report.csv", "content_type": "text/csv"}}))]
+    pub multipart: Option<IndexMap<String, MultipartField>>,
     /// Follow up to 10 redirects (default false: a 302 is checked, not followed).
     #[schemars(example = true)]
     pub follow_redirects: Option<bool>,
@@ -258,6 +340,61 @@ impl<'de> Deserialize<'de> for Scalar {
                 "expected a string, number or boolean (a list or map cannot be a header, query or form value)",
             )),
         }
+    }
+}
+
+/// One part of a `multipart` body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MultipartField {
+    /// A text field; a template.
+    Text(String),
+    /// A file, read when the step is sent.
+    File(FilePart),
+}
+
+/// `{ file: files/a.png, filename: avatar.png, content_type: image/png }`
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FilePart {
+    /// Path relative to the file the step is written in.
+    pub file: String,
+    /// The file name sent (default: the file's own name).
+    pub filename: Option<String>,
+    /// Default: guessed from the extension, else `application/octet-stream`.
+    pub content_type: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for MultipartField {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> de::Visitor<'de> for V {
+            type Value = MultipartField;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a text value or `{ file: PATH }`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<MultipartField, E> {
+                Ok(MultipartField::Text(v.to_string()))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<MultipartField, E> {
+                Ok(MultipartField::Text(v.to_string()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<MultipartField, E> {
+                Ok(MultipartField::Text(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<MultipartField, E> {
+                Ok(MultipartField::Text(v.to_string()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<MultipartField, E> {
+                Ok(MultipartField::Text(v.to_string()))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<MultipartField, E> {
+                Ok(MultipartField::Text(String::new()))
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<MultipartField, A::Error> {
+                FilePart::deserialize(MapAccessDeserializer::new(map)).map(MultipartField::File)
+            }
+        }
+        d.deserialize_any(V)
     }
 }
 
@@ -296,91 +433,4 @@ pub struct OnFailureSpec {
     /// What to do about it.
     #[schemars(with = "Option<Text>", example = &"Configure API keys and run health checks")]
     pub action: Option<String>,
-}
-
-/// Where a captured value comes from.
-#[derive(Debug, Clone)]
-pub enum Capture {
-    /// `$.x` or `{ json: $.x }`: keeps its JSON type.
-    Json(JsonPath),
-    /// `{ header: Location }`
-    Header(String),
-    /// `{ regex: "code=(\\w+)", from: body | { header: Location } }`: the first group.
-    Regex { pattern: Pattern, from: CaptureFrom },
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum CaptureFrom {
-    Body,
-    Header(String),
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CaptureMap {
-    json: Option<JsonPath>,
-    header: Option<String>,
-    regex: Option<Pattern>,
-    from: Option<CaptureFromSpec>,
-}
-
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum CaptureFromSpec {
-    Word(String),
-    Header(HeaderRef),
-}
-
-/// `from: { header: Location }`; an unknown key is an error, as everywhere else.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct HeaderRef {
-    header: String,
-}
-
-impl<'de> Deserialize<'de> for Capture {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> de::Visitor<'de> for V {
-            type Value = Capture;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a JSONPath (`$.id`), `{ json: $.id }`, `{ header: Location }` or `{ regex: \"…\", from: body }`")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Capture, E> {
-                JsonPath::parse(v).map(Capture::Json).map_err(E::custom)
-            }
-            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Capture, A::Error> {
-                let m = CaptureMap::deserialize(MapAccessDeserializer::new(map))?;
-                capture_from_map(m).map_err(de::Error::custom)
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
-fn capture_from_map(m: CaptureMap) -> Result<Capture, String> {
-    match (m.json, m.header, m.regex) {
-        (Some(p), None, None) if m.from.is_none() => Ok(Capture::Json(p)),
-        (None, Some(h), None) if m.from.is_none() => Ok(Capture::Header(h)),
-        (None, None, Some(pattern)) => {
-            if pattern.0.captures_len() < 2 {
-                return Err(format!(
-                    "capture regex `{}` has no group: wrap the part to keep in ( )",
-                    pattern.0.as_str()
-                ));
-            }
-            let from = match m.from {
-                None => CaptureFrom::Body,
-                Some(CaptureFromSpec::Word(w)) if w == "body" => CaptureFrom::Body,
-                Some(CaptureFromSpec::Word(w)) => {
-                    return Err(format!(
-                        "capture `from: {w}` is not known: use `from: body` or `from: {{ header: NAME }}`"
-                    ))
-                }
-                Some(CaptureFromSpec::Header(HeaderRef { header })) => CaptureFrom::Header(header),
-            };
-            Ok(Capture::Regex { pattern, from })
-        }
-        _ => Err("a capture takes exactly one of `json`, `header` or `regex` (`from` goes only with `regex`)".into()),
-    }
 }

@@ -1,13 +1,17 @@
-//! Static checks beyond the schema, run on every plan that deserialized: variables
-//! defined where they are used, captures not used before the step that captures them,
-//! `requires_env` names, empty names. Every finding is reported, not only the first.
+//! Static checks beyond the schema, run on every plan that deserialized (with its
+//! includes spliced in): variables defined where they are used (`item` only in
+//! `for_each` steps, `request` only in header values), captures not used before the
+//! step that captures them, `requires_env` names, empty names. Every finding is
+//! reported, not only the first, in the file it is written in.
 
 use super::diagnostic::Diagnostic;
+use super::expect::Expect;
 use super::hint::{is_env_name, nearest};
+use super::load::include::{At, Resolved, ResolvedStep};
 use super::load::LoadOptions;
-use super::types::{Defaults, PlanFile, Scalar, Step, SuiteConfig};
-use super::yaml::{index_path, key_path, Positions};
+use super::types::{Scalar, SuiteConfig};
 use crate::template::{expression_source, is_template, variables};
+use indexmap::IndexMap;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
@@ -70,137 +74,100 @@ pub struct Findings {
     pub notes: Vec<Diagnostic>,
 }
 
+/// The variable a `for_each` step sees its item as.
+pub const ITEM: &str = "item";
+/// The request being sent, in header values.
+pub const REQUEST: &str = "request";
+
 /// Checks one plan. Without `globals`, variables are not checked (a lone plan).
-pub fn check_plan(
-    file: &str,
-    plan: &PlanFile,
-    positions: &Positions,
-    globals: Option<&GlobalScope>,
-) -> Findings {
+pub(crate) fn check_plan(plan: &Resolved, globals: Option<&GlobalScope>) -> Findings {
     let mut c = Checker {
-        file,
-        positions,
         plan,
         globals,
         out: Findings::default(),
         seen: HashSet::new(),
         noted: HashSet::new(),
     };
-    c.names_and_env(plan);
+    c.names_and_env();
     if globals.is_some() {
         c.variables();
     }
-    c.out.errors.sort_by_key(|d| (d.line, d.column));
     c.out
 }
 
-/// A step with where it is and what it inherits.
-struct StepAt<'a> {
-    step: &'a Step,
-    path: String,
-    defaults: Vec<(&'a Defaults, String)>,
-}
-
 struct Checker<'a> {
-    file: &'a str,
-    positions: &'a Positions,
-    plan: &'a PlanFile,
+    plan: &'a Resolved<'a>,
     globals: Option<&'a GlobalScope>,
     out: Findings,
-    seen: HashSet<(u32, u32, String)>,
+    seen: HashSet<Diagnostic>,
     noted: HashSet<String>,
 }
 
+/// Where a template is used, for what it may read.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Use {
+    /// A header value: `request` is in scope.
+    Header,
+    Other,
+}
+
 impl<'a> Checker<'a> {
-    fn error(&mut self, path: &str, message: String) {
-        let pos = self.positions.locate(path);
-        if self.seen.insert((pos.0, pos.1, message.clone())) {
-            self.out
-                .errors
-                .push(Diagnostic::new(self.file, pos, message));
+    fn error(&mut self, at: &At, message: String) {
+        let d = at.diagnostic(message);
+        if self.seen.insert(d.clone()) {
+            self.out.errors.push(d);
         }
     }
 
-    fn note(&mut self, key: String, path: &str, message: String) {
+    fn note(&mut self, key: String, at: &At, message: String) {
         if self.noted.insert(key) {
-            let pos = self.positions.locate(path);
-            self.out
-                .notes
-                .push(Diagnostic::new(self.file, pos, message));
+            self.out.notes.push(at.diagnostic(message));
         }
     }
 
-    fn steps(&self) -> Vec<StepAt<'a>> {
-        let plan: &'a PlanFile = self.plan;
-        let top = (&plan.defaults, "defaults".to_string());
-        let mut all = Vec::new();
-        match (&plan.phases, &plan.steps) {
-            (Some(phases), _) => {
-                for (i, phase) in phases.iter().enumerate() {
-                    let p = index_path("phases", i);
-                    for (j, step) in phase.steps.iter().enumerate() {
-                        all.push(StepAt {
-                            step,
-                            path: index_path(&key_path(&p, "steps"), j),
-                            defaults: vec![
-                                top.clone(),
-                                (&phase.defaults, key_path(&p, "defaults")),
-                            ],
-                        });
-                    }
-                }
-            }
-            (None, Some(steps)) => {
-                for (j, step) in steps.iter().enumerate() {
-                    all.push(StepAt {
-                        step,
-                        path: index_path("steps", j),
-                        defaults: vec![top.clone()],
-                    });
-                }
-            }
-            (None, None) => {}
-        }
-        all
-    }
-
-    fn names_and_env(&mut self, plan: &PlanFile) {
-        if plan.name.trim().is_empty() {
+    fn names_and_env(&mut self) {
+        let plan = self.plan;
+        let root = At::new(&plan.src, "");
+        if plan.raw.name.trim().is_empty() {
             self.error(
-                "name",
+                &root.key("name"),
                 "the plan name is empty: give the plan a `name:`".into(),
             );
         }
-        for (i, phase) in plan.phases.iter().flatten().enumerate() {
+        for (i, phase) in plan.raw.phases.iter().flatten().enumerate() {
             if phase.name.trim().is_empty() {
-                let path = key_path(&index_path("phases", i), "name");
-                self.error(&path, "the phase name is empty: give it a `name:`".into());
+                let at = root.key("phases").index(i).key("name");
+                self.error(&at, "the phase name is empty: give it a `name:`".into());
             }
         }
-        let mut env_lists = vec![(plan.defaults.requires_env.clone(), "defaults".to_string())];
-        for (i, phase) in plan.phases.iter().flatten().enumerate() {
-            let path = key_path(&index_path("phases", i), "defaults");
-            env_lists.push((phase.defaults.requires_env.clone(), path));
-        }
-        for at in self.steps() {
-            if at.step.name.trim().is_empty() {
+        let mut env_lists: Vec<(&[String], At)> = Vec::new();
+        let mut layers_seen = HashSet::new();
+        for rs in &plan.steps {
+            for layer in &rs.layers {
+                if layers_seen.insert((layer.at.src.shown.clone(), layer.at.path.clone())) {
+                    env_lists.push((&layer.defaults.requires_env, layer.at.clone()));
+                }
+            }
+            if rs.step.name.trim().is_empty() {
                 let msg =
                     "the step name is empty: every step needs a `name:` (the JUnit testcase name)";
-                self.error(&key_path(&at.path, "name"), msg.into());
+                self.error(&rs.at.key("name"), msg.into());
             }
-            if at.step.request.url.trim().is_empty() {
-                let path = key_path(&key_path(&at.path, "request"), "url");
-                self.error(&path, "the request `url` is empty".into());
+            if let Some(req) = &rs.step.request {
+                if req.url.trim().is_empty() {
+                    let at = rs.at.key("request").key("url");
+                    self.error(&at, "the request `url` is empty".into());
+                }
             }
-            env_lists.push((at.step.requires_env.clone(), at.path.clone()));
+            env_lists.push((&rs.step.requires_env, rs.at.clone()));
         }
         for (names, parent) in env_lists {
-            let list = key_path(&parent, "requires_env");
+            let list = parent.key("requires_env");
             for (k, name) in names.iter().enumerate() {
                 if !is_env_name(name) {
                     let hint = name.to_ascii_uppercase().replace(['-', '.', ' '], "_");
                     self.error(
-                        &index_path(&list, k),
+                        &list.index(k),
                         format!("`{name}` does not look like an environment variable name (A-Z, 0-9 and _, not starting with a digit): did you mean `{hint}`?"),
                     );
                 }
@@ -209,32 +176,65 @@ impl<'a> Checker<'a> {
     }
 
     fn variables(&mut self) {
-        let plan: &'a PlanFile = self.plan;
-        let steps = self.steps();
-        // Plan vars: rendered top to bottom when the plan starts.
+        let plan = self.plan;
+        let steps = &plan.steps;
+        // Plan vars (those of plan-level includes first): rendered top to bottom when
+        // the plan starts.
         let mut defined: BTreeSet<String> = BTreeSet::new();
-        for (k, v) in &plan.vars {
-            let later: Vec<String> = plan.vars.keys().cloned().collect();
+        let plan_vars: Vec<String> = plan.vars.iter().map(|v| v.name.clone()).collect();
+        for v in &plan.vars {
             let ctx = Context {
                 defined: &defined,
                 step_index: None,
-                later_vars: &later,
+                later_vars: &plan_vars,
                 later_kind: "plan `vars` are rendered top to bottom, before any step runs",
+                in_for_each: false,
             };
-            self.check_value(v, &key_path("vars", k), &steps, &ctx);
-            defined.insert(k.clone());
+            self.check_value(&v.value, &v.at, &ctx, Use::Other);
+            defined.insert(v.name.clone());
         }
-        for (index, at) in steps.iter().enumerate() {
+        for (index, rs) in steps.iter().enumerate() {
             let mut local = defined.clone();
-            let step_vars: Vec<String> = at.step.vars.keys().cloned().collect();
-            for (k, v) in &at.step.vars {
+            let outer: Vec<String> = rs.outer_vars.iter().map(|v| v.name.clone()).collect();
+            for v in &rs.outer_vars {
+                let ctx = Context {
+                    defined: &local,
+                    step_index: Some(index),
+                    later_vars: &outer,
+                    later_kind: "include `vars` are rendered in order, before the step's own",
+                    in_for_each: false,
+                };
+                self.check_value(&v.value, &v.at, &ctx, Use::Other);
+                local.insert(v.name.clone());
+            }
+            let in_for_each = rs.step.for_each.is_some();
+            if let Some(list) = &rs.step.for_each {
+                let ctx = Context {
+                    defined: &local,
+                    step_index: Some(index),
+                    later_vars: &[],
+                    later_kind: "",
+                    in_for_each: false,
+                };
+                let at = rs.at.key("for_each");
+                match list {
+                    Value::String(s) => {
+                        self.check_text(&expression_source(s), &at, &ctx, Use::Other)
+                    }
+                    other => self.check_value(other, &at, &ctx, Use::Other),
+                }
+                local.insert(ITEM.to_string());
+            }
+            let step_vars: Vec<String> = rs.step.vars.keys().cloned().collect();
+            for (k, v) in &rs.step.vars {
                 let ctx = Context {
                     defined: &local,
                     step_index: Some(index),
                     later_vars: &step_vars,
                     later_kind: "step `vars` are rendered in order",
+                    in_for_each,
                 };
-                self.check_value(v, &key_path(&key_path(&at.path, "vars"), k), &steps, &ctx);
+                self.check_value(v, &rs.at.key("vars").key(k), &ctx, Use::Other);
                 local.insert(k.clone());
             }
             let ctx = Context {
@@ -242,36 +242,37 @@ impl<'a> Checker<'a> {
                 step_index: Some(index),
                 later_vars: &[],
                 later_kind: "",
+                in_for_each,
             };
-            if let Some(when) = &at.step.when {
+            if let Some(when) = &rs.step.when {
                 let source = expression_source(when);
-                self.check_text(&source, &key_path(&at.path, "when"), &steps, &ctx);
+                self.check_text(&source, &rs.at.key("when"), &ctx, Use::Other);
             }
-            for (source, path) in request_templates(at) {
-                self.check_text(source, &path, &steps, &ctx);
+            for (source, at, use_) in step_templates(rs) {
+                self.check_text(source, &at, &ctx, use_);
             }
-            defined.extend(at.step.capture.keys().cloned());
+            defined.extend(rs.step.capture.keys().cloned());
         }
     }
 
-    fn check_value(&mut self, value: &Value, path: &str, steps: &[StepAt], ctx: &Context) {
+    fn check_value(&mut self, value: &Value, at: &At, ctx: &Context, use_: Use) {
         match value {
-            Value::String(s) => self.check_text(s, path, steps, ctx),
+            Value::String(s) => self.check_text(s, at, ctx, use_),
             Value::Array(items) => {
                 for (i, v) in items.iter().enumerate() {
-                    self.check_value(v, &index_path(path, i), steps, ctx);
+                    self.check_value(v, &at.index(i), ctx, use_);
                 }
             }
             Value::Object(map) => {
                 for (k, v) in map {
-                    self.check_value(v, &key_path(path, k), steps, ctx);
+                    self.check_value(v, &at.key(k), ctx, use_);
                 }
             }
             _ => {}
         }
     }
 
-    fn check_text(&mut self, source: &str, path: &str, steps: &[StepAt], ctx: &Context) {
+    fn check_text(&mut self, source: &str, at: &At, ctx: &Context, use_: Use) {
         if !is_template(source) {
             return;
         }
@@ -290,16 +291,19 @@ impl<'a> Checker<'a> {
                 let names: Vec<&String> = vars.iter().filter(|v| v.starts_with("env.")).collect();
                 for name in names {
                     let msg = format!("`{name}` is read from the environment when the plan runs (not checked here)");
-                    self.note(name.clone(), path, msg);
+                    self.note(name.clone(), at, msg);
                 }
                 continue;
             }
             if ctx.defined.contains(root) || globals.suite.contains(root) {
                 continue;
             }
+            if root == REQUEST && use_ == Use::Header {
+                continue;
+            }
             if globals.cli.contains(root) {
                 let msg = format!("`{root}` comes from --var (not checked here)");
-                self.note(format!("var {root}"), path, msg);
+                self.note(format!("var {root}"), at, msg);
                 continue;
             }
             let envs = globals.environments_defining(root);
@@ -316,35 +320,40 @@ impl<'a> Checker<'a> {
                         envs.join(", "),
                         envs[0]
                     );
-                    self.note(format!("env-only {root}"), path, msg);
+                    self.note(format!("env-only {root}"), at, msg);
                 }
                 continue;
             }
-            let message = self.undefined(root, steps, ctx, globals);
-            self.error(path, message);
+            let message = self.undefined(root, at, ctx, globals);
+            self.error(at, message);
         }
     }
 
     /// Why `var` is not in scope here, and what to do.
-    fn undefined(
-        &self,
-        var: &str,
-        steps: &[StepAt],
-        ctx: &Context,
-        globals: &GlobalScope,
-    ) -> String {
+    fn undefined(&self, var: &str, here: &At, ctx: &Context, globals: &GlobalScope) -> String {
+        let steps = &self.plan.steps;
+        if var == ITEM && !ctx.in_for_each {
+            return "undefined variable `item`: `item` is defined only in steps with `for_each` (and not in the `for_each` list itself)".to_string();
+        }
+        if var == REQUEST {
+            return "`request` (the request being sent) is only in scope in header values, where a signature can cover the rendered method, url, headers and body".to_string();
+        }
         let from = ctx.step_index.unwrap_or(0);
         let capturer = steps
             .iter()
             .enumerate()
             .skip(from)
-            .find(|(_, at)| at.step.capture.contains_key(var));
-        if let Some((i, at)) = capturer {
-            let line = self.positions.locate(&at.path).0;
+            .find(|(_, rs)| rs.step.capture.contains_key(var));
+        if let Some((i, rs)) = capturer {
+            let line = if rs.at.same_file(here) {
+                format!("line {}", rs.at.line())
+            } else {
+                format!("{}:{}", rs.at.src.shown, rs.at.line())
+            };
             return match ctx.step_index {
-                Some(s) if s == i => format!("`{var}` is used in the step that captures it (`{}`): a capture is available to later steps only", at.step.name),
-                Some(_) => format!("`{var}` is used before it is captured: step `{}` (line {line}) captures it and runs after this one; move this step after it", at.step.name),
-                None => format!("`{var}` is captured by step `{}` (line {line}), but plan `vars` are rendered when the plan starts: use `{{{{ {var} }}}}` in the steps after it", at.step.name),
+                Some(s) if s == i => format!("`{var}` is used in the step that captures it (`{}`): a capture is available to later steps only", rs.step.name),
+                Some(_) => format!("`{var}` is used before it is captured: step `{}` ({line}) captures it and runs after this one; move this step after it", rs.step.name),
+                None => format!("`{var}` is captured by step `{}` ({line}), but plan `vars` are rendered when the plan starts: use `{{{{ {var} }}}}` in the steps after it", rs.step.name),
             };
         }
         if ctx.later_vars.iter().any(|v| v == var) {
@@ -386,64 +395,107 @@ struct Context<'c> {
     /// Names of the vars of the same block, to say "used before it is defined".
     later_vars: &'c [String],
     later_kind: &'c str,
+    /// `item` is defined (or would be, for its message).
+    in_for_each: bool,
 }
 
-/// Every template a step's request renders, with its path: the step's own, and the
-/// defaults' headers and query parameters it inherits (where they are written).
-fn request_templates<'s>(at: &'s StepAt) -> Vec<(&'s str, String)> {
-    let req = &at.step.request;
-    let req_path = key_path(&at.path, "request");
-    let mut out = vec![(req.url.as_str(), key_path(&req_path, "url"))];
-    let mut headers: Vec<(&str, &Scalar, String)> = Vec::new();
-    let mut query: Vec<(&str, &Scalar, String)> = Vec::new();
-    let layers = at
-        .defaults
+/// Every template a step renders besides its vars and `when`, with where it is written:
+/// the request's, the defaults' headers and query parameters it inherits, and the
+/// expected values of its (merged) `expect`.
+fn step_templates(rs: &ResolvedStep) -> Vec<(&str, At, Use)> {
+    let mut out: Vec<(&str, At, Use)> = Vec::new();
+    let mut headers: Vec<(&str, &Scalar, At)> = Vec::new();
+    let mut query: Vec<(&str, &Scalar, At)> = Vec::new();
+    let req = rs.step.request.as_ref();
+    let req_at = rs.at.key("request");
+    let layers = rs
+        .layers
         .iter()
-        .map(|(d, p)| (&d.headers, &d.query, p.clone()))
-        .chain(std::iter::once((
-            &req.headers,
-            &req.query,
-            req_path.clone(),
-        )));
+        .map(|l| (&l.defaults.headers, &l.defaults.query, l.at.clone()))
+        .chain(req.map(|r| (&r.headers, &r.query, req_at.clone())));
     for (h, q, parent) in layers {
         for (k, v) in h {
             headers.retain(|(name, _, _)| !name.eq_ignore_ascii_case(k));
-            headers.push((k, v, key_path(&key_path(&parent, "headers"), k)));
+            headers.push((k, v, parent.key("headers").key(k)));
         }
         for (k, v) in q {
             query.retain(|(name, _, _)| name != k);
-            query.push((k, v, key_path(&key_path(&parent, "query"), k)));
+            query.push((k, v, parent.key("query").key(k)));
         }
     }
     out.extend(
         headers
             .into_iter()
-            .chain(query)
-            .map(|(_, v, p)| (v.0.as_str(), p)),
+            .map(|(_, v, at)| (v.0.as_str(), at, Use::Header)),
     );
-    for (k, v) in req.form.iter().flatten() {
-        out.push((v.0.as_str(), key_path(&key_path(&req_path, "form"), k)));
+    out.extend(
+        query
+            .into_iter()
+            .map(|(_, v, at)| (v.0.as_str(), at, Use::Other)),
+    );
+    if let Some(req) = req {
+        out.push((req.url.as_str(), req_at.key("url"), Use::Other));
+        for (k, v) in req.form.iter().flatten() {
+            out.push((v.0.as_str(), req_at.key("form").key(k), Use::Other));
+        }
+        for (k, v) in req.multipart.iter().flatten() {
+            if let super::types::MultipartField::Text(t) = v {
+                out.push((t.as_str(), req_at.key("multipart").key(k), Use::Other));
+            }
+        }
+        if let Some(body) = &req.body {
+            out.push((body.as_str(), req_at.key("body"), Use::Other));
+        }
+        if let Some(json) = &req.json {
+            strings(json, req_at.key("json"), &mut out);
+        }
     }
-    if let Some(body) = &req.body {
-        out.push((body.as_str(), key_path(&req_path, "body")));
+    // Expected values, nearest `expect` winning per key as when the step runs.
+    let mut expected: IndexMap<String, Vec<(&str, At)>> = IndexMap::new();
+    let expects = rs
+        .layers
+        .iter()
+        .filter_map(|l| l.defaults.expect.as_ref().map(|e| (e, l.at.key("expect"))))
+        .chain(std::iter::once((&rs.step.expect, rs.at.key("expect"))));
+    for (e, at) in expects {
+        for key in expect_keys(e) {
+            expected.insert(key, Vec::new());
+        }
+        for (sub, source) in e.template_strings() {
+            let at = at.key(&sub);
+            expected.entry(sub).or_default().push((source, at));
+        }
     }
-    if let Some(json) = &req.json {
-        strings(json, key_path(&req_path, "json"), &mut out);
-    }
+    out.extend(
+        expected
+            .into_values()
+            .flatten()
+            .map(|(s, at)| (s, at, Use::Other)),
+    );
     out
 }
 
-fn strings<'v>(value: &'v Value, path: String, out: &mut Vec<(&'v str, String)>) {
+/// The keys of an `expect` that merge one by one: `headers.NAME`, `json.PATH`, `body`.
+fn expect_keys(e: &Expect) -> Vec<String> {
+    let mut keys: Vec<String> = e.headers.keys().map(|k| format!("headers.{k}")).collect();
+    keys.extend(e.json.keys().map(|p| format!("json.{}", p.source)));
+    if e.body.is_some() {
+        keys.push("body".into());
+    }
+    keys
+}
+
+fn strings<'v>(value: &'v Value, at: At, out: &mut Vec<(&'v str, At, Use)>) {
     match value {
-        Value::String(s) => out.push((s, path)),
+        Value::String(s) => out.push((s, at, Use::Other)),
         Value::Array(items) => {
             for (i, v) in items.iter().enumerate() {
-                strings(v, index_path(&path, i), out);
+                strings(v, at.index(i), out);
             }
         }
         Value::Object(map) => {
             for (k, v) in map {
-                strings(v, key_path(&path, k), out);
+                strings(v, at.key(k), out);
             }
         }
         _ => {}

@@ -2,7 +2,10 @@
 //! followed by hand when a step asks (so one client serves every step), bodies read
 //! to the end under a size cap. Latency = from sending to having read the whole body.
 
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE, LOCATION};
+use reqwest::cookie::CookieStore;
+use reqwest::header::{
+    HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE,
+};
 use reqwest::{Client, Method, StatusCode, Url};
 use std::time::{Duration, Instant};
 
@@ -26,6 +29,9 @@ pub struct Outgoing {
     pub insecure: bool,
     /// Responses longer than this fail the step ("response body exceeds …").
     pub max_body: usize,
+    /// The plan's cookie jar: its cookies for the URL are sent (unless the step sets
+    /// `Cookie` itself) and every `Set-Cookie` received, redirects included, is kept.
+    pub cookies: Option<std::sync::Arc<reqwest::cookie::Jar>>,
 }
 
 impl Outgoing {
@@ -41,11 +47,30 @@ impl Outgoing {
     }
 }
 
+/// A body, serialized once: the bytes sent are the bytes a signature covered.
 #[derive(Debug, Clone)]
 pub enum OutgoingBody {
-    Json(serde_json::Value),
-    Form(Vec<(String, String)>),
+    /// JSON text (`Content-Type: application/json` unless the step sets one).
+    Json(String),
+    /// URL-encoded form (`Content-Type: application/x-www-form-urlencoded` unless set).
+    Form(String),
     Raw(String),
+    Multipart(Vec<MultipartPart>),
+}
+
+/// One part of a `multipart/form-data` body.
+#[derive(Debug, Clone)]
+pub enum MultipartPart {
+    Text {
+        name: String,
+        value: String,
+    },
+    File {
+        name: String,
+        filename: String,
+        content_type: String,
+        bytes: Vec<u8>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -146,9 +171,20 @@ impl Http {
         let mut body = out.body.clone();
         let mut seen = vec![url.clone()];
         loop {
+            let mut headers = headers.clone();
+            if let Some(jar) = &out.cookies {
+                if !headers.contains_key(COOKIE) {
+                    if let Some(cookies) = jar.cookies(&url) {
+                        headers.insert(COOKIE, cookies);
+                    }
+                }
+            }
             let response = self
                 .one(out.insecure, &method, &url, &headers, body.as_ref())
                 .await?;
+            if let Some(jar) = &out.cookies {
+                jar.set_cookies(&mut response.headers().get_all(SET_COOKIE).iter(), &url);
+            }
             let status = response.status();
             let location = response.headers().get(LOCATION).cloned();
             if !(out.follow_redirects && status.is_redirection()) {
@@ -207,18 +243,55 @@ impl Http {
             .request(method.clone(), url.clone())
             .headers(headers.clone());
         match body {
-            Some(OutgoingBody::Json(v)) => {
+            Some(OutgoingBody::Json(text)) => {
                 if !headers.contains_key(CONTENT_TYPE) {
                     req = req.header(CONTENT_TYPE, "application/json");
                 }
-                req = req.body(serde_json::to_vec(v).unwrap_or_default());
+                req = req.body(text.clone());
             }
-            Some(OutgoingBody::Form(pairs)) => req = req.form(pairs),
+            Some(OutgoingBody::Form(text)) => {
+                if !headers.contains_key(CONTENT_TYPE) {
+                    req = req.header(CONTENT_TYPE, "application/x-www-form-urlencoded");
+                }
+                req = req.body(text.clone());
+            }
             Some(OutgoingBody::Raw(s)) => req = req.body(s.clone()),
+            Some(OutgoingBody::Multipart(parts)) => req = req.multipart(multipart_form(parts)?),
             None => {}
         }
         req.send().await.map_err(|e| classify(&e, url))
     }
+}
+
+/// Built for every send: a `Form` is consumed by the request it goes with.
+fn multipart_form(parts: &[MultipartPart]) -> Result<reqwest::multipart::Form, Failure> {
+    use reqwest::multipart::{Form, Part};
+    let mut form = Form::new();
+    for part in parts {
+        form = match part {
+            MultipartPart::Text { name, value } => form.text(name.clone(), value.clone()),
+            MultipartPart::File {
+                name,
+                filename,
+                content_type,
+                bytes,
+            } => {
+                let p = Part::bytes(bytes.clone())
+                    .file_name(filename.clone())
+                    .mime_str(content_type)
+                    .map_err(|_| {
+                        Failure::new(
+                            "InvalidRequest",
+                            format!(
+                                "invalid content_type `{content_type}` for multipart file `{name}`"
+                            ),
+                        )
+                    })?;
+                form.part(name.clone(), p)
+            }
+        };
+    }
+    Ok(form)
 }
 
 async fn read(

@@ -3,7 +3,10 @@
 
 pub mod capture;
 pub mod check;
+mod evaluate;
+pub mod filter;
 pub mod http;
+mod prepare;
 pub mod redact;
 pub mod schedule;
 pub mod step;
@@ -16,6 +19,7 @@ use redact::Redactor;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+pub use filter::Filter;
 pub use schedule::run_suite;
 
 /// Told about progress as it happens (the terminal output listens here).
@@ -43,6 +47,10 @@ pub struct RunOptions {
     pub cancel: Cancel,
     /// Accept any TLS certificate for every step (`--insecure`).
     pub insecure: bool,
+    /// `--tag`, `--skip-tag`, `--step`: steps left out are reported as skipped.
+    pub filter: Filter,
+    /// `--fail-fast`: after the first failed step, send nothing more.
+    pub fail_fast: bool,
 }
 
 impl Default for RunOptions {
@@ -55,6 +63,8 @@ impl Default for RunOptions {
             secret_names: Vec::new(),
             cancel: Cancel::default(),
             insecure: false,
+            filter: Filter::default(),
+            fail_fast: false,
         }
     }
 }
@@ -99,6 +109,10 @@ pub(crate) struct Shared {
     pub env: HashMap<String, String>,
     pub cancel: Cancel,
     pub insecure: bool,
+    pub filter: Filter,
+    pub fail_fast: bool,
+    /// With `--fail-fast`: the first step that failed (`"step"` or `"step" in plan "P"`).
+    pub first_failure: Mutex<Option<(String, String)>>,
 }
 
 /// One plan being run.
@@ -108,6 +122,8 @@ pub struct PlanContext<'a> {
     pub http: &'a Http,
     /// Variable name → the step that captures it.
     captured_by: HashMap<&'a str, &'a str>,
+    /// The plan's cookies: a session cookie set by one step is sent by the next.
+    pub cookies: Arc<reqwest::cookie::Jar>,
 }
 
 impl<'a> PlanContext<'a> {
@@ -125,6 +141,7 @@ impl<'a> PlanContext<'a> {
             plan,
             http: &shared.http,
             captured_by,
+            cookies: Arc::new(reqwest::cookie::Jar::default()),
         }
     }
 
@@ -167,6 +184,46 @@ impl<'a> PlanContext<'a> {
     pub fn learn_secret(&self, value: &serde_json::Value) {
         let guard = self.shared.redactor.lock();
         guard.unwrap_or_else(|e| e.into_inner()).add_value(value);
+    }
+
+    /// Why the filters leave this step out (`filtered: --tag smoke`), if they do.
+    pub fn filtered(&self, base_name: &str, name: &str, tags: &[String]) -> Option<String> {
+        self.shared.filter.reason(base_name, name, tags)
+    }
+
+    /// Whether `--step` patterns could pick single items of a `for_each` step.
+    pub fn filters_items(&self) -> bool {
+        self.shared.filter.names_items()
+    }
+
+    /// With `--fail-fast`, once a step failed: why nothing more is sent.
+    pub fn stopped_by_failure(&self) -> Option<String> {
+        if !self.shared.fail_fast {
+            return None;
+        }
+        let first = self.shared.first_failure.lock();
+        let first = first.unwrap_or_else(|e| e.into_inner());
+        first.as_ref().map(|(plan, step)| {
+            if plan == &self.plan.name {
+                format!("not run: --fail-fast after failure of \"{step}\"")
+            } else {
+                format!("not run: --fail-fast after failure of \"{step}\" in plan \"{plan}\"")
+            }
+        })
+    }
+
+    /// Notes a finished step: with `--fail-fast`, the first failure stops the run.
+    pub fn finished(&self, result: &StepResult) {
+        if self.shared.fail_fast && result.outcome.is_failure() {
+            let mut first = self
+                .shared
+                .first_failure
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            if first.is_none() {
+                *first = Some((self.plan.name.clone(), result.name.clone()));
+            }
+        }
     }
 
     /// Whether `--secret` named this variable or capture.

@@ -52,6 +52,9 @@ pub async fn run_suite(
         env: opts.env.iter().cloned().collect(),
         cancel: opts.cancel.clone(),
         insecure: opts.insecure,
+        filter: opts.filter.clone(),
+        fail_fast: opts.fail_fast,
+        first_failure: Mutex::new(None),
         suite,
     });
     let permits = Arc::new(Semaphore::new(opts.jobs.max(1)));
@@ -125,12 +128,15 @@ async fn run_plan(shared: &Shared, index: usize, observer: &dyn Observer) -> Pla
     }
     let mut steps = Vec::with_capacity(plan.steps.len());
     for step in &plan.steps {
-        let result = match &plan_error {
-            Some(message) => plan_var_error(&cx, step, message),
+        let results = match &plan_error {
+            Some(message) => vec![plan_var_error(&cx, step, message)],
             None => run_step(&cx, step, &mut vars).await,
         };
-        observer.step_finished(index, &plan.name, &result);
-        steps.push(result);
+        for result in results {
+            cx.finished(&result);
+            observer.step_finished(index, &plan.name, &result);
+            steps.push(result);
+        }
     }
     PlanResult {
         name: plan.name.clone(),

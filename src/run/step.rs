@@ -1,31 +1,115 @@
-//! One step: decide whether to send, render, send (with retries), check, capture.
+//! One step: decide whether to send (filters, `--fail-fast`, pending, requires_env),
+//! expand `for_each`, render ([`super::prepare`]), send with retries, check and
+//! capture ([`super::evaluate`]).
 
-use super::capture::capture;
-use super::check;
-use super::http::{Failure, Outgoing, OutgoingBody, Received, DEFAULT_BODY_CAP, DEFAULT_TIMEOUT};
-use super::redact::{is_sensitive_header, Redactor};
+use super::evaluate::{evaluate, finish, Evaluation};
+use super::http::{Failure, Outgoing, Received};
+use super::prepare::{render_expect, render_request, Prepared};
+use super::redact::is_sensitive_header;
 use super::PlanContext;
-use crate::plan::model::{Body, Step};
+use crate::plan::expect::Expect;
+use crate::plan::model::{item_names, Step};
 use crate::plan::types::PrioritySpec;
+use crate::plan::validate::ITEM;
 use crate::results::{
-    CheckResult, CheckStatus, Endpoint, LatencyBudget, OnFailure, Outcome, Priority, RequestInfo,
-    ResponseInfo, StepResult,
+    Endpoint, LatencyBudget, OnFailure, Outcome, Priority, RequestInfo, StepResult,
 };
 use crate::template::{RenderError, Scope};
 use serde_json::{Map, Value};
 use std::time::Instant;
 
-const EXCERPT_BYTES: usize = 64 * 1024;
-
+/// Runs `step`: one result, or one per item of a `for_each` list. Captures go into
+/// `vars` for the steps after it.
 pub async fn run_step(
     cx: &PlanContext<'_>,
     step: &Step,
     vars: &mut Map<String, Value>,
-) -> StepResult {
+) -> Vec<StepResult> {
     let started = Instant::now();
-    let mut result = base_result_for(step);
+    let result = base_result_for(step);
+    let runtime_list = step.for_each.is_some();
+    // A `--step` glob naming items of a list known only now is applied per item.
+    let name_filter_later = runtime_list && cx.filters_items();
+    if let Some(reason) = cx.filtered(&step.base_name, &step.name, &step.tags) {
+        if !(name_filter_later && reason.starts_with("filtered: --step")) {
+            return vec![not_sent(result, Outcome::Skipped, reason)];
+        }
+    }
+    if let Some(reason) = not_to_send(cx, step) {
+        return vec![not_sent(result, reason.0, reason.1)];
+    }
+    // Include vars, then (for a list known only now) the list.
+    let mut local = vars.clone();
+    for (name, value) in &step.outer_vars {
+        match cx
+            .templates()
+            .render_value(value, &Scope::new(local.clone()))
+        {
+            Ok(v) => {
+                local.insert(name.clone(), v);
+            }
+            Err(e) => return vec![render_failure(cx, result, e, started)],
+        }
+    }
+    let Some(for_each) = &step.for_each else {
+        if let Some(item) = &step.item {
+            local.insert(ITEM.into(), item.clone());
+        }
+        let result = run_one(cx, step, result, local, vars, started).await;
+        return vec![result];
+    };
+    let list = match cx
+        .templates()
+        .render_value(&for_each.list, &Scope::new(local.clone()))
+    {
+        Ok(v) => v,
+        Err(e) => return vec![render_failure(cx, result, e, started)],
+    };
+    let items = match list {
+        Value::Array(items) if items.is_empty() => {
+            let message = format!("skipped: for_each `{}` gave an empty list", for_each.source);
+            return vec![not_sent(result, Outcome::Skipped, message)];
+        }
+        Value::Array(items) => items,
+        other => {
+            let e = RenderError {
+                undefined: None,
+                message: format!(
+                    "for_each `{}` gave {}, not a list",
+                    for_each.source,
+                    shown_value(&other)
+                ),
+            };
+            return vec![render_failure(cx, result, e, started)];
+        }
+    };
+    let names = item_names(&step.base_name, &items);
+    let mut out = Vec::with_capacity(items.len());
+    for (item, name) in items.into_iter().zip(names) {
+        let mut r = result.clone();
+        r.name = name;
+        if let Some(reason) = cx.filtered(&step.base_name, &r.name, &step.tags) {
+            out.push(not_sent(r, Outcome::Skipped, reason));
+            continue;
+        }
+        if let Some((outcome, message)) = not_to_send(cx, step) {
+            out.push(not_sent(r, outcome, message));
+            continue;
+        }
+        let mut scope = local.clone();
+        scope.insert(ITEM.into(), item);
+        let one = run_one(cx, step, r, scope, vars, Instant::now()).await;
+        cx.finished(&one);
+        out.push(one);
+    }
+    out
+}
+
+/// A reason not to send, checked before each request: the step is pending or misses
+/// an env var, the run was stopped, `--fail-fast` saw a failure.
+fn not_to_send(cx: &PlanContext<'_>, step: &Step) -> Option<(Outcome, String)> {
     if let Some(reason) = &step.pending {
-        return not_sent(result, Outcome::NotTested, format!("pending: {reason}"));
+        return Some((Outcome::NotTested, format!("pending: {reason}")));
     }
     let missing: Vec<&str> = step
         .requires_env
@@ -35,19 +119,48 @@ pub async fn run_step(
         .collect();
     if !missing.is_empty() {
         let message = format!("not configured: {} not set", missing.join(", "));
-        return not_sent(result, Outcome::NotConfigured, message);
+        return Some((Outcome::NotConfigured, message));
     }
     if cx.cancelled() {
-        return not_sent(
-            result,
-            Outcome::Skipped,
-            "interrupted: the run was stopped before this step".into(),
-        );
+        let m = "interrupted: the run was stopped before this step";
+        return Some((Outcome::Skipped, m.into()));
     }
-    let scope = match step_scope(cx, step, vars) {
-        Ok(s) => s,
-        Err(e) => return render_failure(cx, result, e, started),
-    };
+    if let Some(m) = cx.stopped_by_failure() {
+        return Some((Outcome::Skipped, m));
+    }
+    None
+}
+
+fn shown_value(v: &Value) -> String {
+    let text = v.to_string();
+    if text.chars().count() > 60 {
+        format!("{}...", text.chars().take(57).collect::<String>())
+    } else {
+        text
+    }
+}
+
+/// One request of a step (one item of a `for_each`): vars, `when`, render, send, check.
+async fn run_one(
+    cx: &PlanContext<'_>,
+    step: &Step,
+    mut result: StepResult,
+    mut local: Map<String, Value>,
+    vars: &mut Map<String, Value>,
+    started: Instant,
+) -> StepResult {
+    for (name, value) in &step.vars {
+        match cx
+            .templates()
+            .render_value(value, &Scope::new(local.clone()))
+        {
+            Ok(v) => {
+                local.insert(name.clone(), v);
+            }
+            Err(e) => return render_failure(cx, result, e, started),
+        }
+    }
+    let scope = Scope::new(local);
     if let Some(when) = &step.when {
         match cx.templates().render_json(when, &scope) {
             Ok(v) if truthy(&v) => {}
@@ -64,6 +177,17 @@ pub async fn run_step(
     }
     let outgoing = match render_request(cx, step, &scope) {
         Ok(o) => o,
+        Err(Prepared::Render(e)) => return render_failure(cx, result, e, started),
+        Err(Prepared::Failed(kind, message)) => {
+            result.outcome = Outcome::Error;
+            result.error_kind = Some(kind.into());
+            result.message = Some(cx.redactor().redact(&message));
+            result.duration_ms = started.elapsed().as_millis() as u64;
+            return result;
+        }
+    };
+    let expect = match render_expect(cx, step, &scope) {
+        Ok(e) => e,
         Err(e) => return render_failure(cx, result, e, started),
     };
     for (k, v) in &outgoing.headers {
@@ -71,12 +195,14 @@ pub async fn run_step(
             cx.learn_secret(&Value::String(v.clone()));
         }
     }
+    learn_cookies(cx, &outgoing);
     let redactor = cx.redactor();
     result.request = Some(RequestInfo {
         method: outgoing.method.clone(),
         url: redactor.redact(&outgoing.url_with_query()),
     });
-    let exchange = send_with_retries(cx, step, &outgoing).await;
+    let exchange = send_with_retries(cx, step, &expect, &outgoing).await;
+    learn_cookies(cx, &outgoing);
     result.attempts = exchange.attempts;
     result.duration_ms = started.elapsed().as_millis() as u64;
     match exchange.outcome {
@@ -101,11 +227,33 @@ pub async fn run_step(
     }
 }
 
+/// The plan's cookies for this URL are sent as a `Cookie` header: their values are
+/// secrets like those of a `Cookie` header written in the plan.
+fn learn_cookies(cx: &PlanContext<'_>, out: &Outgoing) {
+    use reqwest::cookie::CookieStore;
+    let Ok(url) = reqwest::Url::parse(&out.url_with_query()) else {
+        return;
+    };
+    let Some(header) = cx.cookies.cookies(&url) else {
+        return;
+    };
+    let Ok(text) = header.to_str() else {
+        return;
+    };
+    cx.learn_secret(&Value::String(text.to_string()));
+    for pair in text.split(';') {
+        if let Some((_, value)) = pair.split_once('=') {
+            cx.learn_secret(&Value::String(value.to_string()));
+        }
+    }
+}
+
 pub(crate) fn base_result_for(step: &Step) -> StepResult {
     StepResult {
         name: step.name.clone(),
         phase: step.phase.clone(),
         line: step.line,
+        file: step.file.clone(),
         integration: step.integration.clone(),
         category: step.category.clone(),
         tags: step.tags.clone(),
@@ -164,77 +312,14 @@ fn render_failure(
             );
         }
     }
+    let file = result.file.as_deref().unwrap_or(&cx.plan.file);
     result.outcome = Outcome::Error;
     result.error_kind = Some("TemplateError".into());
     result.message = Some(cx.redactor().redact(&format!(
-        "{} (step \"{}\", {}:{})",
-        e.message, result.name, cx.plan.file, result.line
+        "{} (step \"{}\", {file}:{})",
+        e.message, result.name, result.line
     )));
     result
-}
-
-fn step_scope(
-    cx: &PlanContext<'_>,
-    step: &Step,
-    vars: &Map<String, Value>,
-) -> Result<Scope, RenderError> {
-    if step.vars.is_empty() {
-        return Ok(Scope::new(vars.clone()));
-    }
-    let mut local = vars.clone();
-    for (name, value) in &step.vars {
-        let v = cx
-            .templates()
-            .render_value(value, &Scope::new(local.clone()))?;
-        local.insert(name.clone(), v);
-    }
-    Ok(Scope::new(local))
-}
-
-fn render_request(
-    cx: &PlanContext<'_>,
-    step: &Step,
-    scope: &Scope,
-) -> Result<Outgoing, RenderError> {
-    let t = cx.templates();
-    let pairs =
-        |items: &[(String, crate::template::Text)]| -> Result<Vec<(String, String)>, RenderError> {
-            items
-                .iter()
-                .map(|(k, v)| Ok((k.clone(), t.render(v, scope)?)))
-                .collect()
-        };
-    let body = match &step.body {
-        None => None,
-        Some(Body::Json(v)) => Some(OutgoingBody::Json(t.render_value(v, scope)?)),
-        Some(Body::Form(items)) => Some(OutgoingBody::Form(pairs(items)?)),
-        Some(Body::Raw(text)) => Some(OutgoingBody::Raw(t.render(text, scope)?)),
-    };
-    Ok(Outgoing {
-        method: step.method.clone(),
-        url: t.render(&step.url, scope)?,
-        query: pairs(&step.query)?,
-        headers: pairs(&step.headers)?,
-        body,
-        timeout: step.timeout.unwrap_or(DEFAULT_TIMEOUT),
-        follow_redirects: step.follow_redirects,
-        insecure: cx.insecure(),
-        max_body: DEFAULT_BODY_CAP,
-    })
-}
-
-pub(crate) struct Evaluation {
-    checks: Vec<CheckResult>,
-    json: Option<Value>,
-    body_text: String,
-    /// The body is not JSON but a JSONPath check needed it.
-    json_error: Option<String>,
-}
-
-impl Evaluation {
-    fn holds(&self) -> bool {
-        self.json_error.is_none() && self.checks.iter().all(|c| c.status != CheckStatus::Fail)
-    }
 }
 
 struct Exchange {
@@ -242,7 +327,12 @@ struct Exchange {
     outcome: Result<(Received, Evaluation), Failure>,
 }
 
-async fn send_with_retries(cx: &PlanContext<'_>, step: &Step, out: &Outgoing) -> Exchange {
+async fn send_with_retries(
+    cx: &PlanContext<'_>,
+    step: &Step,
+    expect: &Expect,
+    out: &Outgoing,
+) -> Exchange {
     let (max, delay) = step
         .retry
         .map(|r| (r.attempts, r.delay))
@@ -258,7 +348,7 @@ async fn send_with_retries(cx: &PlanContext<'_>, step: &Step, out: &Outgoing) ->
             }),
         };
         let outcome = sent.map(|received| {
-            let eval = evaluate(step, &received);
+            let eval = evaluate(step, expect, &received);
             (received, eval)
         });
         let done = match &outcome {
@@ -280,171 +370,6 @@ async fn send_with_retries(cx: &PlanContext<'_>, step: &Step, out: &Outgoing) ->
 
 /// The `Failure` kind of a request abandoned because the run was stopped.
 const INTERRUPTED: &str = "Interrupted";
-
-fn evaluate(step: &Step, received: &Received) -> Evaluation {
-    let body_text = String::from_utf8_lossy(&received.body).into_owned();
-    let expect = &step.expect;
-    let mut checks = Vec::new();
-    if let Some(status) = &expect.status {
-        checks.push(check::check_status(
-            status,
-            received.status,
-            &received.reason,
-        ));
-    }
-    for (name, expected) in &expect.headers {
-        checks.push(check::check_header(
-            name,
-            expected,
-            &received.header_values(name),
-        ));
-    }
-    let needs_json = !expect.json.is_empty()
-        || step
-            .capture
-            .iter()
-            .any(|(_, c)| matches!(c, crate::plan::types::Capture::Json(_)));
-    let (json, json_error) = if needs_json {
-        match serde_json::from_slice::<Value>(&received.body) {
-            Ok(v) => (Some(v), None),
-            Err(e) => (None, Some(format!("response is not JSON ({e})"))),
-        }
-    } else {
-        (None, None)
-    };
-    if let Some(doc) = &json {
-        for (path, expected) in &expect.json {
-            checks.push(check::check_json(path, expected, doc));
-        }
-    }
-    if let Some(expected) = &expect.body {
-        checks.push(check::check_body(expected, &body_text));
-    }
-    if let Some(budget) = &expect.latency {
-        checks.push(check::check_latency(budget, received.latency));
-    }
-    let json_error = json_error.filter(|_| !expect.json.is_empty());
-    Evaluation {
-        checks,
-        json,
-        body_text,
-        json_error,
-    }
-}
-
-fn finish(
-    mut result: StepResult,
-    step: &Step,
-    received: &Received,
-    eval: Evaluation,
-    vars: &mut Map<String, Value>,
-    redactor: &Redactor,
-) -> StepResult {
-    result.response = Some(ResponseInfo {
-        status: received.status,
-        reason: received.reason.clone(),
-        latency_ms: received.latency.as_millis() as u64,
-        body_bytes: received.body.len() as u64,
-        body_excerpt: redactor.redact(&excerpt(&eval.body_text, &received.body)),
-    });
-    result.checks = eval
-        .checks
-        .iter()
-        .map(|c| CheckResult {
-            actual: redactor.redact(&c.actual),
-            expected: redactor.redact(&c.expected),
-            ..c.clone()
-        })
-        .collect();
-    let failed: Vec<&CheckResult> = result
-        .checks
-        .iter()
-        .filter(|c| c.status == CheckStatus::Fail)
-        .collect();
-    if let Some(e) = &eval.json_error {
-        result.outcome = Outcome::Error;
-        result.error_kind = Some("InvalidJson".into());
-        result.message = Some(format!("{e}: JSONPath checks could not run"));
-    } else if !failed.is_empty() {
-        result.outcome = Outcome::Failed;
-        result.error_kind = Some(failure_kind(&failed).into());
-        result.message = Some(redactor.redact(&failure_summary(&failed, result.checks.len())));
-    } else if result.checks.iter().any(|c| c.status == CheckStatus::Warn) {
-        result.outcome = Outcome::Slow;
-    }
-    let mut capture_errors = Vec::new();
-    for (name, source) in &step.capture {
-        match capture(name, source, received, &eval.body_text, eval.json.as_ref()) {
-            Ok(v) => {
-                result
-                    .captures
-                    .insert(name.clone(), redactor.redact_json(&v));
-                vars.insert(name.clone(), v);
-            }
-            Err(e) => capture_errors.push(e),
-        }
-    }
-    if !capture_errors.is_empty() {
-        let text = capture_errors.join("; ");
-        if result.outcome.is_failure() {
-            let m = result.message.take().unwrap_or_default();
-            result.message = Some(format!("{m}; {text}"));
-        } else {
-            result.outcome = Outcome::Error;
-            result.error_kind = Some("CaptureError".into());
-            result.message = Some(redactor.redact(&text));
-        }
-    }
-    result
-}
-
-fn failure_kind(failed: &[&CheckResult]) -> &'static str {
-    use crate::results::CheckKind;
-    match failed {
-        [only] => match only.kind {
-            CheckKind::Status => "StatusMismatch",
-            CheckKind::Latency => "LatencyBudgetExceeded",
-            CheckKind::Header => "HeaderMismatch",
-            CheckKind::Json => "JsonPathMismatch",
-            CheckKind::Body => "BodyMismatch",
-        },
-        _ => "CheckFailed",
-    }
-}
-
-fn failure_summary(failed: &[&CheckResult], total: usize) -> String {
-    let first = failed[0];
-    let lead = format!(
-        "{}: expected {}, got {}",
-        first.subject, first.expected, first.actual
-    );
-    if failed.len() == 1 {
-        lead
-    } else {
-        format!("{} of {total} checks failed: {lead}", failed.len())
-    }
-}
-
-fn excerpt(body: &str, raw: &[u8]) -> String {
-    // Lossy decoding is said, so a reader does not take U+FFFD for what the server sent.
-    let note = if std::str::from_utf8(raw).is_err() {
-        "[the body is not valid UTF-8: shown decoded lossily]\n"
-    } else {
-        ""
-    };
-    if body.len() <= EXCERPT_BYTES {
-        return format!("{note}{body}");
-    }
-    let mut end = EXCERPT_BYTES;
-    while !body.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!(
-        "{note}{}...[truncated {} bytes]",
-        &body[..end],
-        body.len() - end
-    )
-}
 
 /// Jinja truthiness for `when`: false, null, 0, "" and empty collections are false.
 fn truthy(v: &Value) -> bool {

@@ -1,11 +1,13 @@
 //! Templates: minijinja in strict mode. Every template is compiled once, when the plan
 //! is loaded; rendering only looks it up. Strings with no `{{`/`{%` are kept as text.
 
+mod functions;
+
+pub use functions::{hmac_sha256_hex, FUNCTIONS};
 use minijinja::value::{Serde, Value as JValue, ValueKind};
 use minijinja::{Environment, Error, ErrorKind, UndefinedBehavior};
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 /// All compiled templates of a run.
 pub struct Templates {
@@ -37,6 +39,17 @@ impl Text {
         match self {
             Text::Plain(s) => s,
             Text::Template(c) => &c.source,
+        }
+    }
+
+    /// Whether the template reads the variable `root` (or an attribute of it).
+    pub fn uses(&self, root: &str) -> bool {
+        match self {
+            Text::Plain(_) => false,
+            Text::Template(c) => c
+                .variables
+                .iter()
+                .any(|v| v.split('.').next() == Some(root)),
         }
     }
 }
@@ -127,15 +140,7 @@ impl Templates {
             serde_json::to_string(&value)
                 .map_err(|e| Error::new(ErrorKind::InvalidOperation, e.to_string()))
         });
-        env.add_function(FUNCTIONS[0], || {
-            humantime::format_rfc3339_seconds(SystemTime::now()).to_string()
-        });
-        env.add_function(FUNCTIONS[1], || {
-            SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map(|d| d.as_secs())
-                .unwrap_or(0)
-        });
+        functions::register(&mut env);
         Templates { env, count: 0 }
     }
 
@@ -288,9 +293,6 @@ pub fn expression_source(expr: &str) -> String {
     }
 }
 
-/// Functions every template can call (registered in [`Templates::new`]).
-pub const FUNCTIONS: [&str; 2] = ["now", "timestamp"];
-
 /// The variables a template reads, with attribute paths (`env.CRM_TOKEN`, `item.id`),
 /// leaving out the functions every template can call; `None` when it does not parse
 /// (the loader reports that). For static checks: nothing is added to an environment.
@@ -412,5 +414,51 @@ mod tests {
         assert_eq!(t.render_json(&e, &s).unwrap(), json!(true));
         let braced = t.expression("{{ n > 3 }}", "t").unwrap();
         assert_eq!(t.render_json(&braced, &s).unwrap(), json!(true));
+    }
+
+    #[test]
+    fn functions_give_known_values() {
+        let mut t = Templates::new();
+        let s = scope(json!({"n": 42}));
+        let mut render = |src: &str| {
+            let text = t.text(src, "t").unwrap();
+            t.render(&text, &s).unwrap()
+        };
+        assert_eq!(
+            render("{{ hmac_sha256('key', 'message') }}"),
+            "6e9ef29b75fffc5b7abae527d58fdadb2fe42e7219011976917343065f58ed4a"
+        );
+        assert_eq!(
+            render("{{ sha256('hello') }}"),
+            "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"
+        );
+        assert_eq!(render("{{ base64('qa:secret') }}"), "cWE6c2VjcmV0");
+        // Non-strings are used as they print.
+        assert_eq!(render("{{ base64(n) }}"), "NDI=");
+        let id = render("{{ uuid() }}");
+        assert_eq!(id.len(), 36);
+        assert_eq!(&id[14..15], "4", "version 4: {id}");
+        assert_ne!(id, render("{{ uuid() }}"));
+        assert!(render("{{ now() }}").ends_with('Z'));
+    }
+
+    #[test]
+    fn a_function_given_an_undefined_value_says_so() {
+        let mut t = Templates::new();
+        let text = t.text("{{ sha256(missing) }}", "t").unwrap();
+        let err = t.render(&text, &scope(json!({}))).unwrap_err();
+        assert!(
+            err.message.contains("missing") || err.undefined.is_some(),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn templates_know_the_variables_they_read() {
+        let mut t = Templates::new();
+        let sig = t.text("{{ hmac_sha256(k, request.body) }}", "t").unwrap();
+        assert!(sig.uses("request"));
+        assert!(!sig.uses("body"));
+        assert!(!t.text("plain", "t").unwrap().uses("request"));
     }
 }

@@ -3,6 +3,7 @@
 //! workspace per test, and a helper that runs the real `planrun` binary and parses
 //! what it wrote.
 #![allow(dead_code)]
+pub mod crm;
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query, Request, State};
@@ -39,6 +40,8 @@ pub struct ServerState {
     recorded: Mutex<Vec<Recorded>>,
     /// Raw bodies received by `/echo`, in arrival order.
     echoed: Mutex<Vec<String>>,
+    /// Requests per key of `/flaky/{key}/{fails}`.
+    flaky: Mutex<HashMap<String, usize>>,
 }
 
 pub struct TestServer {
@@ -77,6 +80,7 @@ impl TestServer {
             requests: AtomicUsize::new(0),
             recorded: Mutex::new(Vec::new()),
             echoed: Mutex::new(Vec::new()),
+            flaky: Mutex::new(HashMap::new()),
         });
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
         listener.set_nonblocking(true).expect("nonblocking");
@@ -174,6 +178,16 @@ fn router(state: Arc<ServerState>) -> Router {
         .route("/items/{id}", get(get_item))
         .route("/echo", any(echo_route))
         .route("/echo/{*rest}", any(echo_route))
+        .route("/flaky/{key}/{fails}", get(flaky_route))
+        .route("/webhook", post(webhook_route))
+        .route("/login", post(login_route))
+        .route("/me", get(me_route))
+        .route("/providers", get(providers_route))
+        .route("/providers/{id}/health", get(provider_health_route))
+        .route("/oauth/{provider}/authorize", get(authorize_route))
+        .route("/oauth/{provider}/token", post(token_route))
+        .route("/oauth/{provider}/me", get(oauth_me_route))
+        .route("/bytes/{n}", get(bytes_route))
         .fallback(|| async { (StatusCode::NOT_FOUND, Json(json!({"error": "no route"}))) })
         .layer(middleware::from_fn_with_state(state.clone(), count))
         .with_state(state)
@@ -287,6 +301,204 @@ async fn echo_route(
         "headers": hs,
         "body": body,
     }))
+}
+
+/// Requests to `/flaky/{key}/{fails}` for `key` so far.
+impl TestServer {
+    pub fn flaky_count(&self, key: &str) -> usize {
+        *self.state.flaky.lock().unwrap().get(key).unwrap_or(&0)
+    }
+}
+
+/// 503 for the first `fails` requests with this key, then 200 `{"status": "up"}`: a
+/// service coming up, for `retry`.
+async fn flaky_route(State(s): St, Path((key, fails)): Path<(String, usize)>) -> Response {
+    let n = {
+        let mut all = s.flaky.lock().unwrap();
+        let n = all.entry(key).or_insert(0);
+        *n += 1;
+        *n
+    };
+    if n <= fails {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({"status": "starting", "request": n})),
+        )
+            .into_response()
+    } else {
+        Json(json!({"status": "up", "request": n})).into_response()
+    }
+}
+
+/// The signing secret `/webhook` checks signatures with.
+pub const WEBHOOK_SECRET: &str = "whsec_test_5f2a9c";
+
+/// Stripe-style: `Stripe-Signature: t=TIMESTAMP,v1=HEX` where HEX is the HMAC-SHA256
+/// of `TIMESTAMP.RAW_BODY` with [`WEBHOOK_SECRET`]. 200 with the parsed body when it
+/// holds, 400 saying why when not. Computed here independently of planrun.
+async fn webhook_route(headers: HeaderMap, body: Bytes) -> Response {
+    use hmac::{Hmac, KeyInit, Mac};
+    let bad = |why: &str| (StatusCode::BAD_REQUEST, Json(json!({"error": why}))).into_response();
+    let Some(sig) = headers
+        .get("stripe-signature")
+        .and_then(|v| v.to_str().ok())
+    else {
+        return bad("no Stripe-Signature header");
+    };
+    let mut t = None;
+    let mut v1 = None;
+    for part in sig.split(',') {
+        match part.split_once('=') {
+            Some(("t", v)) => t = Some(v.to_string()),
+            Some(("v1", v)) => v1 = Some(v.to_string()),
+            _ => {}
+        }
+    }
+    let (Some(t), Some(v1)) = (t, v1) else {
+        return bad("the signature needs t= and v1=");
+    };
+    if t.parse::<u64>().is_err() {
+        return bad("t is not a Unix timestamp");
+    }
+    let mut mac = <Hmac<sha2::Sha256> as KeyInit>::new_from_slice(WEBHOOK_SECRET.as_bytes())
+        .expect("any key length");
+    mac.update(t.as_bytes());
+    mac.update(b".");
+    mac.update(&body);
+    let expected: String = mac
+        .finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    if expected != v1 {
+        return bad("signature mismatch");
+    }
+    let event: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    Json(json!({"verified": true, "event": event})).into_response()
+}
+
+/// A form login (`user`, `password=secret`) that sets a session cookie.
+async fn login_route(body: String) -> Response {
+    let form: HashMap<String, String> = url_form(&body);
+    if form.get("password").map(String::as_str) != Some("secret") {
+        return (
+            StatusCode::UNAUTHORIZED,
+            Json(json!({"error": "bad password"})),
+        )
+            .into_response();
+    }
+    let user = form.get("user").cloned().unwrap_or_default();
+    (
+        [(
+            "set-cookie",
+            format!("session=sess-{user}; Path=/; HttpOnly"),
+        )],
+        Json(json!({"logged_in": user})),
+    )
+        .into_response()
+}
+
+fn url_form(body: &str) -> HashMap<String, String> {
+    serde_urlencoded::from_str::<Vec<(String, String)>>(body)
+        .unwrap_or_default()
+        .into_iter()
+        .collect()
+}
+
+/// Who the session cookie says: 401 without one.
+async fn me_route(headers: HeaderMap) -> Response {
+    let cookies = headers
+        .get("cookie")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let session = cookies
+        .split(';')
+        .filter_map(|c| c.trim().strip_prefix("session=sess-"))
+        .next();
+    match session {
+        Some(user) => Json(json!({"user": user, "cookie": cookies})).into_response(),
+        None => (
+            StatusCode::UNAUTHORIZED,
+            Json(json!({"error": "no session"})),
+        )
+            .into_response(),
+    }
+}
+
+async fn providers_route() -> Json<Value> {
+    Json(json!({"providers": [
+        {"name": "openai-gpt4o", "kind": "llm"},
+        {"name": "anthropic-claude", "kind": "llm"},
+        {"name": "mistral-large", "kind": "llm"}
+    ]}))
+}
+
+async fn provider_health_route(Path(id): Path<String>) -> Response {
+    if id.starts_with("down-") {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({"id": id, "healthy": false})),
+        )
+            .into_response();
+    }
+    Json(json!({"id": id, "healthy": true, "latency_ms": 12})).into_response()
+}
+
+/// OAuth consent screen stand-in: redirects to `redirect_uri` with a code and the state.
+async fn authorize_route(
+    Path(provider): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let (Some(redirect), Some(state), Some(client)) =
+        (q.get("redirect_uri"), q.get("state"), q.get("client_id"))
+    else {
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(json!({"error": "redirect_uri, state and client_id are required"})),
+        )
+            .into_response();
+    };
+    let location = format!("{redirect}?code=code-{provider}-{client}&state={state}");
+    (StatusCode::FOUND, [("location", location)]).into_response()
+}
+
+/// Exchanges `code-{provider}-{client}` for a token.
+async fn token_route(Path(provider): Path<String>, body: String) -> Response {
+    let form = url_form(&body);
+    let ok = form.get("grant_type").map(String::as_str) == Some("authorization_code")
+        && form
+            .get("code")
+            .is_some_and(|c| c.starts_with(&format!("code-{provider}-")));
+    if !ok {
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(json!({"error": "invalid_grant", "got": form})),
+        )
+            .into_response();
+    }
+    Json(json!({"access_token": format!("tok-{provider}"), "token_type": "Bearer", "expires_in": 3600}))
+        .into_response()
+}
+
+async fn oauth_me_route(Path(provider): Path<String>, headers: HeaderMap) -> Response {
+    let want = format!("Bearer tok-{provider}");
+    match headers.get("authorization").and_then(|v| v.to_str().ok()) {
+        Some(got) if got == want => {
+            Json(json!({"provider": provider, "email": format!("qa@{provider}.example")}))
+                .into_response()
+        }
+        _ => (
+            StatusCode::UNAUTHORIZED,
+            Json(json!({"error": "bad token"})),
+        )
+            .into_response(),
+    }
+}
+
+/// `n` bytes of `x`.
+async fn bytes_route(Path(n): Path<usize>) -> String {
+    "x".repeat(n.min(10 * 1024 * 1024))
 }
 
 // ---------------------------------------------------------------- workspaces and runs

@@ -1,19 +1,27 @@
-//! YAML files → executable [`Suite`]: read, deserialize, merge defaults, compile.
+//! YAML files → executable [`Suite`]: read, deserialize, splice includes
+//! ([`include`]), check ([`validate`]), merge defaults and compile ([`compile`]).
 //! Every error is collected (not only the first) and located in its file.
+
+mod compile;
+mod files;
+mod for_each;
+pub(crate) mod include;
 
 use super::diagnostic::Diagnostic;
 use super::discover::{self, display};
-use super::expect::Expect;
-use super::model::{Body, Plan, RetryPolicy, Step, Suite};
-use super::types::{Defaults, PlanFile, Scalar, SuiteConfig};
+use super::model::{Plan, Suite};
+use super::types::{PlanFile, SuiteConfig};
 use super::validate::{self, GlobalScope};
-use super::yaml::{self, index_path, key_path, Positions};
-use crate::template::{TValue, Templates, Text};
+use super::yaml::{self, Positions};
+use crate::template::Templates;
+use compile::Compiler;
+use files::SchemaCache;
+use include::{IncludeCache, Source};
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
 use std::collections::HashSet;
-use std::path::PathBuf;
-use std::time::Duration;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
@@ -36,6 +44,13 @@ pub fn load(opts: &LoadOptions) -> Result<Suite, Vec<Diagnostic>> {
     let globals = globals(&config, config_file.as_ref(), opts).map_err(|d| vec![d])?;
     let scope = GlobalScope::new(&config, opts);
     let mut templates = Templates::new();
+    let mut cx = LoadContext {
+        templates: &mut templates,
+        includes: IncludeCache::default(),
+        schemas: SchemaCache::default(),
+        scope: Some(&scope),
+        suite_max_body: config.max_body_size.map(|s| s.0),
+    };
     let mut plans = Vec::new();
     let mut errors = Vec::new();
     let mut notes = Vec::new();
@@ -45,7 +60,7 @@ pub fn load(opts: &LoadOptions) -> Result<Suite, Vec<Diagnostic>> {
         match std::fs::read_to_string(file) {
             Err(e) => errors.push(Diagnostic::new(&shown, (1, 1), format!("cannot read: {e}"))),
             Ok(text) => {
-                match compile_checked(&shown, &text, &mut templates, Some(&scope)) {
+                match cx.compile(&shown, file, &text) {
                     Ok((plan, mut found)) => {
                         notes.append(&mut found);
                         if let Some(other) = names.insert(plan.name.clone(), shown.clone()) {
@@ -62,6 +77,10 @@ pub fn load(opts: &LoadOptions) -> Result<Suite, Vec<Diagnostic>> {
             }
         }
     }
+    // A shared file with a mistake is reported once, not once per plan including it.
+    let mut seen = HashSet::new();
+    errors.retain(|d| seen.insert(d.clone()));
+    drop(cx);
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -132,325 +151,81 @@ fn globals(
     Ok(vars)
 }
 
-/// Compiles one plan file. Public for tests and fuzzing.
+/// Compiles one plan file. Public for tests and fuzzing. Includes, JSON Schemas and
+/// multipart files are looked for relative to `file`.
 pub fn compile_plan(
     file: &str,
     text: &str,
     templates: &mut Templates,
 ) -> Result<Plan, Vec<Diagnostic>> {
-    compile_checked(file, text, templates, None).map(|(plan, _)| plan)
-}
-
-/// Compiles one plan and runs the static checks of [`validate`]; with `scope`, variables
-/// too. Ok holds the notes (for `planrun validate`).
-fn compile_checked(
-    file: &str,
-    text: &str,
-    templates: &mut Templates,
-    scope: Option<&GlobalScope>,
-) -> Result<(Plan, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let raw: PlanFile = yaml::from_str(text)
-        .map_err(|e| vec![Diagnostic::new(file, (e.line, e.column), e.message)])?;
-    let positions = Positions::index(text);
-    let found = validate::check_plan(file, &raw, &positions, scope);
-    let mut c = Compiler {
-        file,
-        positions: &positions,
+    let mut cx = LoadContext {
         templates,
-        errors: found.errors,
+        includes: IncludeCache::default(),
+        schemas: SchemaCache::default(),
+        scope: None,
+        suite_max_body: None,
     };
-    let plan = c.plan(raw);
-    if c.errors.is_empty() {
-        Ok((plan, found.notes))
-    } else {
-        c.errors.sort_by_key(|d| (d.line, d.column));
-        Err(c.errors)
-    }
+    cx.compile(file, Path::new(file), text)
+        .map(|(plan, _)| plan)
 }
 
-struct Compiler<'a> {
-    file: &'a str,
-    positions: &'a Positions,
+/// What the plans of one load share: compiled templates, files read once.
+struct LoadContext<'a> {
     templates: &'a mut Templates,
-    errors: Vec<Diagnostic>,
+    includes: IncludeCache,
+    schemas: SchemaCache,
+    /// With a scope, variables are checked too.
+    scope: Option<&'a GlobalScope>,
+    suite_max_body: Option<usize>,
 }
 
-/// What a step inherits from its plan and phase.
-struct Inherited<'a> {
-    phase: String,
-    integration: Option<&'a String>,
-    category: Option<&'a String>,
-    tags: Vec<String>,
-    defaults: Vec<&'a Defaults>,
-}
-
-impl Compiler<'_> {
-    fn error(&mut self, path: &str, message: impl Into<String>) {
-        let pos = self.positions.locate(path);
-        self.errors.push(Diagnostic::new(self.file, pos, message));
-    }
-
-    fn text(&mut self, source: &str, path: &str) -> Text {
-        let origin = format!("{}:{}", self.file, self.positions.locate(path).0);
-        match self.templates.text(source, &origin) {
-            Ok(t) => t,
-            Err(e) => {
-                self.error(path, e);
-                Text::Plain(source.to_string())
+impl LoadContext<'_> {
+    /// Compiles one plan and runs the static checks of [`validate`]. Ok holds the
+    /// notes (for `planrun validate`).
+    fn compile(
+        &mut self,
+        shown: &str,
+        path: &Path,
+        text: &str,
+    ) -> Result<(Plan, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let raw: PlanFile = yaml::from_str(text).map_err(|e| {
+            let mut message = e.message;
+            if message.contains("missing field `name`") && text.contains("steps:") {
+                message.push_str(" (a file of shared steps for `include:` goes in a folder starting with `_`, e.g. `plans/_shared/`, so it is not run as a plan)");
             }
-        }
-    }
-
-    fn value(&mut self, value: &Value, path: &str) -> TValue {
-        let origin = format!("{}:{}", self.file, self.positions.locate(path).0);
-        match self.templates.value(value, &origin) {
-            Ok(t) => t,
-            Err(e) => {
-                self.error(path, e);
-                TValue::Literal(value.clone())
-            }
-        }
-    }
-
-    fn vars(&mut self, vars: &IndexMap<String, Value>, path: &str) -> Vec<(String, TValue)> {
-        vars.iter()
-            .map(|(k, v)| (k.clone(), self.value(v, &key_path(path, k))))
-            .collect()
-    }
-
-    fn plan(&mut self, raw: PlanFile) -> Plan {
-        let phases: Vec<(
-            String,
-            Option<&super::types::Phase>,
-            &Vec<super::types::Step>,
-            String,
-        )> = match (&raw.phases, &raw.steps) {
-            (Some(phases), None) => phases
-                .iter()
-                .enumerate()
-                .map(|(i, p)| {
-                    (
-                        p.name.clone(),
-                        Some(p),
-                        &p.steps,
-                        key_path(&index_path("phases", i), "steps"),
-                    )
-                })
-                .collect(),
-            (None, Some(steps)) => vec![(raw.name.clone(), None, steps, "steps".to_string())],
-            (Some(_), Some(_)) => {
-                self.error("steps", "a plan has either `phases:` or `steps:`, not both: move the steps into a phase");
-                vec![]
-            }
-            (None, None) => {
-                self.error(
-                    "name",
-                    "the plan has no `phases:` and no `steps:`: add at least one step",
-                );
-                vec![]
-            }
-        };
-        let mut steps = Vec::new();
-        for (phase_name, phase, raw_steps, steps_path) in phases {
-            let mut defaults = vec![&raw.defaults];
-            let mut tags = raw.tags.clone();
-            if let Some(p) = phase {
-                defaults.push(&p.defaults);
-                tags.extend(p.tags.iter().cloned());
-            }
-            let inherited = Inherited {
-                phase: phase_name,
-                integration: phase
-                    .and_then(|p| p.integration.as_ref())
-                    .or(raw.integration.as_ref()),
-                category: phase
-                    .and_then(|p| p.category.as_ref())
-                    .or(raw.category.as_ref()),
-                tags,
-                defaults,
-            };
-            let mut seen = HashSet::new();
-            for (j, s) in raw_steps.iter().enumerate() {
-                let path = index_path(&steps_path, j);
-                if !seen.insert(s.name.clone()) {
-                    self.error(
-                        &key_path(&path, "name"),
-                        format!("step name `{}` is used twice in phase `{}`: step names must be unique within a phase", s.name, inherited.phase),
-                    );
-                }
-                steps.push(self.step(s, &inherited, &path));
-            }
-        }
-        let vars = self.vars(&raw.vars, "vars");
-        Plan {
-            name: raw.name,
-            file: self.file.to_string(),
-            category: raw.category,
-            integration: raw.integration,
-            tags: raw.tags,
-            vars,
-            steps,
-        }
-    }
-
-    fn step(&mut self, s: &super::types::Step, inh: &Inherited, path: &str) -> Step {
-        let req = &s.request;
-        let req_path = key_path(path, "request");
-        let method = req
-            .method
-            .clone()
-            .unwrap_or_else(|| "GET".into())
-            .to_ascii_uppercase();
-        if method.is_empty() || !method.bytes().all(|b| b.is_ascii_alphabetic()) {
-            self.error(
-                &key_path(&req_path, "method"),
-                format!(
-                    "invalid method `{method}`: use GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS"
-                ),
-            );
-        }
-        let merged = merge_defaults(&inh.defaults);
-        let mut headers = merged.headers;
-        for (k, v) in &req.headers {
-            headers.retain(|(name, _)| !name.eq_ignore_ascii_case(k));
-            headers.push((k.clone(), v.clone()));
-        }
-        let mut query = merged.query;
-        for (k, v) in &req.query {
-            query.retain(|(name, _)| name != k);
-            query.push((k.clone(), v.clone()));
-        }
-        let headers = self.scalars(&headers, &key_path(&req_path, "headers"));
-        let query = self.scalars(&query, &key_path(&req_path, "query"));
-        let body = self.body(req, &req_path);
-        let mut requires_env = merged.requires_env;
-        requires_env.extend(s.requires_env.iter().cloned());
-        let mut tags = inh.tags.clone();
-        tags.extend(s.tags.iter().cloned());
-        tags.dedup();
-        let expect = s.expect.merged_over(&merged.expect);
-        let when = s.when.as_ref().and_then(|w| {
-            let origin = format!("{}:{}", self.file, self.positions.locate(path).0);
-            match self.templates.expression(w, &origin) {
-                Ok(t) => Some(t),
-                Err(e) => {
-                    self.error(&key_path(path, "when"), e);
-                    None
-                }
-            }
+            vec![Diagnostic::new(shown, (e.line, e.column), message)]
+        })?;
+        let src = Rc::new(Source {
+            shown: shown.to_string(),
+            dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
+            positions: Positions::index(text),
         });
-        if let Some(r) = &s.retry {
-            if r.attempts == 0 {
-                self.error(
-                    &key_path(path, "retry"),
-                    "retry `attempts` must be at least 1",
-                );
-            }
+        let (resolved, mut errors) = include::resolve(&raw, src, path, &mut self.includes);
+        let found = validate::check_plan(&resolved, self.scope);
+        errors.extend(found.errors);
+        let mut c = Compiler {
+            templates: self.templates,
+            schemas: &mut self.schemas,
+            suite_max_body: self.suite_max_body,
+            errors,
+        };
+        let plan = c.plan(&resolved);
+        let mut errors = c.errors;
+        if errors.is_empty() {
+            Ok((plan, found.notes))
+        } else {
+            dedup(&mut errors);
+            Err(errors)
         }
-        Step {
-            name: s.name.clone(),
-            phase: inh.phase.clone(),
-            line: self.positions.locate(path).0,
-            integration: s.integration.clone().or_else(|| inh.integration.cloned()),
-            category: s.category.clone().or_else(|| inh.category.cloned()),
-            tags,
-            vars: self.vars(&s.vars, &key_path(path, "vars")),
-            method,
-            url: self.text(&req.url, &key_path(&req_path, "url")),
-            endpoint_path: endpoint_path(&req.url),
-            query,
-            headers,
-            body,
-            timeout: s.timeout.map(|d| d.0).or(merged.timeout),
-            follow_redirects: req
-                .follow_redirects
-                .or(merged.follow_redirects)
-                .unwrap_or(false),
-            expect,
-            capture: s
-                .capture
-                .iter()
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect(),
-            pending: s.pending.clone(),
-            requires_env,
-            when,
-            when_source: s.when.clone(),
-            retry: s.retry.as_ref().map(|r| RetryPolicy {
-                attempts: r.attempts.max(1),
-                delay: r.delay.map(|d| d.0).unwrap_or(Duration::from_secs(1)),
-            }),
-            on_failure: s.on_failure.clone(),
-        }
-    }
-
-    fn scalars(&mut self, items: &[(String, Scalar)], path: &str) -> Vec<(String, Text)> {
-        items
-            .iter()
-            .map(|(k, v)| (k.clone(), self.text(&v.0, &key_path(path, k))))
-            .collect()
-    }
-
-    fn body(&mut self, req: &super::types::Request, req_path: &str) -> Option<Body> {
-        let given = [req.json.is_some(), req.form.is_some(), req.body.is_some()];
-        if given.iter().filter(|g| **g).count() > 1 {
-            self.error(
-                req_path,
-                "a request has one body at most: choose one of `json`, `form` or `body`",
-            );
-        }
-        if let Some(json) = &req.json {
-            return Some(Body::Json(self.value(json, &key_path(req_path, "json"))));
-        }
-        if let Some(form) = &req.form {
-            let items: Vec<(String, Scalar)> =
-                form.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-            return Some(Body::Form(
-                self.scalars(&items, &key_path(req_path, "form")),
-            ));
-        }
-        req.body
-            .as_ref()
-            .map(|b| Body::Raw(self.text(b, &key_path(req_path, "body"))))
     }
 }
 
-struct MergedDefaults {
-    timeout: Option<Duration>,
-    follow_redirects: Option<bool>,
-    headers: Vec<(String, Scalar)>,
-    query: Vec<(String, Scalar)>,
-    requires_env: Vec<String>,
-    expect: Expect,
-}
-
-/// Outer to inner: later (nearer) defaults win; maps merge per key.
-fn merge_defaults(layers: &[&Defaults]) -> MergedDefaults {
-    let mut m = MergedDefaults {
-        timeout: None,
-        follow_redirects: None,
-        headers: Vec::new(),
-        query: Vec::new(),
-        requires_env: Vec::new(),
-        expect: Expect::default(),
-    };
-    for d in layers {
-        m.timeout = d.timeout.map(|t| t.0).or(m.timeout);
-        m.follow_redirects = d.follow_redirects.or(m.follow_redirects);
-        for (k, v) in &d.headers {
-            m.headers.retain(|(name, _)| !name.eq_ignore_ascii_case(k));
-            m.headers.push((k.clone(), v.clone()));
-        }
-        for (k, v) in &d.query {
-            m.query.retain(|(name, _)| name != k);
-            m.query.push((k.clone(), v.clone()));
-        }
-        m.requires_env.extend(d.requires_env.iter().cloned());
-        if let Some(e) = &d.expect {
-            m.expect = e.merged_over(&m.expect);
-        }
-    }
-    m
+/// Sorted by file and place, each error once (a broken shared file or default is met
+/// by every step below it).
+fn dedup(errors: &mut Vec<Diagnostic>) {
+    let mut seen = HashSet::new();
+    errors.retain(|d| seen.insert(d.clone()));
+    errors.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
 }
 
 /// The path part of a URL template, for reports: `{{ base_url }}/api/x?y=1` → `/api/x`.
@@ -477,6 +252,7 @@ pub fn endpoint_path(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     #[test]
     fn endpoint_paths() {
@@ -561,5 +337,46 @@ phases:
             "{}",
             errs[0].message
         );
+    }
+
+    #[test]
+    fn insecure_and_max_body_size_nearest_wins() {
+        let text = r#"
+name: p
+defaults: { insecure: true, max_body_size: 2MiB }
+phases:
+  - name: one
+    defaults: { max_body_size: 512KiB }
+    steps:
+      - name: inherits
+        request: { url: "http://h/a" }
+      - name: own
+        insecure: false
+        max_body_size: 1000
+        request: { url: "http://h/b" }
+"#;
+        let mut t = Templates::new();
+        let plan = compile_plan("p.yaml", text, &mut t).unwrap();
+        assert!(plan.steps[0].insecure);
+        assert_eq!(plan.steps[0].max_body, Some(512 * 1024));
+        assert!(!plan.steps[1].insecure);
+        assert_eq!(plan.steps[1].max_body, Some(1000));
+        let bare = "name: p\nsteps:\n  - name: a\n    request: { url: \"http://h\" }\n";
+        let plan = compile_plan("p.yaml", bare, &mut t).unwrap();
+        assert!(!plan.steps[0].insecure);
+        assert_eq!(plan.steps[0].max_body, None, "the run's default cap");
+    }
+
+    #[test]
+    fn literal_for_each_lists_expand_when_loaded() {
+        let text = "name: p\nsteps:\n  - name: a\n    for_each: [x, y]\n    request: { url: \"http://h/{{ item }}\" }\n  - name: b\n    for_each: \"{{ list }}\"\n    request: { url: \"http://h/{{ item }}\" }\n";
+        let mut t = Templates::new();
+        let plan = compile_plan("p.yaml", text, &mut t).unwrap();
+        let names: Vec<&str> = plan.steps.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["a [x]", "a [y]", "b"]);
+        assert_eq!(plan.steps[1].item, Some(serde_json::json!("y")));
+        assert_eq!(plan.steps[1].base_name, "a");
+        assert!(plan.steps[2].for_each.is_some());
+        assert_eq!(plan.steps[0].line, 3);
     }
 }

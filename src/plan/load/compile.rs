@@ -1,0 +1,434 @@
+//! A resolved plan (includes spliced in) → an executable [`Plan`]: defaults merged,
+//! templates compiled, JSON Schemas and multipart files looked up ([`super::files`]), `for_each` lists expanded when
+//! they are literal. Every error is collected and located in the file it is written in.
+
+use super::files::{file_part, SchemaCache};
+use super::for_each::{expand, ForEachSpec};
+use super::include::{At, Layer, PhaseInfo, Resolved, ResolvedStep};
+use crate::plan::diagnostic::Diagnostic;
+use crate::plan::expect::Expect;
+use crate::plan::model::{Body, Part, Plan, RetryPolicy, Step};
+use crate::plan::types::{MultipartField, Request, Scalar};
+use crate::template::{TValue, Templates, Text};
+use std::collections::HashSet;
+use std::time::Duration;
+
+pub(crate) struct Compiler<'a> {
+    pub templates: &'a mut Templates,
+    pub schemas: &'a mut SchemaCache,
+    /// `max_body_size` of planrun.yaml.
+    pub suite_max_body: Option<usize>,
+    pub errors: Vec<Diagnostic>,
+}
+
+struct Merged {
+    timeout: Option<Duration>,
+    follow_redirects: Option<bool>,
+    insecure: Option<bool>,
+    max_body: Option<usize>,
+    headers: Vec<(String, Scalar, At)>,
+    query: Vec<(String, Scalar, At)>,
+    requires_env: Vec<String>,
+    expect: Expect,
+    /// The nearest `expect.schema` and where it is written.
+    schema: Option<(String, At)>,
+}
+
+/// Outer to inner: later (nearer) defaults win; maps merge per key.
+fn merge(layers: &[Layer]) -> Merged {
+    let mut m = Merged {
+        timeout: None,
+        follow_redirects: None,
+        insecure: None,
+        max_body: None,
+        headers: Vec::new(),
+        query: Vec::new(),
+        requires_env: Vec::new(),
+        expect: Expect::default(),
+        schema: None,
+    };
+    for layer in layers {
+        let d = &layer.defaults;
+        m.timeout = d.timeout.map(|t| t.0).or(m.timeout);
+        m.follow_redirects = d.follow_redirects.or(m.follow_redirects);
+        m.insecure = d.insecure.or(m.insecure);
+        m.max_body = d.max_body_size.map(|s| s.0).or(m.max_body);
+        for (k, v) in &d.headers {
+            m.headers
+                .retain(|(name, _, _)| !name.eq_ignore_ascii_case(k));
+            let at = layer.at.key("headers").key(k);
+            m.headers.push((k.clone(), v.clone(), at));
+        }
+        for (k, v) in &d.query {
+            m.query.retain(|(name, _, _)| name != k);
+            m.query
+                .push((k.clone(), v.clone(), layer.at.key("query").key(k)));
+        }
+        m.requires_env.extend(d.requires_env.iter().cloned());
+        if let Some(e) = &d.expect {
+            m.expect = e.merged_over(&m.expect);
+            if let Some(s) = &e.schema {
+                m.schema = Some((s.clone(), layer.at.key("expect").key("schema")));
+            }
+        }
+    }
+    m
+}
+
+impl Compiler<'_> {
+    pub fn error(&mut self, at: &At, message: impl Into<String>) {
+        self.errors.push(at.diagnostic(message));
+    }
+
+    pub fn text(&mut self, source: &str, at: &At) -> Text {
+        match self.templates.text(source, &at.origin()) {
+            Ok(t) => t,
+            Err(e) => {
+                self.error(at, e);
+                Text::Plain(source.to_string())
+            }
+        }
+    }
+
+    pub fn value(&mut self, value: &serde_json::Value, at: &At) -> TValue {
+        match self.templates.value(value, &at.origin()) {
+            Ok(t) => t,
+            Err(e) => {
+                self.error(at, e);
+                TValue::Literal(value.clone())
+            }
+        }
+    }
+
+    pub fn expression(&mut self, source: &str, at: &At) -> Option<Text> {
+        match self.templates.expression(source, &at.origin()) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                self.error(at, e);
+                None
+            }
+        }
+    }
+
+    pub fn plan(&mut self, r: &Resolved) -> Plan {
+        let raw = r.raw;
+        let root = At::new(&r.src, "");
+        match (&raw.phases, &raw.steps) {
+            (Some(_), Some(_)) => self.error(
+                &root.key("steps"),
+                "a plan has either `phases:` or `steps:`, not both: move the steps into a phase",
+            ),
+            (None, None) => self.error(
+                &root.key("name"),
+                "the plan has no `phases:` and no `steps:`: add at least one step",
+            ),
+            _ => {}
+        }
+        let mut seen: HashSet<(usize, String)> = HashSet::new();
+        let mut steps = Vec::new();
+        for rs in &r.steps {
+            let phase = &r.phases[rs.phase];
+            if !seen.insert((rs.phase, rs.step.name.clone())) {
+                let from = if rs.included() {
+                    format!(" (the second comes from {})", rs.at.src.shown)
+                } else {
+                    String::new()
+                };
+                let at = if rs.included() {
+                    rs.anchor.clone()
+                } else {
+                    rs.at.key("name")
+                };
+                self.error(
+                    &at,
+                    format!("step name `{}` is used twice in phase `{}`{from}: step names must be unique within a phase", rs.step.name, phase.name),
+                );
+            }
+            steps.extend(self.step(rs, phase));
+        }
+        let vars = r
+            .vars
+            .iter()
+            .map(|v| (v.name.clone(), self.value(&v.value, &v.at)))
+            .collect();
+        Plan {
+            name: raw.name.clone(),
+            file: r.src.shown.clone(),
+            category: raw.category.clone(),
+            integration: raw.integration.clone(),
+            tags: raw.tags.clone(),
+            vars,
+            steps,
+        }
+    }
+
+    fn step(&mut self, rs: &ResolvedStep, inh: &PhaseInfo) -> Vec<Step> {
+        let s = &rs.step;
+        let at = &rs.at;
+        let Some(req) = &s.request else {
+            self.error(
+                at,
+                format!(
+                    "step `{}` has no `request:`: say what to send (`request: {{ url: … }}`), or splice shared steps with `include:`",
+                    s.name
+                ),
+            );
+            return Vec::new();
+        };
+        let req_at = at.key("request");
+        let method = req
+            .method
+            .clone()
+            .unwrap_or_else(|| "GET".into())
+            .to_ascii_uppercase();
+        if method.is_empty() || !method.bytes().all(|b| b.is_ascii_alphabetic()) {
+            self.error(
+                &req_at.key("method"),
+                format!(
+                    "invalid method `{method}`: use GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS"
+                ),
+            );
+        }
+        let merged = merge(&rs.layers);
+        let mut headers = merged.headers;
+        for (k, v) in &req.headers {
+            headers.retain(|(name, _, _)| !name.eq_ignore_ascii_case(k));
+            headers.push((k.clone(), v.clone(), req_at.key("headers").key(k)));
+        }
+        let mut query = merged.query;
+        for (k, v) in &req.query {
+            query.retain(|(name, _, _)| name != k);
+            query.push((k.clone(), v.clone(), req_at.key("query").key(k)));
+        }
+        let headers = self.scalars(&headers);
+        let query = self.scalars(&query);
+        let body = self.body(req, &req_at);
+        let mut requires_env = merged.requires_env;
+        requires_env.extend(s.requires_env.iter().cloned());
+        let mut tags = inh.tags.clone();
+        tags.extend(s.tags.iter().cloned());
+        tags.dedup();
+        let expect = s.expect.merged_over(&merged.expect);
+        let expect_templates = self.expect_templates(rs, &expect);
+        let schema_at = s
+            .expect
+            .schema
+            .as_ref()
+            .map(|p| (p.clone(), at.key("expect").key("schema")))
+            .or(merged.schema);
+        let schema =
+            schema_at.and_then(
+                |(path, at)| match self.schemas.get(&at.src.dir.join(&path)) {
+                    Ok(s) => Some(s),
+                    Err(e) => {
+                        self.error(&at, format!("expect.schema `{path}`: {e}"));
+                        None
+                    }
+                },
+            );
+        let when = s
+            .when
+            .as_ref()
+            .and_then(|w| self.expression(w, &at.key("when")));
+        if let Some(r) = &s.retry {
+            if r.attempts == 0 {
+                self.error(&at.key("retry"), "retry `attempts` must be at least 1");
+            }
+        }
+        let for_each = s
+            .for_each
+            .as_ref()
+            .and_then(|v| self.for_each(v, &at.key("for_each")));
+        let step = Step {
+            name: s.name.clone(),
+            base_name: s.name.clone(),
+            phase: inh.name.clone(),
+            line: at.line(),
+            file: rs.included().then(|| at.src.shown.clone()),
+            integration: s.integration.clone().or_else(|| inh.integration.cloned()),
+            category: s.category.clone().or_else(|| inh.category.cloned()),
+            tags,
+            outer_vars: rs
+                .outer_vars
+                .iter()
+                .map(|v| (v.name.clone(), self.value(&v.value, &v.at)))
+                .collect(),
+            for_each: None,
+            item: None,
+            vars: s
+                .vars
+                .iter()
+                .map(|(k, v)| (k.clone(), self.value(v, &at.key("vars").key(k))))
+                .collect(),
+            method,
+            url: self.text(&req.url, &req_at.key("url")),
+            endpoint_path: super::endpoint_path(&req.url),
+            query,
+            headers,
+            body,
+            timeout: s.timeout.map(|d| d.0).or(merged.timeout),
+            follow_redirects: req
+                .follow_redirects
+                .or(merged.follow_redirects)
+                .unwrap_or(false),
+            insecure: s.insecure.or(merged.insecure).unwrap_or(false),
+            max_body: s
+                .max_body_size
+                .map(|b| b.0)
+                .or(merged.max_body)
+                .or(self.suite_max_body),
+            expect,
+            expect_templates,
+            schema,
+            capture: s
+                .capture
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            pending: s.pending.clone(),
+            requires_env,
+            when,
+            when_source: s.when.clone(),
+            retry: s.retry.as_ref().map(|r| RetryPolicy {
+                attempts: r.attempts.max(1),
+                delay: r.delay.map(|d| d.0).unwrap_or(Duration::from_secs(1)),
+            }),
+            on_failure: s.on_failure.clone(),
+        };
+        match for_each {
+            None => vec![step],
+            Some(spec) => expand(step, spec),
+        }
+    }
+
+    fn for_each(&mut self, value: &serde_json::Value, at: &At) -> Option<ForEachSpec> {
+        use serde_json::Value;
+        match value {
+            Value::Array(items) if items.is_empty() => {
+                self.error(at, "`for_each` is an empty list: give at least one item");
+                None
+            }
+            Value::Array(items) if !has_template(value) => Some(ForEachSpec::Items(items.clone())),
+            Value::Array(_) => Some(ForEachSpec::Template {
+                list: self.value(value, at),
+                source: value.to_string(),
+            }),
+            Value::String(s) if !s.trim().is_empty() => {
+                self.expression(s, at).map(|t| ForEachSpec::Template {
+                    list: TValue::Text(t),
+                    source: s.clone(),
+                })
+            }
+            _ => {
+                self.error(
+                    at,
+                    "`for_each` takes a list (`[a, b]`), or a template giving one (`\"{{ providers }}\"`)",
+                );
+                None
+            }
+        }
+    }
+
+    /// Compiles the template strings of expected values where each is written (the
+    /// step's own `expect`, or a `defaults.expect` above it).
+    fn expect_templates(&mut self, rs: &ResolvedStep, merged: &Expect) -> Vec<(String, Text)> {
+        let mut wanted: HashSet<&str> = merged
+            .template_strings()
+            .into_iter()
+            .map(|(_, s)| s)
+            .collect();
+        if wanted.is_empty() {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        let own = (&rs.step.expect, rs.at.key("expect"));
+        let layers = rs
+            .layers
+            .iter()
+            .rev()
+            .filter_map(|l| l.defaults.expect.as_ref().map(|e| (e, l.at.key("expect"))));
+        for (expect, at) in std::iter::once(own).chain(layers) {
+            for (sub, source) in expect.template_strings() {
+                if wanted.remove(source) {
+                    let at = at.key(&sub);
+                    let text = match self.templates.typed(source, &at.origin()) {
+                        Ok(t) => t,
+                        Err(e) => {
+                            self.error(&at, e);
+                            continue;
+                        }
+                    };
+                    out.push((source.to_string(), text));
+                }
+            }
+        }
+        out
+    }
+
+    fn scalars(&mut self, items: &[(String, Scalar, At)]) -> Vec<(String, Text)> {
+        items
+            .iter()
+            .map(|(k, v, at)| (k.clone(), self.text(&v.0, at)))
+            .collect()
+    }
+
+    fn body(&mut self, req: &Request, req_at: &At) -> Option<Body> {
+        let given = [
+            req.json.is_some(),
+            req.form.is_some(),
+            req.body.is_some(),
+            req.multipart.is_some(),
+        ];
+        if given.iter().filter(|g| **g).count() > 1 {
+            self.error(
+                req_at,
+                "a request has one body at most: choose one of `json`, `form`, `body` or `multipart`",
+            );
+        }
+        if let Some(json) = &req.json {
+            return Some(Body::Json(self.value(json, &req_at.key("json"))));
+        }
+        if let Some(form) = &req.form {
+            let at = req_at.key("form");
+            let items: Vec<(String, Scalar, At)> = form
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone(), at.key(k)))
+                .collect();
+            return Some(Body::Form(self.scalars(&items)));
+        }
+        if let Some(parts) = &req.multipart {
+            let at = req_at.key("multipart");
+            let parts = parts
+                .iter()
+                .map(|(k, field)| {
+                    let at = at.key(k);
+                    let part = match field {
+                        MultipartField::Text(t) => Part::Text(self.text(t, &at)),
+                        MultipartField::File(f) => {
+                            let (part, error) = file_part(f, &at);
+                            if let Some(e) = error {
+                                self.error(&at.key("file"), e);
+                            }
+                            part
+                        }
+                    };
+                    (k.clone(), part)
+                })
+                .collect();
+            return Some(Body::Multipart(parts));
+        }
+        req.body
+            .as_ref()
+            .map(|b| Body::Raw(self.text(b, &req_at.key("body"))))
+    }
+}
+
+fn has_template(v: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match v {
+        Value::String(s) => crate::template::is_template(s),
+        Value::Array(items) => items.iter().any(has_template),
+        Value::Object(map) => map.values().any(has_template),
+        _ => false,
+    }
+}

@@ -1,0 +1,241 @@
+//! Checking a response: every `expect` check (the JSON Schema one included), then the
+//! captures; the outcome and message of the step follow from them.
+
+use super::capture::capture;
+use super::check;
+use super::http::Received;
+use super::redact::Redactor;
+use crate::plan::expect::Expect;
+use crate::plan::model::{BodySchema, Step};
+use crate::plan::types::Capture;
+use crate::results::{CheckKind, CheckResult, CheckStatus, Outcome, ResponseInfo, StepResult};
+use serde_json::{Map, Value};
+
+const EXCERPT_BYTES: usize = 64 * 1024;
+/// Schema violations listed in a failed schema check; the rest are counted.
+const SCHEMA_ERRORS_SHOWN: usize = 3;
+
+pub(crate) struct Evaluation {
+    checks: Vec<CheckResult>,
+    json: Option<Value>,
+    body_text: String,
+    /// The body is not JSON but a JSONPath or schema check needed it.
+    json_error: Option<String>,
+}
+
+impl Evaluation {
+    pub fn holds(&self) -> bool {
+        self.json_error.is_none() && self.checks.iter().all(|c| c.status != CheckStatus::Fail)
+    }
+}
+
+pub(crate) fn evaluate(step: &Step, expect: &Expect, received: &Received) -> Evaluation {
+    let body_text = String::from_utf8_lossy(&received.body).into_owned();
+    let mut checks = Vec::new();
+    if let Some(status) = &expect.status {
+        checks.push(check::check_status(
+            status,
+            received.status,
+            &received.reason,
+        ));
+    }
+    for (name, expected) in &expect.headers {
+        checks.push(check::check_header(
+            name,
+            expected,
+            &received.header_values(name),
+        ));
+    }
+    let checks_json = !expect.json.is_empty() || step.schema.is_some();
+    let needs_json = checks_json
+        || step
+            .capture
+            .iter()
+            .any(|(_, c)| matches!(c, Capture::Json(_)));
+    let (json, json_error) = if needs_json {
+        match serde_json::from_slice::<Value>(&received.body) {
+            Ok(v) => (Some(v), None),
+            Err(e) => (None, Some(format!("response is not JSON ({e})"))),
+        }
+    } else {
+        (None, None)
+    };
+    if let Some(doc) = &json {
+        for (path, expected) in &expect.json {
+            checks.push(check::check_json(path, expected, doc));
+        }
+        if let Some(schema) = &step.schema {
+            checks.push(check_schema(schema, doc));
+        }
+    }
+    if let Some(expected) = &expect.body {
+        checks.push(check::check_body(expected, &body_text));
+    }
+    if let Some(budget) = &expect.latency {
+        checks.push(check::check_latency(budget, received.latency));
+    }
+    let json_error = json_error.filter(|_| checks_json);
+    Evaluation {
+        checks,
+        json,
+        body_text,
+        json_error,
+    }
+}
+
+/// `expect.schema`: the body validates, or the first violations, each with the
+/// instance path and the keyword it broke.
+fn check_schema(schema: &BodySchema, doc: &Value) -> CheckResult {
+    let errors: Vec<String> = schema
+        .validator
+        .iter_errors(doc)
+        .map(|e| {
+            let at = e.instance_path().to_string();
+            let at = if at.is_empty() { "/".to_string() } else { at };
+            format!("at {at}: {e} (keyword `{}`)", e.kind().keyword())
+        })
+        .collect();
+    let actual = match errors.len() {
+        0 => "valid".to_string(),
+        n if n <= SCHEMA_ERRORS_SHOWN => errors.join("; "),
+        n => format!(
+            "{}; and {} more",
+            errors[..SCHEMA_ERRORS_SHOWN].join("; "),
+            n - SCHEMA_ERRORS_SHOWN
+        ),
+    };
+    CheckResult {
+        kind: CheckKind::Json,
+        subject: "schema".into(),
+        expected: format!("valid against {}", schema.shown),
+        actual,
+        status: if errors.is_empty() {
+            CheckStatus::Pass
+        } else {
+            CheckStatus::Fail
+        },
+    }
+}
+
+pub(crate) fn finish(
+    mut result: StepResult,
+    step: &Step,
+    received: &Received,
+    eval: Evaluation,
+    vars: &mut Map<String, Value>,
+    redactor: &Redactor,
+) -> StepResult {
+    result.response = Some(ResponseInfo {
+        status: received.status,
+        reason: received.reason.clone(),
+        latency_ms: received.latency.as_millis() as u64,
+        body_bytes: received.body.len() as u64,
+        body_excerpt: redactor.redact(&excerpt(&eval.body_text, &received.body)),
+    });
+    result.checks = eval
+        .checks
+        .iter()
+        .map(|c| CheckResult {
+            actual: redactor.redact(&c.actual),
+            expected: redactor.redact(&c.expected),
+            ..c.clone()
+        })
+        .collect();
+    let failed: Vec<&CheckResult> = result
+        .checks
+        .iter()
+        .filter(|c| c.status == CheckStatus::Fail)
+        .collect();
+    if let Some(e) = &eval.json_error {
+        result.outcome = Outcome::Error;
+        result.error_kind = Some("InvalidJson".into());
+        let what = if step.expect.json.is_empty() {
+            "the JSON Schema check could not run"
+        } else {
+            "JSONPath checks could not run"
+        };
+        result.message = Some(format!("{e}: {what}"));
+    } else if !failed.is_empty() {
+        result.outcome = Outcome::Failed;
+        result.error_kind = Some(failure_kind(&failed).into());
+        let mut message = failure_summary(&failed, result.checks.len());
+        if result.attempts > 1 {
+            message = format!("after {} attempts: {message}", result.attempts);
+        }
+        result.message = Some(redactor.redact(&message));
+    } else if result.checks.iter().any(|c| c.status == CheckStatus::Warn) {
+        result.outcome = Outcome::Slow;
+    }
+    let mut capture_errors = Vec::new();
+    for (name, source) in &step.capture {
+        match capture(name, source, received, &eval.body_text, eval.json.as_ref()) {
+            Ok(v) => {
+                result
+                    .captures
+                    .insert(name.clone(), redactor.redact_json(&v));
+                vars.insert(name.clone(), v);
+            }
+            Err(e) => capture_errors.push(e),
+        }
+    }
+    if !capture_errors.is_empty() {
+        let text = capture_errors.join("; ");
+        if result.outcome.is_failure() {
+            let m = result.message.take().unwrap_or_default();
+            result.message = Some(format!("{m}; {text}"));
+        } else {
+            result.outcome = Outcome::Error;
+            result.error_kind = Some("CaptureError".into());
+            result.message = Some(redactor.redact(&text));
+        }
+    }
+    result
+}
+
+fn failure_kind(failed: &[&CheckResult]) -> &'static str {
+    match failed {
+        [only] => match only.kind {
+            CheckKind::Status => "StatusMismatch",
+            CheckKind::Latency => "LatencyBudgetExceeded",
+            CheckKind::Header => "HeaderMismatch",
+            CheckKind::Json if only.subject == "schema" => "SchemaMismatch",
+            CheckKind::Json => "JsonPathMismatch",
+            CheckKind::Body => "BodyMismatch",
+        },
+        _ => "CheckFailed",
+    }
+}
+
+fn failure_summary(failed: &[&CheckResult], total: usize) -> String {
+    let first = failed[0];
+    let lead = format!(
+        "{}: expected {}, got {}",
+        first.subject, first.expected, first.actual
+    );
+    if failed.len() == 1 {
+        lead
+    } else {
+        format!("{} of {total} checks failed: {lead}", failed.len())
+    }
+}
+
+fn excerpt(body: &str, raw: &[u8]) -> String {
+    // Lossy decoding is said, so a reader does not take U+FFFD for what the server sent.
+    let note = if std::str::from_utf8(raw).is_err() {
+        "[the body is not valid UTF-8: shown decoded lossily]\n"
+    } else {
+        ""
+    };
+    if body.len() <= EXCERPT_BYTES {
+        return format!("{note}{body}");
+    }
+    let mut end = EXCERPT_BYTES;
+    while !body.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!(
+        "{note}{}...[truncated {} bytes]",
+        &body[..end],
+        body.len() - end
+    )
+}
