@@ -257,7 +257,7 @@ fn step_case(
         time_ms: step.duration_ms,
         location: opts
             .with_locations
-            .then(|| (single_line(&plan.file), step.line)),
+            .then(|| (single_line(step_file(plan, step)), step.line)),
         result: case_result(plan, step),
         system_out: system_out(step),
     }
@@ -334,8 +334,18 @@ fn case_result(plan: &PlanResult, step: &StepResult) -> Option<CaseResult> {
 /// `prefix: reason`, without doubling a prefix the message already carries.
 fn skip_reason(prefix: &str, message: Option<&str>) -> String {
     let reason = message.map(str::trim).filter(|m| !m.is_empty());
+    // The executor's skip reasons already say what kind of skip they are.
+    const KNOWN: [&str; 6] = [
+        "pending:",
+        "not configured:",
+        "skipped:",
+        "filtered:",
+        "not run:",
+        "interrupted:",
+    ];
     match reason {
         Some(m) if m.to_lowercase().starts_with(&format!("{prefix}:")) => m.to_string(),
+        Some(m) if prefix == "skipped" && KNOWN.iter().any(|k| m.starts_with(k)) => m.to_string(),
         Some(m) => format!("{prefix}: {m}"),
         None => {
             let fallback = match prefix {
@@ -370,12 +380,17 @@ fn type_token(kind: Option<&str>, default: &str) -> String {
     kind.filter(valid).unwrap_or(default).to_string()
 }
 
+/// The file the step is written in: an included file, or the plan.
+fn step_file<'a>(plan: &'a PlanResult, step: &'a StepResult) -> &'a str {
+    step.file.as_deref().unwrap_or(&plan.file)
+}
+
 fn failure_body(plan: &PlanResult, step: &StepResult, message: &str) -> String {
     let mut body = one_line(&xml(message), VALUE_MAX_CHARS);
     let _ = write!(
         body,
         "\n  --> {}:{} (step \"{}\")",
-        single_line(&plan.file),
+        single_line(step_file(plan, step)),
         step.line,
         single_line(&step.name)
     );

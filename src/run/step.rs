@@ -201,6 +201,10 @@ async fn run_one(
         method: outgoing.method.clone(),
         url: redactor.redact(&outgoing.url_with_query()),
     });
+    // Reports show the path actually requested (`/api/events/evt_0004`), not its template.
+    if let Ok(url) = reqwest::Url::parse(&outgoing.url) {
+        result.endpoint.path = redactor.redact(url.path());
+    }
     let exchange = send_with_retries(cx, step, &expect, &outgoing).await;
     learn_cookies(cx, &outgoing);
     result.attempts = exchange.attempts;

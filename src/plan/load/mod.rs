@@ -231,10 +231,15 @@ fn dedup(errors: &mut Vec<Diagnostic>) {
 /// The path part of a URL template, for reports: `{{ base_url }}/api/x?y=1` → `/api/x`.
 pub fn endpoint_path(url: &str) -> String {
     let mut rest = url.trim();
-    // A leading `{{ base_url }}`-style expression stands for scheme and host.
+    // A leading `{{ base_url }}`-style expression stands for scheme and host, when a
+    // path follows; otherwise (`{{ next_url }}`) it is the whole URL: shown as written.
     if rest.starts_with("{{") {
         if let Some(end) = rest.find("}}") {
-            rest = &rest[end + 2..];
+            let after = &rest[end + 2..];
+            if !after.starts_with('/') {
+                return rest.to_string();
+            }
+            rest = after;
         }
     }
     if let Some(i) = rest.find("://") {
@@ -263,6 +268,11 @@ mod tests {
         );
         assert_eq!(endpoint_path("https://h"), "/");
         assert_eq!(endpoint_path("{{base}}/e/{{ id }}"), "/e/{{ id }}");
+        assert_eq!(endpoint_path("{{ next }}"), "{{ next }}");
+        assert_eq!(
+            endpoint_path("{{ next }}&approve=true"),
+            "{{ next }}&approve=true"
+        );
     }
 
     #[test]
