@@ -4,6 +4,10 @@
 //! templates, sends, checks, captures) → [`results`] → [`report`] (JUnit, Markdown,
 //! JSON). Reporters read only the results model.
 
+// No panics reachable from input: `unwrap`/`expect` only in tests, or where an
+// invariant is proven and said (`#[allow]` with the reason).
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 /// `println!` that ignores a closed stdout (`planrun list | head`): the run must go on
 /// and write its reports even when nobody reads the terminal.
 macro_rules! say {

@@ -5,6 +5,8 @@ use crate::results::{RunResults, RESULTS_VERSION};
 
 /// Pretty-printed JSON with a trailing newline.
 pub fn render(results: &RunResults) -> String {
+    // Strings, numbers and string-keyed maps only: serialising it cannot fail.
+    #[allow(clippy::expect_used)]
     let mut text =
         serde_json::to_string_pretty(results).expect("the results model always serialises");
     text.push('\n');

@@ -128,10 +128,13 @@ impl UniqueNames {
         if self.0.insert(base.clone()) {
             return base;
         }
-        (2..)
+        // Finitely many names are taken, so the unbounded search always ends.
+        #[allow(clippy::expect_used)]
+        let unique = (2..)
             .map(|n| format!("{base} ({n})"))
             .find(|candidate| self.0.insert(candidate.clone()))
-            .expect("an unused suffix exists")
+            .expect("an unused suffix exists");
+        unique
     }
 }
 

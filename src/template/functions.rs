@@ -37,6 +37,7 @@ fn text_arg(function: &str, value: &JValue) -> Result<String, Error> {
 /// HMAC-SHA256 of `msg` with `key`, as lower-case hex (webhook signatures).
 pub fn hmac_sha256_hex(key: &[u8], msg: &[u8]) -> String {
     // HMAC accepts keys of any length: this never fails.
+    #[allow(clippy::expect_used)]
     let mut mac =
         <Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("HMAC takes any key length");
     mac.update(msg);
