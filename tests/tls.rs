@@ -116,3 +116,25 @@ fn insecure_accepts_it() {
     );
     assert_eq!(out.code(), 0);
 }
+
+#[test]
+fn insecure_on_a_step_accepts_it_for_that_step_only() {
+    let port = https_server();
+    let ws = Workspace::new("tls-step");
+    ws.write(
+        "plans/tls.yaml",
+        "name: tls\nsteps:\n  - name: opted in\n    insecure: true\n    request: { url: \"{{ base }}/x\" }\n    expect: { status: 200 }\n  - name: not opted in\n    request: { url: \"{{ base }}/x\" }\n    expect: { status: 200 }\n",
+    );
+    let out = ws.run(&["plans", "--var", &format!("base=https://127.0.0.1:{port}")]);
+    assert_eq!(
+        out.step("opted in").outcome,
+        Outcome::Passed,
+        "{}",
+        out.exec
+    );
+    assert_eq!(out.step("not opted in").outcome, Outcome::Error);
+    assert_eq!(
+        out.step("not opted in").error_kind.as_deref(),
+        Some("TlsError")
+    );
+}
