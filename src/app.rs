@@ -93,14 +93,14 @@ fn cmd_validate(args: &ValidateArgs) -> i32 {
             "errors": list(&errors),
             "notes": list(&notes),
         });
-        println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+        say!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
         return code;
     }
     for n in &notes {
         eprintln!("{}:{}:{}: note: {}", n.file, n.line, n.column, n.message);
     }
     if errors.is_empty() {
-        println!("ok: {plans} plans, {steps} steps");
+        say!("ok: {plans} plans, {steps} steps");
     } else {
         print_diagnostics(&errors);
     }
@@ -133,12 +133,12 @@ fn cmd_list(args: &LoadArgs) -> i32 {
         }
     };
     for plan in &suite.plans {
-        println!("{} ({}, {} steps)", plan.name, plan.file, plan.steps.len());
+        say!("{} ({}, {} steps)", plan.name, plan.file, plan.steps.len());
         let mut phase: Option<&str> = None;
         for step in &plan.steps {
             if phase != Some(step.phase.as_str()) {
                 phase = Some(&step.phase);
-                println!("  {}", step.phase);
+                say!("  {}", step.phase);
             }
             let mut note = match (&step.pending, step.requires_env.is_empty()) {
                 (Some(_), _) => "  [pending]".to_string(),
@@ -151,7 +151,7 @@ fn cmd_list(args: &LoadArgs) -> i32 {
             if let Some(file) = &step.file {
                 note.push_str(&format!("  [from {file}:{}]", step.line));
             }
-            println!(
+            say!(
                 "    {:<7} {}  — {}{note}",
                 step.method,
                 step.url.source(),
@@ -228,13 +228,13 @@ pub fn execute(load_opts: &LoadOptions, opts: RunOptions, output: &OutputArgs) -
             return EXIT_INVALID;
         }
     };
-    println!();
-    println!(
+    say!("");
+    say!(
         "{}",
         summary_line(&results.summary(), results.run.duration_ms)
     );
     if results.run.interrupted {
-        println!("interrupted: steps not sent are reported as skipped");
+        say!("interrupted: steps not sent are reported as skipped");
     }
     if !write_reports(&results, output) {
         return EXIT_INVALID;
@@ -282,7 +282,7 @@ fn load_failed(errors: &[Diagnostic]) -> RunResults {
             started_at: now.clone(),
             finished_at: now,
             duration_ms: 0,
-            hostname: "localhost".into(),
+            hostname: crate::run::schedule::hostname(),
             system: None,
             environment: None,
             target: None,
@@ -324,7 +324,7 @@ fn write_reports(results: &RunResults, output: &OutputArgs) -> bool {
 fn write_one(what: &str, path: &Path, text: &str) -> bool {
     match write_atomic(path, text.as_bytes()) {
         Ok(()) => {
-            println!("{what}: {}", path.display());
+            say!("{what}: {}", path.display());
             true
         }
         Err(e) => {

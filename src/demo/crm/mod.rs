@@ -218,7 +218,7 @@ pub async fn serve(addr: &str, config: CrmConfig) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let bound = listener.local_addr().map_err(|e| e.to_string())?;
-    println!(
+    say!(
         "CRM-AI-PRO demo target ({}) listening on http://{bound} (Ctrl-C to stop)",
         config.scenario.as_str()
     );
