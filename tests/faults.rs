@@ -4,34 +4,16 @@
 
 mod common;
 
-use common::{closed_port, Workspace};
+use common::{closed_port, tcp_server, Workspace};
 use planrun::results::{Outcome, RunResults, StepResult};
 use std::sync::OnceLock;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 
 /// Starts the misbehaving server on its own thread; returns its port.
 fn faulty_server() -> u16 {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime");
-        rt.block_on(async move {
-            let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-            tx.send(listener.local_addr().expect("addr").port())
-                .expect("send port");
-            loop {
-                let Ok((stream, _)) = listener.accept().await else {
-                    continue;
-                };
-                tokio::spawn(serve(stream));
-            }
-        });
-    });
-    rx.recv().expect("port")
+    tcp_server(serve)
 }
 
 async fn read_head(stream: &mut TcpStream) -> String {

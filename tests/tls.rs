@@ -4,12 +4,11 @@
 
 mod common;
 
-use common::Workspace;
+use common::{tcp_server, Workspace};
 use planrun::results::Outcome;
 use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, IsCa, KeyPair};
 use std::sync::Arc;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
 use tokio_rustls::rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
 use tokio_rustls::rustls::{self, ServerConfig};
 use tokio_rustls::TlsAcceptor;
@@ -37,40 +36,24 @@ fn tls_config() -> ServerConfig {
 /// An HTTPS server answering every request with `{"secure":true}`; returns its port.
 fn https_server() -> u16 {
     let acceptor = TlsAcceptor::from(Arc::new(tls_config()));
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime");
-        rt.block_on(async move {
-            let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-            tx.send(listener.local_addr().expect("addr").port())
-                .expect("send port");
-            loop {
-                let Ok((tcp, _)) = listener.accept().await else {
-                    continue;
-                };
-                let acceptor = acceptor.clone();
-                tokio::spawn(async move {
-                    let Ok(mut tls) = acceptor.accept(tcp).await else {
-                        return;
-                    };
-                    let mut buf = [0u8; 4096];
-                    let _ = tls.read(&mut buf).await;
-                    let body = b"{\"secure\":true}";
-                    let head = format!(
-                        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                        body.len()
-                    );
-                    let _ = tls.write_all(head.as_bytes()).await;
-                    let _ = tls.write_all(body).await;
-                    let _ = tls.shutdown().await;
-                });
-            }
-        });
-    });
-    rx.recv().expect("port")
+    tcp_server(move |tcp| {
+        let acceptor = acceptor.clone();
+        async move {
+            let Ok(mut tls) = acceptor.accept(tcp).await else {
+                return;
+            };
+            let mut buf = [0u8; 4096];
+            let _ = tls.read(&mut buf).await;
+            let body = b"{\"secure\":true}";
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = tls.write_all(head.as_bytes()).await;
+            let _ = tls.write_all(body).await;
+            let _ = tls.shutdown().await;
+        }
+    })
 }
 
 const PLAN: &str = "name: tls\nsteps:\n  - name: over https\n    timeout: 5s\n    request: { url: \"{{ base }}/x\" }\n    expect: { status: 200, json: { $.secure: true } }\n";

@@ -101,11 +101,12 @@ fn demo_env(config: &CrmConfig) -> Vec<(String, String)> {
 
 /// Serve every demo route on `addr` in the background; returns the bound address.
 pub async fn spawn(addr: &str, config: CrmConfig) -> Result<SocketAddr, String> {
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-    let bound = listener.local_addr().map_err(|e| e.to_string())?;
-    let app = router(config);
+    spawn_router(addr, router(config)).await
+}
+
+/// Serve `app` on `addr` in the background; returns the bound address (port 0 picks one).
+pub async fn spawn_router(addr: &str, app: Router) -> Result<SocketAddr, String> {
+    let (listener, bound) = bind(addr).await?;
     tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
     });
@@ -114,10 +115,7 @@ pub async fn spawn(addr: &str, config: CrmConfig) -> Result<SocketAddr, String> 
 
 /// Serve every demo route on `addr` until interrupted.
 pub async fn serve(addr: &str, config: CrmConfig) -> Result<(), String> {
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-    let bound = listener.local_addr().map_err(|e| e.to_string())?;
+    let (listener, bound) = bind(addr).await?;
     say!(
         "demo target (CRM-AI-PRO, scenario {}) listening on http://{bound} (Ctrl-C to stop)",
         config.scenario.as_str()
@@ -128,4 +126,12 @@ pub async fn serve(addr: &str, config: CrmConfig) -> Result<(), String> {
         })
         .await
         .map_err(|e| e.to_string())
+}
+
+async fn bind(addr: &str) -> Result<(tokio::net::TcpListener, SocketAddr), String> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let bound = listener.local_addr().map_err(|e| e.to_string())?;
+    Ok((listener, bound))
 }

@@ -163,6 +163,35 @@ pub fn closed_port() -> u16 {
     l.local_addr().expect("addr").port()
 }
 
+/// A raw TCP server on its own thread: `handle` gets every accepted connection. For
+/// servers that misbehave below HTTP (faults, TLS). Returns the port.
+pub fn tcp_server<F, Fut>(handle: F) -> u16
+where
+    F: Fn(tokio::net::TcpStream) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("bind");
+            tx.send(listener.local_addr().expect("addr").port())
+                .expect("send port");
+            loop {
+                if let Ok((stream, _)) = listener.accept().await {
+                    tokio::spawn(handle(stream));
+                }
+            }
+        });
+    });
+    rx.recv().expect("port")
+}
+
 type St = State<Arc<ServerState>>;
 
 fn router(state: Arc<ServerState>) -> Router {

@@ -199,35 +199,11 @@ async fn not_found() -> Response {
     error(StatusCode::NOT_FOUND, "not found")
 }
 
-/// Serve on `addr` in the background; returns the bound address (port 0 picks one).
+/// Serve only the CRM-AI-PRO routes on `addr` in the background; returns the bound
+/// address (port 0 picks one). `planrun demo` serves them with the example routes, see
+/// [`crate::demo::router`].
 pub async fn spawn(addr: &str, config: CrmConfig) -> Result<SocketAddr, String> {
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-    let bound = listener.local_addr().map_err(|e| e.to_string())?;
-    let app = router(config);
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    Ok(bound)
-}
-
-/// Serve on `addr` until interrupted.
-pub async fn serve(addr: &str, config: CrmConfig) -> Result<(), String> {
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-    let bound = listener.local_addr().map_err(|e| e.to_string())?;
-    say!(
-        "CRM-AI-PRO demo target ({}) listening on http://{bound} (Ctrl-C to stop)",
-        config.scenario.as_str()
-    );
-    axum::serve(listener, router(config))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .map_err(|e| e.to_string())
+    crate::demo::spawn_router(addr, router(config)).await
 }
 
 // ---- helpers shared by the area modules ----
