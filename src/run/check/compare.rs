@@ -78,11 +78,7 @@ pub(super) fn diff(actual: &Value, expected: &Value, path: &str) -> Option<Strin
     }
 }
 
-fn object_diff(
-    a: &Map<String, Value>,
-    b: &Map<String, Value>,
-    path: &str,
-) -> Option<String> {
+fn object_diff(a: &Map<String, Value>, b: &Map<String, Value>, path: &str) -> Option<String> {
     if let Some(k) = b.keys().find(|k| !a.contains_key(*k)) {
         return Some(at(path, format!("missing key {}", quote(k, NOTE_LIMIT))));
     }
