@@ -39,9 +39,25 @@ pub fn load_options(args: &LoadArgs) -> LoadOptions {
     }
 }
 
+/// Shown in full when a problem repeats: one missing `base_url` is reported once per use.
+const SAME_PROBLEM_SHOWN: usize = 3;
+
 fn print_diagnostics(errors: &[Diagnostic]) {
+    let mut seen: indexmap::IndexMap<&str, usize> = indexmap::IndexMap::new();
     for e in errors {
-        eprintln!("{e}");
+        let n = seen.entry(e.message.as_str()).or_insert(0);
+        *n += 1;
+        if *n <= SAME_PROBLEM_SHOWN {
+            eprintln!("{e}");
+        }
+    }
+    for (message, n) in &seen {
+        if *n > SAME_PROBLEM_SHOWN {
+            eprintln!(
+                "... and {} more like: {message} (`planrun validate --format json` lists every one)",
+                n - SAME_PROBLEM_SHOWN
+            );
+        }
     }
     let files: std::collections::BTreeSet<&str> = errors.iter().map(|e| e.file.as_str()).collect();
     eprintln!(
