@@ -252,3 +252,33 @@ fn list_shows_plans_phases_and_steps_with_method_and_url_template() {
     ];
     assert_eq!(lines, expected, "{out}");
 }
+
+#[test]
+fn a_problem_repeated_in_many_steps_is_shown_three_times_then_counted() {
+    let ws = Workspace::new("validate-repeated");
+    let mut plan = String::from("name: Repeated\nsteps:\n");
+    for i in 0..6 {
+        plan.push_str(&format!(
+            "  - name: step {i}\n    request: {{ url: \"{{{{ missing_base }}}}/x\" }}\n"
+        ));
+    }
+    ws.write("plans/repeated.yaml", &plan);
+    let out = ws.exec(&["validate", "plans"], &[]);
+    assert_eq!(out.code, 2, "{out}");
+    let shown = out
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("plans/repeated.yaml:") && l.contains("`missing_base`"))
+        .count();
+    assert_eq!(shown, 3, "{out}");
+    assert!(
+        out.stderr
+            .contains("... and 3 more like: undefined variable `missing_base`"),
+        "{out}"
+    );
+    assert!(out.stderr.contains("error: 6 problems in 1 file"), "{out}");
+    // Tools still get every one.
+    let json = ws.exec(&["validate", "plans", "--format", "json"], &[]);
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
+    assert_eq!(doc["errors"].as_array().map(Vec::len), Some(6), "{json}");
+}
