@@ -204,6 +204,9 @@ pub struct OnFailure {
     pub priority: Priority,
     pub impact: Option<String>,
     pub action: Option<String>,
+    /// Estimated time to fix, as written in the plan (`30 minutes`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fix_time: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]

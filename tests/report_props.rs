@@ -75,7 +75,7 @@ prop_compose! {
             latency_budget: Some(LatencyBudget { warn_ms: Some(1), fail_ms: None }),
             on_failure: priority.map(|p| OnFailure {
                 priority: [Priority::Critical, Priority::High, Priority::Medium, Priority::Low][p],
-                impact: Some(impact.clone()), action: Some(impact),
+                impact: Some(impact.clone()), action: Some(impact.clone()), fix_time: Some(impact),
             }),
             attempts: 1,
         }

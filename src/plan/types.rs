@@ -433,4 +433,7 @@ pub struct OnFailureSpec {
     /// What to do about it.
     #[schemars(with = "Option<Text>", example = &"Configure API keys and run health checks")]
     pub action: Option<String>,
+    /// The estimated time to fix, as the team writes it.
+    #[schemars(with = "Option<Text>", example = &"30 minutes")]
+    pub fix_time: Option<String>,
 }

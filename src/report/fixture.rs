@@ -124,6 +124,7 @@ fn on_failure(priority: Priority, impact: &str, action: &str) -> Option<OnFailur
         priority,
         impact: Some(impact.into()),
         action: Some(action.into()),
+        fix_time: (priority == Priority::Critical).then(|| "30 minutes".into()),
     })
 }
 

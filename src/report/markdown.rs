@@ -341,7 +341,11 @@ fn critical_failures(out: &mut String, r: &RunResults, m: Marks) {
             inline(&title)
         );
         let _ = writeln!(out, "**Priority:** {}\n", m.priority(f.priority));
-        for (label, text) in [("Impact", &f.impact), ("Action", &f.action)] {
+        for (label, text) in [
+            ("Impact", &f.impact),
+            ("Fix Time", &f.fix_time),
+            ("Action", &f.action),
+        ] {
             if let Some(t) = text.as_deref().map(inline).filter(|t| !t.is_empty()) {
                 let _ = writeln!(out, "**{label}:** {t}\n");
             }

@@ -286,6 +286,7 @@ pub(crate) fn base_result_for(step: &Step) -> StepResult {
             },
             impact: f.impact.clone(),
             action: f.action.clone(),
+            fix_time: f.fix_time.clone(),
         }),
         attempts: 0,
     }

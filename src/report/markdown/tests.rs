@@ -245,7 +245,7 @@ fn critical_failures_are_ordered_by_priority() {
         ]
     );
     assert!(crit.contains(
-        "**Impact:** Calendar changes are not pushed to clients\n\n**Action:** Check the webhook worker\n\n**Failure:** request timed out after 30000 ms\n"
+        "**Impact:** Calendar changes are not pushed to clients\n\n**Fix Time:** 30 minutes\n\n**Action:** Check the webhook worker\n\n**Failure:** request timed out after 30000 ms\n"
     ));
     assert!(md.ends_with("**Critical Issues:** 2\n"));
 
@@ -399,6 +399,7 @@ fn fallbacks_for_labels_and_notes() {
         priority: Priority::High,
         impact: None,
         action: None,
+        fix_time: None,
     });
     let mut r = fixture();
     r.plans = vec![PlanResult {
