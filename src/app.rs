@@ -304,6 +304,7 @@ fn load_failed(errors: &[Diagnostic]) -> RunResults {
             target: None,
             title: None,
             next_review: None,
+            categories: Default::default(),
             interrupted: false,
         },
         plans: Vec::new(),

@@ -38,9 +38,19 @@ pub struct RunInfo {
     pub title: Option<String>,
     /// Test date + `report.review_every`, as `YYYY-MM-DD`.
     pub next_review: Option<String>,
+    /// `report.categories` from `planrun.yaml`: category name → heading.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub categories: IndexMap<String, CategoryLabel>,
     /// True when the run was stopped (Ctrl-C) before every step was sent.
     #[serde(default)]
     pub interrupted: bool,
+}
+
+/// How a category is headed in the report.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct CategoryLabel {
+    pub icon: Option<String>,
+    pub title: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

@@ -101,7 +101,8 @@ prop_compose! {
             run: RunInfo {
                 started_at: "2026-01-05T09:00:00Z".into(), finished_at: "2026-01-05T09:00:01Z".into(),
                 duration_ms: 1000, hostname: "h".into(), system, environment: None, target: None,
-                title: None, next_review: None, interrupted: false,
+                title: None, next_review: None,
+            categories: Default::default(), interrupted: false,
             },
             plans,
             load_errors: errors.into_iter().map(|(file, message)| LoadError { file, line: 1, column: 1, message }).collect(),
@@ -175,6 +176,7 @@ fn a_one_megabyte_hostile_body_still_renders() {
             target: None,
             title: None,
             next_review: None,
+            categories: Default::default(),
             interrupted: false,
         },
         plans: vec![],

@@ -21,6 +21,8 @@ pub struct Suite {
     pub environment: Option<String>,
     pub title: Option<String>,
     pub review_every: Option<Duration>,
+    /// `report.categories`: category name → (icon, title).
+    pub categories: Vec<(String, Option<String>, Option<String>)>,
     pub config_file: Option<PathBuf>,
     /// Found by the static checks, not errors: shown by `planrun validate`.
     pub notes: Vec<Diagnostic>,

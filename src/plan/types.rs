@@ -51,6 +51,23 @@ pub struct ReportConfig {
     /// A duration: "Next Review" in the report footer is the test date plus this.
     #[schemars(example = &"7d")]
     pub review_every: Option<PlanDuration>,
+    /// How each category (a plan's, phase's or step's `category`) is headed in the
+    /// report's details: an icon and a title.
+    #[serde(default)]
+    #[schemars(example = json!({"Email": {"icon": "📧", "title": "Email Integrations"}}))]
+    pub categories: IndexMap<String, CategoryConfig>,
+}
+
+/// A category's heading in the report.
+#[derive(Debug, Clone, Deserialize, Default, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryConfig {
+    /// Shown before the title (left out with `--no-emoji`).
+    #[schemars(with = "Option<Text>", example = &"📧")]
+    pub icon: Option<String>,
+    /// The heading (default: the category name).
+    #[schemars(with = "Option<Text>", example = &"Email Integrations")]
+    pub title: Option<String>,
 }
 
 /// A test plan: one YAML file with `phases:` (or `steps:` for a single phase).

@@ -22,6 +22,15 @@ pub(crate) fn fixture() -> RunResults {
             target: Some("https://deploy:s3cret@api.staging.example.com:8443/v1".into()),
             title: None,
             next_review: Some("2026-01-12".into()),
+            categories: [(
+                "Email".to_string(),
+                crate::results::CategoryLabel {
+                    icon: Some("📧".into()),
+                    title: Some("Email Integrations".into()),
+                },
+            )]
+            .into_iter()
+            .collect(),
             interrupted: false,
         },
         plans: vec![

@@ -45,7 +45,7 @@ pub fn render(results: &RunResults, opts: &MarkdownOptions) -> String {
     let mut out = String::new();
     header(&mut out, results);
     overview(&mut out, &integrations, m);
-    details(&mut out, &categories, m);
+    details(&mut out, results, &categories, m);
     critical_failures(&mut out, results, m);
     coverage(&mut out, &integrations, &categories);
     phases::results_by_phase(&mut out, results, m);
@@ -180,10 +180,21 @@ fn slow_note(g: &Group) -> String {
     }
 }
 
-fn details(out: &mut String, categories: &[Category], m: Marks) {
+/// `📧 Email Integrations` when planrun.yaml's `report.categories` says so; the icon
+/// only with emoji.
+fn category_heading(r: &RunResults, name: &str, m: Marks) -> String {
+    let label = r.run.categories.get(name);
+    let title = label.and_then(|l| l.title.as_deref()).unwrap_or(name);
+    match label.and_then(|l| l.icon.as_deref()).filter(|_| m.0) {
+        Some(icon) => inline(&format!("{icon} {title}")),
+        None => inline(title),
+    }
+}
+
+fn details(out: &mut String, r: &RunResults, categories: &[Category], m: Marks) {
     out.push_str("## Detailed Integration Tests\n\n");
     for cat in categories {
-        let _ = writeln!(out, "### {}\n", inline(cat.name));
+        let _ = writeln!(out, "### {}\n", category_heading(r, cat.name, m));
         for g in &cat.integrations {
             let _ = writeln!(out, "#### {}\n", inline(g.name));
             fenced(out, &integration_block(g, m));

@@ -6,7 +6,9 @@ use super::redact::Redactor;
 use super::step::run_step;
 use super::{Observer, PlanContext, RunOptions, Shared};
 use crate::plan::model::Suite;
-use crate::results::{Outcome, PlanResult, RunInfo, RunResults, StepResult, RESULTS_VERSION};
+use crate::results::{
+    CategoryLabel, Outcome, PlanResult, RunInfo, RunResults, StepResult, RESULTS_VERSION,
+};
 use crate::template::Scope;
 use serde_json::Value;
 use std::sync::{Arc, Mutex};
@@ -36,6 +38,17 @@ pub async fn run_suite(
         next_review: suite
             .review_every
             .map(|d| rfc3339(started_at + d)[..10].to_string()),
+        categories: suite
+            .categories
+            .iter()
+            .map(|(name, icon, title)| {
+                let label = CategoryLabel {
+                    icon: icon.clone(),
+                    title: title.clone(),
+                };
+                (name.clone(), label)
+            })
+            .collect(),
         interrupted: false,
     };
     let mut run = run_info(&suite);

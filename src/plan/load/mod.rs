@@ -92,6 +92,12 @@ pub fn load(opts: &LoadOptions) -> Result<Suite, Vec<Diagnostic>> {
         environment: opts.environment.clone(),
         title: config.report.title.clone(),
         review_every: config.report.review_every.map(|d| d.0),
+        categories: config
+            .report
+            .categories
+            .iter()
+            .map(|(name, c)| (name.clone(), c.icon.clone(), c.title.clone()))
+            .collect(),
         config_file,
         notes,
     })

@@ -186,7 +186,7 @@ fn details_count_distinct_endpoints_tested() {
 #[test]
 fn details_show_responses_checks_and_unsent_steps() {
     let md = render(&fixture(), &emoji());
-    assert!(md.contains("### Email\n\n#### Gmail\n\n```\nStatus: ✅ OPERATIONAL\n"));
+    assert!(md.contains("### 📧 Email Integrations\n\n#### Gmail\n\n```\nStatus: ✅ OPERATIONAL\n"));
     let gmail = section(&md, "#### Gmail", "####");
     assert!(gmail.contains(
         "✅ GET /api/integrations/gmail/status\n   Response: 200 OK (633ms)\n   $.connected: true\n   content-type: application/json\n"
@@ -433,4 +433,14 @@ fn snapshot() {
     insta::with_settings!({ snapshot_path => "../snapshots" }, {
         insta::assert_snapshot!("markdown", render(&fixture(), &emoji()));
     });
+}
+
+#[test]
+fn category_headings_come_from_the_suite_config() {
+    let md = render(&fixture(), &emoji());
+    assert!(md.contains("\n### 📧 Email Integrations\n"), "{md}");
+    let plain = render(&fixture(), &MarkdownOptions { emoji: false });
+    assert!(plain.contains("\n### Email Integrations\n"));
+    // A category without a configured heading keeps its name.
+    assert!(md.contains("\n### Calendar\n") || md.contains("\n### Productivity\n"));
 }
