@@ -74,10 +74,12 @@ pub async fn run_suite(
     let mut tasks = tokio::task::JoinSet::new();
     for index in 0..shared.suite.plans.len() {
         let shared = shared.clone();
-        let permits = permits.clone();
         let observer = observer.clone();
+        // Taken here, in plan order, so plans start in file order (`--jobs 1` runs them
+        // one after the other, first to last); a spawned task could win the race otherwise.
+        let permit = permits.clone().acquire_owned().await;
         tasks.spawn(async move {
-            let _permit = permits.acquire_owned().await;
+            let _permit = permit;
             let result = run_plan(&shared, index, observer.as_ref()).await;
             observer.plan_finished(index, &result);
             (index, result)
