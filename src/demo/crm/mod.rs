@@ -219,6 +219,25 @@ pub(crate) fn error(status: StatusCode, message: &str) -> Response {
 }
 
 /// `status` with a JSON body.
+/// How a webhook event was taken: the one answer shape both webhooks share.
+#[derive(Clone, Copy)]
+pub(crate) enum Ack {
+    Handled,
+    /// Seen before (by event id): answered, not applied again.
+    Duplicate,
+    /// A type this endpoint does not act on.
+    Ignored,
+}
+
+pub(crate) fn webhook_ack(id: &str, kind: &str, ack: Ack) -> Response {
+    let mut body = json!({"received": true, "id": id, "type": kind,
+        "duplicate": matches!(ack, Ack::Duplicate)});
+    if matches!(ack, Ack::Ignored) {
+        body["ignored"] = Value::Bool(true);
+    }
+    reply(StatusCode::OK, body)
+}
+
 pub(crate) fn reply(status: StatusCode, body: Value) -> Response {
     (status, Json(body)).into_response()
 }

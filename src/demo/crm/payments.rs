@@ -28,7 +28,7 @@
 //!   125000, "currency": "usd", "status": "open" | "paid"}, …]}`.
 
 use super::signature::{check_request, STRIPE_TOLERANCE_SECS};
-use super::{error, lock, reply, user_not_found, AppState, SeenIds};
+use super::{error, lock, reply, user_not_found, webhook_ack, Ack, AppState, SeenIds};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -183,27 +183,16 @@ async fn stripe_webhook(State(s): State<AppState>, headers: HeaderMap, body: Byt
     }
     let mut store = lock(&s.payments);
     if !store.seen.first_time(id) {
-        return reply(
-            StatusCode::OK,
-            json!({"received": true, "id": id, "type": kind, "duplicate": true}),
-        );
+        return webhook_ack(id, kind, Ack::Duplicate);
     }
     let object = &event["data"]["object"];
     match kind {
         "payment_intent.succeeded" => store.apply_intent(id, object, true),
         "payment_intent.payment_failed" => store.apply_intent(id, object, false),
         "charge.refunded" => store.apply_refund(id, object),
-        _ => {
-            return reply(
-                StatusCode::OK,
-                json!({"received": true, "id": id, "type": kind, "ignored": true, "duplicate": false}),
-            )
-        }
+        _ => return webhook_ack(id, kind, Ack::Ignored),
     }
-    reply(
-        StatusCode::OK,
-        json!({"received": true, "id": id, "type": kind, "duplicate": false}),
-    )
+    webhook_ack(id, kind, Ack::Handled)
 }
 
 async fn list_payments(State(s): State<AppState>) -> Response {

@@ -26,7 +26,8 @@
 
 use super::signature::{check_request, ELEVENLABS_TOLERANCE_SECS};
 use super::{
-    error, json_object, lock, now_iso, reply, seq_id, text_field, user_not_found, AppState, SeenIds,
+    error, json_object, lock, now_iso, reply, seq_id, text_field, user_not_found, webhook_ack, Ack,
+    AppState, SeenIds,
 };
 use axum::body::Bytes;
 use axum::extract::State;
@@ -159,10 +160,7 @@ async fn elevenlabs_webhook(
     };
     let mut store = lock(&s.voice);
     if !store.seen.first_time(&id) {
-        return reply(
-            StatusCode::OK,
-            json!({"received": true, "id": id, "type": kind, "duplicate": true}),
-        );
+        return webhook_ack(&id, kind, Ack::Duplicate);
     }
     match kind {
         "post_call_transcription" => {
@@ -181,17 +179,9 @@ async fn elevenlabs_webhook(
             }
         }
         "post_call_audio" | "call_initiation_failure" => {}
-        _ => {
-            return reply(
-                StatusCode::OK,
-                json!({"received": true, "id": id, "type": kind, "ignored": true, "duplicate": false}),
-            )
-        }
+        _ => return webhook_ack(&id, kind, Ack::Ignored),
     }
-    reply(
-        StatusCode::OK,
-        json!({"received": true, "id": id, "type": kind, "duplicate": false}),
-    )
+    webhook_ack(&id, kind, Ack::Handled)
 }
 
 async fn list_meetings(State(s): State<AppState>) -> Response {
