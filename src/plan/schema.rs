@@ -6,7 +6,7 @@
 //! over-approximation of the loader: it accepts every plan the loader accepts and rejects
 //! unknown keys and wrong shapes; what it cannot express (a regex that does not compile,
 //! an undefined variable, a duplicate step name…) is left to `planrun validate`.
-//! The checked-in copies live in `schemas/`; `tests/schema.rs` keeps them in sync.
+//! The checked-in copies live in `schemas/`; `tests/integration/schema.rs` keeps them in sync.
 
 use super::duration::PlanDuration;
 use super::expect::{LatencySpec, StatusExpect};

@@ -1,7 +1,7 @@
 //! Variables: `planrun.yaml` vars and environments (`--env`), `--var` winning over
 //! them, `{{ env.NAME }}` from the process environment, and undefined variables.
 
-mod common;
+use crate::common;
 
 use common::{RunOutput, TestServer, Workspace};
 use planrun::results::Outcome;

@@ -2,7 +2,7 @@
 //! refused connections): errors that do not stop the run.
 //! Budgets are generous against the server-side delays; no wall-clock upper bounds.
 
-mod common;
+use crate::common;
 
 use common::{closed_port, TestServer, Workspace};
 use planrun::results::{CheckKind, CheckStatus, Outcome};

@@ -1,7 +1,7 @@
 //! The CRM-AI-PRO demo target over real HTTP: email integrations (Gmail, Microsoft)
 //! and their OAuth flow (authorize, consent, callback, state checks).
 
-mod common;
+use crate::common;
 
 use common::crm::{approve, is_hex32, location, query, Crm};
 use reqwest::{Client, Url};

@@ -2,7 +2,7 @@
 //! failed, error, pending and not-configured steps), with everything that varies
 //! between runs normalised; and `planrun report` re-rendering both byte for byte.
 
-mod common;
+use crate::common;
 
 use common::{closed_port, TestServer, Workspace};
 use planrun::results::Outcome;

@@ -1,7 +1,7 @@
 //! The command line: exit codes, invalid plans (located errors, nothing sent, reports
 //! still written), `validate` and `list`.
 
-mod common;
+use crate::common;
 
 use common::{TestServer, Workspace};
 use planrun::results::Outcome;

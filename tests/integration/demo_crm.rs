@@ -3,7 +3,7 @@
 //! areas are in `demo_crm_*.rs`; shared helpers in `common/crm.rs`. Server-side delays
 //! are checked as lower bounds only (no wall-clock upper bounds).
 
-mod common;
+use crate::common;
 
 use common::crm::{sign, Crm};
 use planrun::demo::crm::{signature, CrmConfig, Scenario};

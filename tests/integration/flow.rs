@@ -1,7 +1,7 @@
 //! Steps that feed later steps: captures (JSON types kept, headers, regex), skips when
 //! a capture was not made, and steps that are not sent (pending, requires_env).
 
-mod common;
+use crate::common;
 
 use common::{TestServer, Workspace};
 use planrun::results::Outcome;

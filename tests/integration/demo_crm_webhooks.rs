@@ -2,7 +2,7 @@
 //! events applied once to payments and invoices) and ElevenLabs (verification,
 //! deduplication into meetings).
 
-mod common;
+use crate::common;
 
 use common::crm::{now, sign, Crm, Reply};
 use planrun::demo::crm::{self, signature};

@@ -2,7 +2,7 @@
 //! calendar (events, sync, Google Calendar OAuth). Server-side delays are checked as
 //! lower bounds only (no wall-clock upper bounds).
 
-mod common;
+use crate::common;
 
 use common::crm::{approve, location, query, Crm};
 use planrun::demo::crm::CrmConfig;

@@ -1,8 +1,7 @@
 //! Ctrl-C / SIGTERM: stop sending (also abandoning a request in flight), report what
 //! did not run as skipped "interrupted", and still write every report.
-#![cfg(unix)]
 
-mod common;
+use crate::common;
 
 use common::{TestServer, Workspace};
 use planrun::results::{Outcome, RunResults};

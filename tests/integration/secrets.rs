@@ -1,7 +1,7 @@
 //! Secrets never reach an output: values of env vars named like secrets, variables and
 //! captures named with `--secret`, and `Authorization` header values, in later steps too.
 
-mod common;
+use crate::common;
 
 use common::{TestServer, Workspace};
 

@@ -3,7 +3,7 @@
 //! (with times, dates, ports and random ids normalised), the healthy scenario, and
 //! every endpoint the reference report names being covered by a plan.
 
-mod common;
+use crate::common;
 
 use common::Workspace;
 use planrun::results::{Outcome, RunResults};

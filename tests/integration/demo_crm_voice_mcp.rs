@@ -1,7 +1,7 @@
 //! The CRM-AI-PRO demo target over real HTTP: voice commands, meeting AI and notes, and
 //! the MCP JSON-RPC endpoint (methods, tools, protocol errors).
 
-mod common;
+use crate::common;
 
 use common::crm::Crm;
 use serde_json::{json, Value};

@@ -2,7 +2,7 @@
 //! message, accepted with `--insecure`. The server is a small CA plus a leaf
 //! certificate made here (a bare self-signed certificate is not a realistic fixture).
 
-mod common;
+use crate::common;
 
 use common::{tcp_server, Workspace};
 use planrun::results::Outcome;

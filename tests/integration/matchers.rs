@@ -1,6 +1,6 @@
 //! Every matcher, passing and failing, end to end through the binary.
 
-mod common;
+use crate::common;
 
 use common::{RunOutput, TestServer, Workspace};
 use planrun::results::{CheckKind, CheckStatus, Outcome};

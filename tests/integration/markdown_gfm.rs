@@ -1,9 +1,9 @@
 //! The Markdown report renders cleanly with GitHub's own Markdown engine: every table
 //! parses as a table, with all its rows and no stray cells. Needs `cmark-gfm` (Debian
 //! package cmark-gfm), so it is ignored by default; `.ci/run` installs the tool and
-//! runs it with `cargo test --test markdown_gfm -- --ignored`.
+//! runs it with `cargo test --test integration markdown_gfm -- --ignored`.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::process::{Command, Stdio};

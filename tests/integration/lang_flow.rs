@@ -2,7 +2,7 @@
 //! `retry`, `for_each`, and the run filters (`--tag`, `--skip-tag`, `--step`,
 //! `--fail-fast`).
 
-mod common;
+use crate::common;
 
 use common::{TestServer, Workspace};
 use planrun::results::Outcome;

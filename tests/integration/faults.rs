@@ -2,7 +2,7 @@
 //! becomes one `error` step with a clear cause, the run goes on to the next step, and
 //! every report is written. One run covers every fault; each test checks one.
 
-mod common;
+use crate::common;
 
 use common::{closed_port, tcp_server, Workspace};
 use planrun::results::{Outcome, RunResults, StepResult};

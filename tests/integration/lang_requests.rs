@@ -2,7 +2,7 @@
 //! (signatures over the exact body), templated expected values, `expect.schema`, the
 //! per-plan cookie jar, `max_body_size`, multipart files.
 
-mod common;
+use crate::common;
 
 use common::{TestServer, Workspace};
 use planrun::results::Outcome;

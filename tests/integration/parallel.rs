@@ -2,7 +2,7 @@
 //! whatever finishes first. Overlap is judged from the server's own records of when
 //! each request started and ended.
 
-mod common;
+use crate::common;
 
 use common::{Recorded, RunOutput, TestServer, Workspace};
 use planrun::results::Outcome;

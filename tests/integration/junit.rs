@@ -2,7 +2,7 @@
 //! the counts, the time format, only the attributes junit-10.xsd allows, and at most
 //! one result element per testcase.
 
-mod common;
+use crate::common;
 
 use common::{closed_port, RunOutput, TestServer, Workspace};
 use roxmltree::{Document, Node};

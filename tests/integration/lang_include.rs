@@ -2,7 +2,7 @@
 //! the including file; missing files and cycles are errors at the including line with
 //! the chain of includes; files under `_` folders are not run as plans.
 
-mod common;
+use crate::common;
 
 use common::{TestServer, Workspace};
 use planrun::results::Outcome;

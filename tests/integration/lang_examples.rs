@@ -1,7 +1,7 @@
 //! The examples of `docs/examples/` (what a QA engineer copies) run as they are against
 //! a local server: every step passes, and each feature they show does what the docs say.
 
-mod common;
+use crate::common;
 
 use common::{TestServer, Workspace, WEBHOOK_SECRET};
 use planrun::results::{Outcome, RunResults};

@@ -1,0 +1,31 @@
+//! All integration tests in one binary: each file links the whole crate, so one
+//! binary instead of one per area saves most of the build on 2-core CI.
+mod cli;
+mod common;
+mod demo_crm;
+mod demo_crm_llm_calendar;
+mod demo_crm_oauth_email;
+mod demo_crm_voice_mcp;
+mod demo_crm_webhooks;
+mod demo_report;
+mod faults;
+mod flow;
+#[cfg(unix)]
+mod interrupt;
+mod junit;
+mod junit_report_crate;
+mod lang_examples;
+mod lang_flow;
+mod lang_include;
+mod lang_requests;
+mod latency;
+mod markdown_gfm;
+mod matchers;
+mod parallel;
+mod report_props;
+mod schema;
+mod secrets;
+mod snapshots;
+mod tls;
+mod validate_corpus;
+mod vars;
