@@ -5,11 +5,11 @@ use crate::cli::{
     ValidateArgs,
 };
 use crate::console::{summary_line, Console};
-use crate::plan::diagnostic::Diagnostic;
+use crate::diagnostic::Diagnostic;
 use crate::plan::load::{load, LoadOptions};
 use crate::plan::schema;
 use crate::report::{json, junit, markdown, write_atomic};
-use crate::results::{LoadError, RunInfo, RunResults, RESULTS_VERSION};
+use crate::results::{RunInfo, RunResults, RESULTS_VERSION};
 use crate::run::{run_suite, Cancel, Filter, RunOptions};
 use clap::Parser;
 use std::path::Path;
@@ -99,7 +99,7 @@ fn cmd_validate(args: &ValidateArgs) -> i32 {
     if json_out {
         let list = |ds: &[Diagnostic]| -> Vec<serde_json::Value> {
             ds.iter()
-                .map(|d| serde_json::json!({"file": d.file, "line": d.line, "column": d.column, "message": d.message}))
+                .map(|d| serde_json::to_value(d).unwrap_or_default())
                 .collect()
         };
         let out = serde_json::json!({
@@ -113,7 +113,7 @@ fn cmd_validate(args: &ValidateArgs) -> i32 {
         return code;
     }
     for n in &notes {
-        eprintln!("{}:{}:{}: note: {}", n.file, n.line, n.column, n.message);
+        eprintln!("{}", n.as_note());
     }
     if errors.is_empty() {
         say!("ok: {plans} plans, {steps} steps");
@@ -308,15 +308,7 @@ fn load_failed(errors: &[Diagnostic]) -> RunResults {
             interrupted: false,
         },
         plans: Vec::new(),
-        load_errors: errors
-            .iter()
-            .map(|d| LoadError {
-                file: d.file.clone(),
-                line: d.line,
-                column: d.column,
-                message: d.message.clone(),
-            })
-            .collect(),
+        load_errors: errors.to_vec(),
     }
 }
 

@@ -20,6 +20,7 @@ pub mod app;
 pub mod cli;
 pub mod console;
 pub mod demo;
+pub mod diagnostic;
 pub mod plan;
 pub mod report;
 pub mod results;

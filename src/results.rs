@@ -2,6 +2,7 @@
 //! JSON) reads only this. It is serialisable so a saved `results.json` can be
 //! re-rendered into the other reports without re-running anything.
 
+pub use crate::diagnostic::Diagnostic;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
@@ -18,7 +19,7 @@ pub struct RunResults {
     pub plans: Vec<PlanResult>,
     /// Plans that could not be loaded; nothing was sent when this is non-empty.
     #[serde(default)]
-    pub load_errors: Vec<LoadError>,
+    pub load_errors: Vec<Diagnostic>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -226,14 +227,6 @@ pub enum Priority {
     High,
     Medium,
     Low,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct LoadError {
-    pub file: String,
-    pub line: u32,
-    pub column: u32,
-    pub message: String,
 }
 
 /// Counts over every step of a run, by outcome.

@@ -1,6 +1,6 @@
 //! Finding plan files and the suite config.
 
-use super::diagnostic::Diagnostic;
+use crate::diagnostic::Diagnostic;
 use std::path::{Path, PathBuf};
 
 pub const SUITE_CONFIG_NAMES: [&str; 2] = ["planrun.yaml", "planrun.yml"];

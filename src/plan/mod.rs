@@ -2,7 +2,6 @@
 //! Knows nothing of HTTP.
 
 pub mod capture;
-pub mod diagnostic;
 pub mod discover;
 pub mod duration;
 pub mod expect;

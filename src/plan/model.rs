@@ -2,9 +2,9 @@
 //! templates, JSONPaths and JSON Schemas compiled. Produced by [`super::load`],
 //! consumed by the executor.
 
-use super::diagnostic::Diagnostic;
 use super::expect::Expect;
 use super::types::{Capture, OnFailureSpec};
+use crate::diagnostic::Diagnostic;
 use crate::template::{TValue, Templates, Text};
 use serde_json::{Map, Value};
 use std::path::PathBuf;

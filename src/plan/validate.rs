@@ -4,12 +4,12 @@
 //! step that captures them, `requires_env` names, empty names. Every finding is
 //! reported, not only the first, in the file it is written in.
 
-use super::diagnostic::Diagnostic;
 use super::expect::Expect;
 use super::hint::{is_env_name, nearest};
 use super::load::include::{At, Resolved, ResolvedStep};
 use super::load::LoadOptions;
 use super::types::{Scalar, SuiteConfig};
+use crate::diagnostic::Diagnostic;
 use crate::template::{expression_source, is_template, variables};
 use indexmap::IndexMap;
 use serde_json::Value;

@@ -42,7 +42,7 @@ pub(crate) fn fixture() -> RunResults {
             slack_plan(),
             empty_plan(),
         ],
-        load_errors: vec![LoadError {
+        load_errors: vec![Diagnostic {
             file: "plans/broken.yaml".into(),
             line: 12,
             column: 5,

@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 use super::sanitize::{floor_char_boundary, one_line, strip_ansi, xml};
 use super::{utc_seconds, without_userinfo};
 use crate::results::{
-    CheckKind, CheckResult, CheckStatus, LoadError, Outcome, PlanResult, ResponseInfo, RunResults,
+    CheckKind, CheckResult, CheckStatus, Diagnostic, Outcome, PlanResult, ResponseInfo, RunResults,
     StepResult,
 };
 
@@ -214,8 +214,8 @@ fn plan_properties(results: &RunResults, plan: &PlanResult) -> Vec<(&'static str
     props
 }
 
-fn load_error_suite(results: &RunResults, e: &LoadError, names: &mut UniqueNames) -> Suite {
-    let location = format!("{}:{}:{}: {}", e.file, e.line, e.column, e.message);
+fn load_error_suite(results: &RunResults, e: &Diagnostic, names: &mut UniqueNames) -> Suite {
+    let location = e.to_string();
     let case = Case {
         name: "load".into(),
         classname: format!("planrun.{}", slug(&e.file, "plan")),

@@ -434,10 +434,7 @@ fn load_errors(out: &mut String, r: &RunResults) {
     let lines: Vec<String> = r
         .load_errors
         .iter()
-        .map(|e| {
-            let line = format!("{}:{}:{}: {}", e.file, e.line, e.column, e.message);
-            one_line(&clean(&line), LOAD_ERROR_MAX_CHARS)
-        })
+        .map(|e| one_line(&clean(&e.to_string()), LOAD_ERROR_MAX_CHARS))
         .collect();
     fenced(out, &lines.join("\n"));
 }

@@ -105,7 +105,7 @@ prop_compose! {
             categories: Default::default(), interrupted: false,
             },
             plans,
-            load_errors: errors.into_iter().map(|(file, message)| LoadError { file, line: 1, column: 1, message }).collect(),
+            load_errors: errors.into_iter().map(|(file, message)| Diagnostic { file, line: 1, column: 1, message }).collect(),
         }
     }
 }

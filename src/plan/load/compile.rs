@@ -5,7 +5,7 @@
 use super::files::{file_part, SchemaCache};
 use super::for_each::{expand, ForEachSpec};
 use super::include::{At, Layer, PhaseInfo, Resolved, ResolvedStep};
-use crate::plan::diagnostic::Diagnostic;
+use crate::diagnostic::Diagnostic;
 use crate::plan::expect::Expect;
 use crate::plan::model::{Body, Part, Plan, RetryPolicy, Step};
 use crate::plan::types::{MultipartField, Request, Scalar};

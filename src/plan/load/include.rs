@@ -3,7 +3,7 @@
 //! steps, each knowing the file it is written in, the defaults layers above it and the
 //! include `vars` it comes through. Paths are relative to the including file.
 
-use crate::plan::diagnostic::Diagnostic;
+use crate::diagnostic::Diagnostic;
 use crate::plan::discover::display;
 use crate::plan::types::{Defaults, IncludeFile, PlanFile, Step};
 use crate::plan::yaml::{self, index_path, key_path, Positions};

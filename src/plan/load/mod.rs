@@ -7,12 +7,12 @@ mod files;
 mod for_each;
 pub(crate) mod include;
 
-use super::diagnostic::Diagnostic;
 use super::discover::{self, display};
 use super::model::{Plan, Suite};
 use super::types::{PlanFile, SuiteConfig};
 use super::validate::{self, GlobalScope};
 use super::yaml::{self, Positions};
+use crate::diagnostic::Diagnostic;
 use crate::template::Templates;
 use compile::Compiler;
 use files::SchemaCache;
