@@ -163,9 +163,14 @@ pub struct DemoArgs {
     /// reference scenario, 50ms when healthy).
     #[arg(long, value_name = "DURATION", value_parser = parse_duration_arg)]
     pub calendar_delay: Option<std::time::Duration>,
-    /// Plans to run against the demo target.
-    #[arg(long, value_name = "PATH", default_value = "plans/crm-ai-pro")]
-    pub plans: PathBuf,
+    /// Plans to run against the demo target (default: the CRM-AI-PRO plans built into
+    /// planrun, as in plans/crm-ai-pro/).
+    #[arg(long, value_name = "PATH")]
+    pub plans: Option<PathBuf>,
+    /// Write the built-in demo plans, their planrun.yaml and the JSON Schemas to DIR (as
+    /// DIR/plans/crm-ai-pro/…) to read and edit; runs nothing, overwrites nothing.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["serve", "plans"])]
+    pub export: Option<PathBuf>,
     /// Environment of the plans' planrun.yaml to run with (its base_url is replaced by the target's).
     #[arg(long = "env", value_name = "NAME", default_value = "demo")]
     pub environment: String,

@@ -3,6 +3,7 @@
 //! [`target`] that the README's tour and `plans/example` use.
 
 pub mod crm;
+pub mod embedded;
 pub mod target;
 
 use crate::app::{execute, load_options, EXIT_INVALID};
@@ -18,6 +19,9 @@ pub fn router(config: CrmConfig) -> Router {
 }
 
 pub fn cmd_demo(args: &DemoArgs) -> i32 {
+    if let Some(dir) = &args.export {
+        return export(dir);
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -55,8 +59,24 @@ pub fn cmd_demo(args: &DemoArgs) -> i32 {
         "demo target (CRM-AI-PRO, scenario {}) listening on {base_url}",
         args.scenario.as_str()
     );
+    // Kept until the run is over: the embedded plans, unpacked.
+    let unpacked;
+    let plans = match &args.plans {
+        Some(path) => path.clone(),
+        None => match embedded::Unpacked::new() {
+            Ok(u) => {
+                crate::plan::discover::show_as_current(&u.root);
+                unpacked = u;
+                unpacked.plans()
+            }
+            Err(e) => {
+                eprintln!("error: cannot unpack the demo plans to a temporary folder: {e}");
+                return EXIT_INVALID;
+            }
+        },
+    };
     let load = LoadArgs {
-        paths: vec![args.plans.clone()],
+        paths: vec![plans],
         environment: Some(args.environment.clone()),
         vars: vec![("base_url".into(), base_url)],
     };
@@ -79,6 +99,27 @@ pub fn cmd_demo(args: &DemoArgs) -> i32 {
         Scenario::Healthy => say!("demo complete (scenario healthy)"),
     }
     0
+}
+
+fn export(dir: &std::path::Path) -> i32 {
+    match embedded::export(dir) {
+        Ok(files) => {
+            for file in &files {
+                say!("wrote {}", file.display());
+            }
+            let plans = dir.join(embedded::PLANS_DIR);
+            say!(
+                "run them: `planrun demo --plans {}`, or serve the target with `planrun demo --serve 127.0.0.1:3000` and `planrun run {} --env demo`",
+                plans.display(),
+                plans.display()
+            );
+            0
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            EXIT_INVALID
+        }
+    }
 }
 
 /// The process environment plus what the demo target needs: its webhook secrets, and

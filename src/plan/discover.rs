@@ -92,11 +92,25 @@ pub fn suite_config(paths: &[PathBuf]) -> Option<PathBuf> {
     None
 }
 
+/// A folder whose files are shown relative to it, as if it were the current directory.
+static SHOWN_AS_CURRENT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+
+/// Files under `root` are shown relative to it from now on: `planrun demo` unpacks its
+/// embedded plans to a temporary folder, and the reports name them `plans/crm-ai-pro/…`
+/// as in the checkout, not by a temporary path that is gone after the run.
+pub fn show_as_current(root: &Path) {
+    let _ = SHOWN_AS_CURRENT.set(root.to_path_buf());
+}
+
 /// A path as users see it: relative to the current directory when inside it, `/` separated.
 pub fn display(path: &Path) -> String {
-    let shown = std::env::current_dir()
-        .ok()
-        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
+    let shown = SHOWN_AS_CURRENT
+        .get()
+        .and_then(|root| path.strip_prefix(root).ok().map(Path::to_path_buf))
+        .or_else(|| {
+            let cwd = std::env::current_dir().ok()?;
+            path.strip_prefix(cwd).ok().map(Path::to_path_buf)
+        })
         .unwrap_or_else(|| path.to_path_buf());
     let s = shown.to_string_lossy().replace('\\', "/");
     s.strip_prefix("./").map(str::to_string).unwrap_or(s)

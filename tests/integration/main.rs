@@ -18,9 +18,11 @@ mod lang_examples;
 mod lang_flow;
 mod lang_include;
 mod lang_requests;
+
 mod latency;
 mod markdown_gfm;
 mod matchers;
+mod onboard_demo;
 mod parallel;
 mod report_props;
 mod schema;
