@@ -146,7 +146,17 @@ proptest! {
         let md = markdown::render(&results, &markdown::MarkdownOptions { emoji: true });
         prop_assert!(!md.contains('\x1b') && !md.contains('\0'));
         let mut columns: Option<usize> = None;
+        // Inside a code fence a line starting with `|` is text, not a table row
+        // (a category named `|` heads a line of "Alerting Thresholds").
+        let mut fence: Option<&str> = None;
         for line in md.lines() {
+            let ticks = &line[..line.len() - line.trim_start_matches('`').len()];
+            match fence {
+                Some(f) if line == f => { fence = None; continue; }
+                Some(_) => continue,
+                None if ticks.len() >= 3 => { fence = Some(ticks); columns = None; continue; }
+                None => {}
+            }
             if line.starts_with('|') {
                 // Unescaped pipes separate cells.
                 let cells = line.replace("\\|", "").matches('|').count();
