@@ -1,16 +1,16 @@
 //! What each command does: load → run → report, with the exit codes of the contract.
 
 use crate::cli::{
-    Cli, Command, Format, LoadArgs, OutputArgs, ReportArgs, RunArgs, SchemaArgs, SchemaKind,
-    ValidateArgs,
+    Cli, Command, Format, LoadArgs, OutputArgs, OutputFormat, ReportArgs, RunArgs, SchemaArgs,
+    SchemaKind, ValidateArgs,
 };
-use crate::console::{summary_line, Console};
+use crate::console::{summary_line, Console, Ndjson, Notes};
 use crate::diagnostic::Diagnostic;
 use crate::plan::load::{load, LoadOptions};
 use crate::plan::schema;
 use crate::report::{json, junit, markdown, write_atomic};
 use crate::results::{RunInfo, RunResults, RESULTS_VERSION};
-use crate::run::{run_suite, Cancel, Filter, RunOptions};
+use crate::run::{run_suite, Cancel, EventSink, Filter, RunOptions};
 use clap::Parser;
 use std::path::Path;
 use std::sync::Arc;
@@ -197,11 +197,15 @@ fn cmd_run(args: &RunArgs) -> i32 {
 
 /// Load, run and write every report; used by `run` and `demo`.
 pub fn execute(load_opts: &LoadOptions, opts: RunOptions, output: &OutputArgs) -> i32 {
+    let notes = match output.terminal.output {
+        OutputFormat::Text => Notes::Stdout,
+        OutputFormat::Ndjson => Notes::Stderr,
+    };
     let suite = match load(load_opts) {
         Ok(s) => s,
         Err(errors) => {
             print_diagnostics(&errors);
-            write_reports(&load_failed(&errors), output);
+            write_reports(&load_failed(&errors), output, notes);
             return EXIT_INVALID;
         }
     };
@@ -215,12 +219,19 @@ pub fn execute(load_opts: &LoadOptions, opts: RunOptions, output: &OutputArgs) -
             "error: no plans (*.yaml, *.yml) found in {}",
             shown.join(", ")
         );
-        write_reports(&load_failed(&[]), output);
+        write_reports(&load_failed(&[]), output, notes);
         return EXIT_INVALID;
     }
     let names = suite.plans.iter().map(|p| p.name.clone()).collect();
     let total = suite.plans.iter().map(|p| p.steps.len()).sum();
-    let console = Arc::new(Console::new(names, total));
+    let console = match output.terminal.output {
+        OutputFormat::Text => Some(Arc::new(Console::new(names, total))),
+        OutputFormat::Ndjson => None,
+    };
+    let sink: Arc<dyn EventSink> = match &console {
+        Some(console) => console.clone(),
+        None => Arc::new(Ndjson),
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -234,9 +245,11 @@ pub fn execute(load_opts: &LoadOptions, opts: RunOptions, output: &OutputArgs) -
     let cancel = opts.cancel.clone();
     let results = runtime.block_on(async {
         tokio::spawn(watch_interrupts(cancel));
-        run_suite(suite, opts, console.clone()).await
+        run_suite(suite, opts, sink).await
     });
-    console.finish();
+    if let Some(console) = &console {
+        console.finish();
+    }
     let results = match results {
         Ok(r) => r,
         Err(e) => {
@@ -244,15 +257,17 @@ pub fn execute(load_opts: &LoadOptions, opts: RunOptions, output: &OutputArgs) -
             return EXIT_INVALID;
         }
     };
-    say!("");
-    say!(
+    notes.say(format_args!(""));
+    notes.say(format_args!(
         "{}",
         summary_line(&results.summary(), results.run.duration_ms)
-    );
+    ));
     if results.run.interrupted {
-        say!("interrupted: steps not sent are reported as skipped");
+        notes.say(format_args!(
+            "interrupted: steps not sent are reported as skipped"
+        ));
     }
-    if !write_reports(&results, output) {
+    if !write_reports(&results, output, notes) {
         return EXIT_INVALID;
     }
     results.exit_code()
@@ -313,7 +328,7 @@ fn load_failed(errors: &[Diagnostic]) -> RunResults {
 }
 
 /// False when a report could not be written (the error is printed).
-fn write_reports(results: &RunResults, output: &OutputArgs) -> bool {
+fn write_reports(results: &RunResults, output: &OutputArgs, notes: Notes) -> bool {
     let junit_opts = junit::JunitOptions {
         with_locations: output.junit_locations,
     };
@@ -324,16 +339,16 @@ fn write_reports(results: &RunResults, output: &OutputArgs) -> bool {
     let results_json = json::render(results);
     let junit_xml = junit::render(results, &junit_opts);
     let markdown = markdown::render(results, &md_opts);
-    let json_ok = write_one("JSON results", &output.json, &results_json);
-    let junit_ok = write_one("JUnit XML", &output.junit, &junit_xml);
-    let md_ok = write_one("Markdown report", &output.report, &markdown);
+    let json_ok = write_one("JSON results", &output.json, &results_json, notes);
+    let junit_ok = write_one("JUnit XML", &output.junit, &junit_xml, notes);
+    let md_ok = write_one("Markdown report", &output.report, &markdown, notes);
     json_ok && junit_ok && md_ok
 }
 
-fn write_one(what: &str, path: &Path, text: &str) -> bool {
+fn write_one(what: &str, path: &Path, text: &str, notes: Notes) -> bool {
     match write_atomic(path, text.as_bytes()) {
         Ok(()) => {
-            say!("{what}: {}", path.display());
+            notes.say(format_args!("{what}: {}", path.display()));
             true
         }
         Err(e) => {
@@ -366,7 +381,12 @@ fn cmd_report(args: &ReportArgs) -> i32 {
         let opts = junit::JunitOptions {
             with_locations: args.junit_locations,
         };
-        if !write_one("JUnit XML", path, &junit::render(&results, &opts)) {
+        if !write_one(
+            "JUnit XML",
+            path,
+            &junit::render(&results, &opts),
+            Notes::Stdout,
+        ) {
             return EXIT_INVALID;
         }
     }
@@ -374,7 +394,12 @@ fn cmd_report(args: &ReportArgs) -> i32 {
         let opts = markdown::MarkdownOptions {
             emoji: !args.no_emoji,
         };
-        if !write_one("Markdown report", path, &markdown::render(&results, &opts)) {
+        if !write_one(
+            "Markdown report",
+            path,
+            &markdown::render(&results, &opts),
+            Notes::Stdout,
+        ) {
             return EXIT_INVALID;
         }
     }

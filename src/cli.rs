@@ -131,6 +131,24 @@ pub struct OutputArgs {
     /// Plain-text markers instead of emoji in the Markdown report.
     #[arg(long)]
     pub no_emoji: bool,
+    #[command(flatten)]
+    pub terminal: TerminalArgs,
+}
+
+/// What the terminal shows while a run goes.
+#[derive(Debug, Args, Clone, Default)]
+pub struct TerminalArgs {
+    /// `text`: a line per step and a summary, for people; `ndjson`: the run's events as
+    /// JSON lines on stdout, for tools (the other messages go to stderr).
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = OutputFormat::Text)]
+    pub output: OutputFormat,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    #[default]
+    Text,
+    Ndjson,
 }
 
 #[derive(Debug, Args, Clone)]

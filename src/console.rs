@@ -1,8 +1,8 @@
 //! Terminal output while a run goes: one line per step, in plan order whatever
 //! finishes first; a progress bar on stderr when it is a terminal.
 
-use crate::results::{Outcome, PlanResult, StepResult, Summary};
-use crate::run::Observer;
+use crate::results::{Outcome, StepResult, Summary};
+use crate::run::{Event, EventSink};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 use std::sync::Mutex;
@@ -93,11 +93,22 @@ impl Console {
     }
 }
 
-impl Observer for Console {
-    fn step_finished(&self, plan_index: usize, plan: &str, step: &StepResult) {
+impl EventSink for Console {
+    fn event(&self, event: &Event) {
+        match event {
+            Event::StepFinished { plan, result } => self.step_finished(*plan, result),
+            Event::PlanFinished { plan, .. } => self.plan_finished(*plan),
+            _ => {}
+        }
+    }
+}
+
+impl Console {
+    fn step_finished(&self, plan_index: usize, step: &StepResult) {
         if let Some(bar) = &self.bar {
             bar.inc(1);
         }
+        let plan = self.plan_names.get(plan_index).map_or("", String::as_str);
         let line = step_line(plan, step, self.color);
         let Ok(mut st) = self.state.lock() else {
             return;
@@ -108,12 +119,39 @@ impl Observer for Console {
         }
     }
 
-    fn plan_finished(&self, plan_index: usize, _plan: &PlanResult) {
+    fn plan_finished(&self, plan_index: usize) {
         let Ok(mut st) = self.state.lock() else {
             return;
         };
         st.done[plan_index] = true;
         self.flush(&mut st);
+    }
+}
+
+/// `--output ndjson`: every event as one JSON object per line on stdout, as it happens.
+pub struct Ndjson;
+
+impl EventSink for Ndjson {
+    fn event(&self, event: &Event) {
+        if let Ok(line) = serde_json::to_string(event) {
+            say_line(format_args!("{line}"));
+        }
+    }
+}
+
+/// Where messages for people go: stdout, or stderr when stdout carries `--output ndjson`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notes {
+    Stdout,
+    Stderr,
+}
+
+impl Notes {
+    pub fn say(self, args: std::fmt::Arguments<'_>) {
+        match self {
+            Notes::Stdout => say_line(args),
+            Notes::Stderr => eprintln!("{args}"),
+        }
     }
 }
 

@@ -27,6 +27,19 @@ impl Evaluation {
     pub fn holds(&self) -> bool {
         self.json_error.is_none() && self.checks.iter().all(|c| c.status != CheckStatus::Fail)
     }
+
+    /// Why the checks do not hold, in the words of a failed step's message.
+    pub fn why_not(&self) -> String {
+        if let Some(e) = &self.json_error {
+            return e.clone();
+        }
+        let failed: Vec<&CheckResult> = self
+            .checks
+            .iter()
+            .filter(|c| c.status == CheckStatus::Fail)
+            .collect();
+        failure_summary(&failed, self.checks.len())
+    }
 }
 
 pub(crate) fn evaluate(step: &Step, expect: &Expect, received: &Received) -> Evaluation {

@@ -4,6 +4,7 @@
 pub mod capture;
 pub mod check;
 mod evaluate;
+pub mod event;
 pub mod filter;
 pub mod http;
 mod prepare;
@@ -12,29 +13,16 @@ pub mod schedule;
 pub mod step;
 
 use crate::plan::model::{Plan, Suite};
-use crate::results::{PlanResult, StepResult};
+use crate::results::StepResult;
 use crate::template::Templates;
 use http::Http;
 use redact::Redactor;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+pub use event::{Event, EventSink};
 pub use filter::Filter;
 pub use schedule::run_suite;
-
-/// Told about progress as it happens (the terminal output listens here).
-pub trait Observer: Send + Sync {
-    fn step_finished(&self, plan_index: usize, plan: &str, step: &StepResult);
-    fn plan_finished(&self, plan_index: usize, plan: &PlanResult);
-}
-
-/// An observer that ignores everything.
-pub struct Silent;
-
-impl Observer for Silent {
-    fn step_finished(&self, _: usize, _: &str, _: &StepResult) {}
-    fn plan_finished(&self, _: usize, _: &PlanResult) {}
-}
 
 pub struct RunOptions {
     /// Plans run at once; steps within a plan always run in order.
@@ -113,11 +101,15 @@ pub(crate) struct Shared {
     pub fail_fast: bool,
     /// With `--fail-fast`: the first step that failed (`"step"` or `"step" in plan "P"`).
     pub first_failure: Mutex<Option<(String, String)>>,
+    /// Where progress goes as it happens.
+    pub events: Arc<dyn EventSink>,
 }
 
 /// One plan being run.
 pub struct PlanContext<'a> {
     shared: &'a Shared,
+    /// The plan's position in the suite: how events name it.
+    index: usize,
     pub plan: &'a Plan,
     pub http: &'a Http,
     /// Variable name → the step that captures it.
@@ -127,7 +119,8 @@ pub struct PlanContext<'a> {
 }
 
 impl<'a> PlanContext<'a> {
-    pub(crate) fn new(shared: &'a Shared, plan: &'a Plan) -> PlanContext<'a> {
+    pub(crate) fn new(shared: &'a Shared, index: usize) -> PlanContext<'a> {
+        let plan = &shared.suite.plans[index];
         let mut captured_by = HashMap::new();
         for step in &plan.steps {
             for (name, _) in &step.capture {
@@ -138,6 +131,7 @@ impl<'a> PlanContext<'a> {
         }
         PlanContext {
             shared,
+            index,
             plan,
             http: &shared.http,
             captured_by,
@@ -212,8 +206,34 @@ impl<'a> PlanContext<'a> {
         })
     }
 
-    /// Notes a finished step: with `--fail-fast`, the first failure stops the run.
+    /// Tells the event sink that a step (one item of a `for_each`) is being sent.
+    pub fn started(&self, phase: &str, step: &str) {
+        self.shared.events.event(&Event::StepStarted {
+            plan: self.index,
+            phase: phase.to_string(),
+            step: step.to_string(),
+        });
+    }
+
+    /// Tells the event sink that an attempt failed and the step will be sent again.
+    pub fn attempt_failed(&self, step: &str, attempt: u32, of: u32, reason: String, wait_ms: u64) {
+        self.shared.events.event(&Event::AttemptFailed {
+            plan: self.index,
+            step: step.to_string(),
+            attempt,
+            of,
+            reason: self.redactor().redact(&reason),
+            retry_in_ms: wait_ms,
+        });
+    }
+
+    /// Notes a final result (once per result): the event sink hears of it, and with
+    /// `--fail-fast` the first failure stops the run.
     pub fn finished(&self, result: &StepResult) {
+        self.shared.events.event(&Event::StepFinished {
+            plan: self.index,
+            result: Box::new(result.clone()),
+        });
         if self.shared.fail_fast && result.outcome.is_failure() {
             let mut first = self
                 .shared

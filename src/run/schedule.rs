@@ -1,13 +1,14 @@
 //! Plans run concurrently (up to `jobs`), steps within a plan in order. Results come
 //! back in plan order whatever finishes first.
 
+use super::event::{Event, EventSink, PlanHeader};
 use super::http::Http;
 use super::redact::Redactor;
 use super::step::run_step;
-use super::{Observer, PlanContext, RunOptions, Shared};
+use super::{PlanContext, RunOptions, Shared};
 use crate::plan::model::Suite;
 use crate::results::{
-    CategoryLabel, Outcome, PlanResult, RunInfo, RunResults, StepResult, RESULTS_VERSION,
+    CategoryLabel, Outcome, PlanResult, RunInfo, RunResults, StepResult, Summary, RESULTS_VERSION,
 };
 use crate::template::Scope;
 use serde_json::Value;
@@ -18,7 +19,7 @@ use tokio::sync::Semaphore;
 pub async fn run_suite(
     suite: Suite,
     opts: RunOptions,
-    observer: Arc<dyn Observer>,
+    events: Arc<dyn EventSink>,
 ) -> Result<RunResults, String> {
     let started_at = SystemTime::now();
     let clock = Instant::now();
@@ -52,6 +53,19 @@ pub async fn run_suite(
         interrupted: false,
     };
     let mut run = run_info(&suite);
+    events.event(&Event::RunStarted {
+        plans: suite
+            .plans
+            .iter()
+            .map(|p| PlanHeader {
+                name: p.name.clone(),
+                file: p.file.clone(),
+                steps: p.steps.len(),
+            })
+            .collect(),
+        total_steps: suite.plans.iter().map(|p| p.steps.len()).sum(),
+        started_at: run.started_at.clone(),
+    });
     let mut redactor = Redactor::from_env(&opts.env, &opts.secret_names);
     for name in &opts.secret_names {
         if let Some(value) = suite.globals.get(name) {
@@ -68,20 +82,25 @@ pub async fn run_suite(
         filter: opts.filter.clone(),
         fail_fast: opts.fail_fast,
         first_failure: Mutex::new(None),
+        events: events.clone(),
         suite,
     });
     let permits = Arc::new(Semaphore::new(opts.jobs.max(1)));
     let mut tasks = tokio::task::JoinSet::new();
     for index in 0..shared.suite.plans.len() {
         let shared = shared.clone();
-        let observer = observer.clone();
         // Taken here, in plan order, so plans start in file order (`--jobs 1` runs them
         // one after the other, first to last); a spawned task could win the race otherwise.
         let permit = permits.clone().acquire_owned().await;
         tasks.spawn(async move {
             let _permit = permit;
-            let result = run_plan(&shared, index, observer.as_ref()).await;
-            observer.plan_finished(index, &result);
+            let result = run_plan(&shared, index).await;
+            shared.events.event(&Event::PlanFinished {
+                plan: index,
+                name: result.name.clone(),
+                duration_ms: result.duration_ms,
+                summary: result.summary(),
+            });
             (index, result)
         });
     }
@@ -108,6 +127,12 @@ pub async fn run_suite(
                 .as_deref()
                 .is_some_and(|m| m.starts_with("interrupted"))
     });
+    let summary = Summary::of_steps(plans.iter().flat_map(|p| p.steps.iter()));
+    events.event(&Event::RunFinished {
+        duration_ms: run.duration_ms,
+        summary,
+        interrupted: run.interrupted,
+    });
     Ok(RunResults {
         version: RESULTS_VERSION,
         planrun_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -117,9 +142,13 @@ pub async fn run_suite(
     })
 }
 
-async fn run_plan(shared: &Shared, index: usize, observer: &dyn Observer) -> PlanResult {
-    let plan = &shared.suite.plans[index];
-    let cx = PlanContext::new(shared, plan);
+async fn run_plan(shared: &Shared, index: usize) -> PlanResult {
+    let cx = PlanContext::new(shared, index);
+    let plan = cx.plan;
+    shared.events.event(&Event::PlanStarted {
+        plan: index,
+        name: plan.name.clone(),
+    });
     let started_at = rfc3339(SystemTime::now());
     let clock = Instant::now();
     let mut vars = shared.suite.globals.clone();
@@ -143,14 +172,14 @@ async fn run_plan(shared: &Shared, index: usize, observer: &dyn Observer) -> Pla
     }
     let mut steps = Vec::with_capacity(plan.steps.len());
     for step in &plan.steps {
-        let results = match &plan_error {
-            Some(message) => vec![plan_var_error(&cx, step, message)],
-            None => run_step(&cx, step, &mut vars).await,
-        };
-        for result in results {
-            cx.finished(&result);
-            observer.step_finished(index, &plan.name, &result);
-            steps.push(result);
+        match &plan_error {
+            Some(message) => {
+                let result = plan_var_error(&cx, step, message);
+                cx.finished(&result);
+                steps.push(result);
+            }
+            // Reports each result to `cx.finished` as it is made.
+            None => steps.extend(run_step(&cx, step, &mut vars).await),
         }
     }
     PlanResult {

@@ -18,8 +18,8 @@ use crate::template::{RenderError, Scope};
 use serde_json::{Map, Value};
 use std::time::Instant;
 
-/// Runs `step`: one result, or one per item of a `for_each` list. Captures go into
-/// `vars` for the steps after it.
+/// Runs `step`: one result, or one per item of a `for_each` list, each told to
+/// [`PlanContext::finished`] as it is made. Captures go into `vars` for the steps after it.
 pub async fn run_step(
     cx: &PlanContext<'_>,
     step: &Step,
@@ -32,11 +32,11 @@ pub async fn run_step(
     let name_filter_later = runtime_list && cx.filters_items();
     if let Some(reason) = cx.filtered(&step.base_name, &step.name, &step.tags) {
         if !(name_filter_later && reason.starts_with("filtered: --step")) {
-            return vec![not_sent(result, Outcome::Skipped, reason)];
+            return only(cx, not_sent(result, Outcome::Skipped, reason));
         }
     }
     if let Some(reason) = not_to_send(cx, step) {
-        return vec![not_sent(result, reason.0, reason.1)];
+        return only(cx, not_sent(result, reason.0, reason.1));
     }
     // Include vars, then (for a list known only now) the list.
     let mut local = vars.clone();
@@ -56,7 +56,7 @@ pub async fn run_step(
             local.insert(ITEM.into(), item.clone());
         }
         let result = run_one(cx, step, result, local, vars, started).await;
-        return vec![result];
+        return only(cx, result);
     };
     let list = match cx
         .templates()
@@ -68,7 +68,7 @@ pub async fn run_step(
     let items = match list {
         Value::Array(items) if items.is_empty() => {
             let message = format!("skipped: for_each `{}` gave an empty list", for_each.source);
-            return vec![not_sent(result, Outcome::Skipped, message)];
+            return only(cx, not_sent(result, Outcome::Skipped, message));
         }
         Value::Array(items) => items,
         other => {
@@ -80,7 +80,7 @@ pub async fn run_step(
                     shown_value(&other)
                 ),
             };
-            return vec![render_failure(cx, result, e, started)];
+            return only(cx, render_failure(cx, result, e, started));
         }
     };
     let names = item_names(&step.base_name, &items);
@@ -89,20 +89,29 @@ pub async fn run_step(
         let mut r = result.clone();
         r.name = name;
         if let Some(reason) = cx.filtered(&step.base_name, &r.name, &step.tags) {
-            out.push(not_sent(r, Outcome::Skipped, reason));
+            out.push(reported(cx, not_sent(r, Outcome::Skipped, reason)));
             continue;
         }
         if let Some((outcome, message)) = not_to_send(cx, step) {
-            out.push(not_sent(r, outcome, message));
+            out.push(reported(cx, not_sent(r, outcome, message)));
             continue;
         }
         let mut scope = local.clone();
         scope.insert(ITEM.into(), item);
         let one = run_one(cx, step, r, scope, vars, Instant::now()).await;
-        cx.finished(&one);
-        out.push(one);
+        out.push(reported(cx, one));
     }
     out
+}
+
+/// A final result, told to the plan context (events, `--fail-fast`).
+fn reported(cx: &PlanContext<'_>, result: StepResult) -> StepResult {
+    cx.finished(&result);
+    result
+}
+
+fn only(cx: &PlanContext<'_>, result: StepResult) -> Vec<StepResult> {
+    vec![reported(cx, result)]
 }
 
 /// A reason not to send, checked before each request: the step is pending or misses
@@ -149,6 +158,7 @@ async fn run_one(
     vars: &mut Map<String, Value>,
     started: Instant,
 ) -> StepResult {
+    cx.started(&result.phase, &result.name);
     for (name, value) in &step.vars {
         match cx
             .templates()
@@ -205,7 +215,7 @@ async fn run_one(
     if let Ok(url) = reqwest::Url::parse(&outgoing.url) {
         result.endpoint.path = redactor.redact(url.path());
     }
-    let exchange = send_with_retries(cx, step, &expect, &outgoing).await;
+    let exchange = send_with_retries(cx, &result.name, step, &expect, &outgoing).await;
     learn_cookies(cx, &outgoing);
     result.attempts = exchange.attempts;
     result.duration_ms = started.elapsed().as_millis() as u64;
@@ -334,6 +344,7 @@ struct Exchange {
 
 async fn send_with_retries(
     cx: &PlanContext<'_>,
+    step_name: &str,
     step: &Step,
     expect: &Expect,
     out: &Outgoing,
@@ -366,6 +377,11 @@ async fn send_with_retries(
                 outcome,
             };
         }
+        let reason = match &outcome {
+            Ok((_, eval)) => eval.why_not(),
+            Err(failure) => failure.message.clone(),
+        };
+        cx.attempt_failed(step_name, attempt, max, reason, delay.as_millis() as u64);
         tokio::select! {
             _ = tokio::time::sleep(delay) => {}
             _ = cx.cancel().cancelled() => {}

@@ -8,6 +8,7 @@ mod demo_crm_oauth_email;
 mod demo_crm_voice_mcp;
 mod demo_crm_webhooks;
 mod demo_report;
+mod events;
 mod faults;
 mod flow;
 #[cfg(unix)]
