@@ -1,9 +1,11 @@
 //! `planrun demo`: a bundled target to run the bundled plans against, no set-up needed.
 //! The target is CRM-AI-PRO as simulated by [`crm`], plus the small items API of
-//! [`target`] that the README's tour and `plans/example` use.
+//! [`target`] that the README's tour and `plans/example` use, and the [`generic`]
+//! endpoints the examples of docs/examples call. docs/demo.md lists every route.
 
 pub mod crm;
 pub mod embedded;
+pub mod generic;
 pub mod target;
 
 use crate::app::{execute, load_options, EXIT_INVALID};
@@ -13,9 +15,12 @@ use axum::Router;
 use crm::{CrmConfig, Scenario};
 use std::net::SocketAddr;
 
-/// Every demo route: CRM-AI-PRO and the example items API.
+/// Every demo route: CRM-AI-PRO, the example items API and the generic endpoints the
+/// examples of docs/examples call.
 pub fn router(config: CrmConfig) -> Router {
-    crm::router(config).merge(target::router())
+    crm::router(config)
+        .merge(target::router())
+        .merge(generic::router())
 }
 
 pub fn cmd_demo(args: &DemoArgs) -> i32 {
@@ -160,6 +165,10 @@ pub async fn serve(addr: &str, config: CrmConfig) -> Result<(), String> {
     say!(
         "demo target (CRM-AI-PRO, scenario {}) listening on http://{bound} (Ctrl-C to stop)",
         config.scenario.as_str()
+    );
+    say!(
+        "docs/examples run against it: WEBHOOK_SECRET={} planrun run docs/examples --var base_url=http://{bound}",
+        generic::WEBHOOK_SECRET
     );
     axum::serve(listener, router(config))
         .with_graceful_shutdown(async {

@@ -239,3 +239,36 @@ fn the_examples_validate_and_match_the_schemas() {
     }
     assert!(checked >= 16, "{checked}");
 }
+
+/// The examples need no test server of ours: every step passes against the demo
+/// target a user starts with `planrun demo --serve`.
+#[test]
+fn every_example_passes_against_the_demo_target() {
+    let target = common::demo_target::DemoTarget::start(planrun::demo::crm::CrmConfig::reference());
+    let ws = examples();
+    let out = ws.run_env(
+        &["examples", "--var", &target.var()],
+        &[("WEBHOOK_SECRET", planrun::demo::generic::WEBHOOK_SECRET)],
+    );
+    assert_eq!(out.code(), 0, "{out}");
+    let mut sent = 0;
+    for plan in &out.results.plans {
+        for step in &plan.steps {
+            match step.outcome {
+                Outcome::Passed => sent += 1,
+                // The one step its `when` leaves out.
+                Outcome::Skipped => assert_eq!(step.name, "charge the card"),
+                other => panic!(
+                    "{} › {}: {other:?} {:?} {:?}",
+                    plan.name, step.name, step.message, step.checks
+                ),
+            }
+        }
+    }
+    assert_eq!(out.results.plans.len(), 14);
+    assert!(sent >= 38, "{sent} steps passed\n{out}");
+    let signed = out.step_in("Webhook signature", "signed event is accepted");
+    assert_eq!(signed.outcome, Outcome::Passed, "the signature was checked");
+    let health = out.step_in("Wait for the service", "health endpoint comes up");
+    assert_eq!(health.attempts, 3, "two 503s, then up");
+}

@@ -111,3 +111,79 @@ fn export_into_a_folder_with_other_files_keeps_them() {
     assert_eq!(ws.read("mine/notes.txt"), "mine\n");
     assert!(ws.exists("mine/plans/crm-ai-pro/planrun.yaml"));
 }
+
+/// The generic endpoints docs/demo.md promises, beyond what the examples exercise.
+#[tokio::test]
+async fn the_generic_endpoints_do_what_docs_demo_md_says() {
+    let addr = planrun::demo::spawn("127.0.0.1:0", planrun::demo::crm::CrmConfig::reference())
+        .await
+        .unwrap();
+    let base = format!("http://{addr}");
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
+        .build()
+        .unwrap();
+    let hop = no_redirects
+        .get(format!("{base}/redirect/2"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(hop.status(), 302);
+    assert_eq!(hop.headers()["location"], "/redirect/1");
+    let followed = reqwest::Client::builder().no_proxy().build().unwrap();
+    let end = followed
+        .get(format!("{base}/redirect/3"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(end.url().path(), "/redirect/0");
+    assert_eq!(end.text().await.unwrap(), r#"{"redirects":0}"#);
+
+    let teapot = followed
+        .delete(format!("{base}/status/418"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(teapot.status(), 418);
+    let bad = followed
+        .get(format!("{base}/status/42"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 400);
+
+    let slept = followed
+        .get(format!("{base}/delay/20"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(slept.text().await.unwrap(), r#"{"slept_ms":20}"#);
+
+    // A correct signature an hour old is refused as stale; no signature says what is needed.
+    let body = r#"{"id":"evt_1"}"#;
+    let old = common::crm::now() - 3600;
+    let v1 = common::crm::sign(planrun::demo::generic::WEBHOOK_SECRET, old, body);
+    let signature = format!("t={old},v1={v1}");
+    let stale = followed
+        .post(format!("{base}/webhook"))
+        .header("stripe-signature", signature)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stale.status(), 400);
+    assert!(stale
+        .text()
+        .await
+        .unwrap()
+        .contains("timestamp outside tolerance"));
+    let unsigned = followed
+        .post(format!("{base}/webhook"))
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unsigned.status(), 400);
+    assert!(unsigned.text().await.unwrap().contains("Stripe-Signature"));
+}

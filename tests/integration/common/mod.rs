@@ -4,6 +4,7 @@
 //! what it wrote.
 #![allow(dead_code)]
 pub mod crm;
+pub mod demo_target;
 
 pub mod server;
 #[allow(unused_imports)] // not every test crate uses the server
