@@ -156,23 +156,23 @@ fn cmd_list(args: &LoadArgs) -> i32 {
                 phase = Some(&step.phase);
                 say!("  {}", step.phase);
             }
-            let mut note = match (&step.pending, step.requires_env.is_empty()) {
+            let flow = &step.flow;
+            let mut note = match (&flow.pending, flow.requires_env.is_empty()) {
                 (Some(_), _) => "  [pending]".to_string(),
-                (None, false) => format!("  [requires {}]", step.requires_env.join(", ")),
+                (None, false) => format!("  [requires {}]", flow.requires_env.join(", ")),
                 _ => String::new(),
             };
-            if let Some(each) = &step.for_each {
+            if let Some(each) = &flow.for_each {
                 note.push_str(&format!("  [for each of {}]", each.source));
             }
             if let Some(file) = &step.file {
                 note.push_str(&format!("  [from {file}:{}]", step.line));
             }
-            say!(
-                "    {:<7} {}  — {}{note}",
-                step.method,
-                step.url.source(),
-                step.name
-            );
+            let (method, target) = match step.http() {
+                Some(r) => (r.method.as_str(), r.url.source()),
+                None => ("", ""),
+            };
+            say!("    {method:<7} {target}  — {}{note}", step.name);
         }
     }
     0

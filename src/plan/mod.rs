@@ -10,6 +10,7 @@ pub mod jsonpath;
 pub mod load;
 pub mod matcher;
 pub mod model;
+pub(crate) mod resolved;
 pub mod schema;
 pub mod size;
 pub mod types;

@@ -40,6 +40,9 @@ pub struct Plan {
     pub steps: Vec<Step>,
 }
 
+/// One step: what reports call it, what it does ([`Action`]), what it checks
+/// ([`Checks`]) and when and how often it runs ([`Flow`]). A new kind of step is a new
+/// [`Action`]; checks and flow stay as they are.
 #[derive(Clone)]
 pub struct Step {
     /// The testcase name: `name`, or `name [item]` for a `for_each` item.
@@ -54,14 +57,45 @@ pub struct Step {
     pub integration: Option<String>,
     pub category: Option<String>,
     pub tags: Vec<String>,
+    pub on_failure: Option<OnFailureSpec>,
     /// `vars` of the `include:` items (and included files) the step comes through,
     /// rendered before `for_each` and the step's own vars.
     pub outer_vars: Vec<(String, TValue)>,
-    /// A `for_each` list known only when the step runs (a template).
-    pub for_each: Option<ForEach>,
-    /// The item of a `for_each` list expanded when the plan was loaded.
-    pub item: Option<Value>,
     pub vars: Vec<(String, TValue)>,
+    /// What the step does; `None` only for a `pending` step written without one.
+    pub action: Option<Action>,
+    pub checks: Checks,
+    pub flow: Flow,
+}
+
+impl Step {
+    /// The HTTP request, when the step sends one.
+    pub fn http(&self) -> Option<&HttpRequest> {
+        match &self.action {
+            Some(Action::Http(r)) => Some(r),
+            None => None,
+        }
+    }
+}
+
+/// What a step does when it runs.
+#[derive(Clone)]
+pub enum Action {
+    Http(HttpRequest),
+}
+
+impl Action {
+    /// Method and path for reports: `GET`, `/api/llm/health`.
+    pub fn endpoint(&self) -> (&str, &str) {
+        match self {
+            Action::Http(r) => (&r.method, &r.endpoint_path),
+        }
+    }
+}
+
+/// The request an HTTP step sends, its templates compiled.
+#[derive(Clone)]
+pub struct HttpRequest {
     pub method: String,
     pub url: Text,
     /// Path of the URL template, for reports: `/api/llm/health`.
@@ -75,18 +109,39 @@ pub struct Step {
     pub insecure: bool,
     /// `max_body_size` (step, defaults or planrun.yaml); `None`: the default cap.
     pub max_body: Option<usize>,
+}
+
+/// What is checked and captured once the step's action has a result.
+#[derive(Clone, Default)]
+pub struct Checks {
     pub expect: Expect,
     /// Templates in expected values, by source, compiled at load.
-    pub expect_templates: Vec<(String, Text)>,
+    pub templates: Vec<(String, Text)>,
     /// `expect.schema`, read and compiled at load.
     pub schema: Option<Arc<BodySchema>>,
     pub capture: Vec<(String, Capture)>,
+}
+
+/// Whether, when and how often the step runs.
+#[derive(Clone, Default)]
+pub struct Flow {
+    /// Not run: reported as Not Tested with this reason.
     pub pending: Option<String>,
+    /// Not run when one of these is unset: reported as Not Configured.
     pub requires_env: Vec<String>,
-    pub when: Option<Text>,
-    pub when_source: Option<String>,
+    pub when: Option<When>,
     pub retry: Option<RetryPolicy>,
-    pub on_failure: Option<OnFailureSpec>,
+    /// A `for_each` list known only when the step runs (a template).
+    pub for_each: Option<ForEach>,
+    /// The item of a `for_each` list expanded when the plan was loaded.
+    pub item: Option<Value>,
+}
+
+/// `when:`, compiled, and as written for messages.
+#[derive(Clone)]
+pub struct When {
+    pub condition: Text,
+    pub source: String,
 }
 
 /// `for_each` given as a template (or a list holding templates): rendered when the

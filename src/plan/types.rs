@@ -193,7 +193,7 @@ pub struct Defaults {
         {"required": ["retry"]}, {"required": ["on_failure"]}, {"required": ["for_each"]},
         {"required": ["insecure"]}, {"required": ["max_body_size"]}
     ]}},
-    {"required": ["name", "request"], "not": {"required": ["include"]}}
+    {"required": ["name"], "anyOf": [{"required": ["request"]}, {"required": ["pending"]}], "not": {"required": ["include"]}}
 ]))]
 pub struct Step {
     /// Required (except beside `include`). The step name; unique within its phase.
@@ -217,7 +217,7 @@ pub struct Step {
     #[serde(default)]
     #[schemars(example = json!({"stamp": "{{ timestamp() }}"}))]
     pub vars: IndexMap<String, Value>,
-    /// Required (except beside `include`). What to send.
+    /// Required (except beside `include`, or in a `pending` step). What to send.
     #[schemars(example = json!({"method": "POST", "url": "{{ base_url }}/api/items", "json": {"name": "widget"}}))]
     pub request: Option<Request>,
     /// Request timeout (default 30s); a timeout is an error.
@@ -231,7 +231,7 @@ pub struct Step {
     #[serde(default)]
     #[schemars(example = json!({"item_id": "$.id", "next": {"header": "Location"}}))]
     pub capture: IndexMap<String, Capture>,
-    /// Not sent; reported as Not Tested with this reason.
+    /// Not sent; reported as Not Tested with this reason. A pending step may leave out `request:`.
     #[schemars(with = "Option<Text>", example = &"needs a human at the consent screen")]
     pub pending: Option<String>,
     /// Not sent when any of these environment variables is unset or empty; reported as Not Configured.

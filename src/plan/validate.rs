@@ -6,8 +6,7 @@
 
 use super::expect::Expect;
 use super::hint::{is_env_name, nearest};
-use super::load::include::{At, Resolved, ResolvedStep};
-use super::load::LoadOptions;
+use super::resolved::{At, Resolved, ResolvedStep};
 use super::types::{Scalar, SuiteConfig};
 use crate::diagnostic::Diagnostic;
 use crate::template::{expression_source, is_template, variables};
@@ -27,13 +26,14 @@ pub struct GlobalScope {
 }
 
 impl GlobalScope {
-    pub fn new(config: &SuiteConfig, opts: &LoadOptions) -> GlobalScope {
+    /// `environment`: the one chosen with `--env`; `cli_vars`: names given with `--var`.
+    pub fn new(config: &SuiteConfig, environment: Option<&str>, cli_vars: &[&str]) -> GlobalScope {
         let all: BTreeMap<String, BTreeSet<String>> = config
             .environments
             .iter()
             .map(|(name, vars)| (name.clone(), vars.keys().cloned().collect()))
             .collect();
-        let environments = match &opts.environment {
+        let environments = match environment {
             Some(chosen) => all
                 .iter()
                 .filter(|(name, _)| *name == chosen)
@@ -44,9 +44,9 @@ impl GlobalScope {
         GlobalScope {
             suite: config.vars.keys().cloned().collect(),
             environments,
-            chosen: opts.environment.clone(),
+            chosen: environment.map(str::to_string),
             all_environments: all,
-            cli: opts.vars.iter().map(|(k, _)| k.clone()).collect(),
+            cli: cli_vars.iter().map(|k| k.to_string()).collect(),
         }
     }
 

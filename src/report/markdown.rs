@@ -231,7 +231,11 @@ fn integration_block(g: &Group, m: Marks) -> String {
         }
         let _ = writeln!(b, "\n{} {label}:", m.outcome(outcome));
         for s in steps {
-            let _ = write!(b, "   - {}", endpoint(s));
+            // A pending step written without a request is listed by its name.
+            let what = Some(endpoint(s))
+                .filter(|e| !e.trim().is_empty())
+                .unwrap_or_else(|| value(&s.name));
+            let _ = write!(b, "   - {what}");
             if let Some(reason) = s.message.as_deref().map(value).filter(|r| !r.is_empty()) {
                 let _ = write!(b, "  ({reason})");
             }

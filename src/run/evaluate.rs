@@ -59,9 +59,10 @@ pub(crate) fn evaluate(step: &Step, expect: &Expect, received: &Received) -> Eva
             &received.header_values(name),
         ));
     }
-    let checks_json = !expect.json.is_empty() || step.schema.is_some();
+    let checks_json = !expect.json.is_empty() || step.checks.schema.is_some();
     let needs_json = checks_json
         || step
+            .checks
             .capture
             .iter()
             .any(|(_, c)| matches!(c, Capture::Json(_)));
@@ -77,7 +78,7 @@ pub(crate) fn evaluate(step: &Step, expect: &Expect, received: &Received) -> Eva
         for (path, expected) in &expect.json {
             checks.push(check::check_json(path, expected, doc));
         }
-        if let Some(schema) = &step.schema {
+        if let Some(schema) = &step.checks.schema {
             checks.push(check_schema(schema, doc));
         }
     }
@@ -162,7 +163,7 @@ pub(crate) fn finish(
     if let Some(e) = &eval.json_error {
         result.outcome = Outcome::Error;
         result.error_kind = Some("InvalidJson".into());
-        let what = if step.expect.json.is_empty() {
+        let what = if step.checks.expect.json.is_empty() {
             "the JSON Schema check could not run"
         } else {
             "JSONPath checks could not run"
@@ -180,7 +181,7 @@ pub(crate) fn finish(
         result.outcome = Outcome::Slow;
     }
     let mut capture_errors = Vec::new();
-    for (name, source) in &step.capture {
+    for (name, source) in &step.checks.capture {
         match capture(name, source, received, &eval.body_text, eval.json.as_ref()) {
             Ok(v) => {
                 result

@@ -123,7 +123,7 @@ impl<'a> PlanContext<'a> {
         let plan = &shared.suite.plans[index];
         let mut captured_by = HashMap::new();
         for step in &plan.steps {
-            for (name, _) in &step.capture {
+            for (name, _) in &step.checks.capture {
                 captured_by
                     .entry(name.as_str())
                     .or_insert(step.name.as_str());

@@ -5,7 +5,7 @@
 use super::http::{MultipartPart, Outgoing, OutgoingBody, DEFAULT_BODY_CAP, DEFAULT_TIMEOUT};
 use super::PlanContext;
 use crate::plan::expect::Expect;
-use crate::plan::model::{Body, Part, Step};
+use crate::plan::model::{Body, HttpRequest, Part, Step};
 use crate::plan::validate::REQUEST;
 use crate::template::{RenderError, Scope, Text};
 use serde_json::{json, Map, Value};
@@ -26,7 +26,7 @@ impl From<RenderError> for Prepared {
 
 pub(crate) fn render_request(
     cx: &PlanContext<'_>,
-    step: &Step,
+    step: &HttpRequest,
     scope: &Scope,
 ) -> Result<Outgoing, Prepared> {
     let t = cx.templates();
@@ -167,11 +167,12 @@ pub(crate) fn render_expect<'s>(
     step: &'s Step,
     scope: &Scope,
 ) -> Result<Cow<'s, Expect>, RenderError> {
-    if step.expect_templates.is_empty() {
-        return Ok(Cow::Borrowed(&step.expect));
+    let checks = &step.checks;
+    if checks.templates.is_empty() {
+        return Ok(Cow::Borrowed(&checks.expect));
     }
-    let rendered = step.expect.rendered(&mut |source: &str| {
-        match step.expect_templates.iter().find(|(s, _)| s == source) {
+    let rendered = checks.expect.rendered(&mut |source: &str| {
+        match checks.templates.iter().find(|(s, _)| s == source) {
             Some((_, text)) => cx.templates().render_json(text, scope),
             // Not compiled (it had an error at load): compared as written.
             None => Ok(Value::String(source.to_string())),

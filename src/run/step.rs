@@ -8,7 +8,7 @@ use super::prepare::{render_expect, render_request, Prepared};
 use super::redact::is_sensitive_header;
 use super::PlanContext;
 use crate::plan::expect::Expect;
-use crate::plan::model::{item_names, Step};
+use crate::plan::model::{item_names, Action, Step};
 use crate::plan::types::PrioritySpec;
 use crate::plan::validate::ITEM;
 use crate::results::{
@@ -27,7 +27,7 @@ pub async fn run_step(
 ) -> Vec<StepResult> {
     let started = Instant::now();
     let result = base_result_for(step);
-    let runtime_list = step.for_each.is_some();
+    let runtime_list = step.flow.for_each.is_some();
     // A `--step` glob naming items of a list known only now is applied per item.
     let name_filter_later = runtime_list && cx.filters_items();
     if let Some(reason) = cx.filtered(&step.base_name, &step.name, &step.tags) {
@@ -51,8 +51,8 @@ pub async fn run_step(
             Err(e) => return vec![render_failure(cx, result, e, started)],
         }
     }
-    let Some(for_each) = &step.for_each else {
-        if let Some(item) = &step.item {
+    let Some(for_each) = &step.flow.for_each else {
+        if let Some(item) = &step.flow.item {
             local.insert(ITEM.into(), item.clone());
         }
         let result = run_one(cx, step, result, local, vars, started).await;
@@ -117,10 +117,11 @@ fn only(cx: &PlanContext<'_>, result: StepResult) -> Vec<StepResult> {
 /// A reason not to send, checked before each request: the step is pending or misses
 /// an env var, the run was stopped, `--fail-fast` saw a failure.
 fn not_to_send(cx: &PlanContext<'_>, step: &Step) -> Option<(Outcome, String)> {
-    if let Some(reason) = &step.pending {
+    if let Some(reason) = &step.flow.pending {
         return Some((Outcome::NotTested, format!("pending: {reason}")));
     }
     let missing: Vec<&str> = step
+        .flow
         .requires_env
         .iter()
         .filter(|name| cx.env_value(name).is_none())
@@ -171,21 +172,28 @@ async fn run_one(
         }
     }
     let scope = Scope::new(local);
-    if let Some(when) = &step.when {
-        match cx.templates().render_json(when, &scope) {
+    if let Some(when) = &step.flow.when {
+        match cx.templates().render_json(&when.condition, &scope) {
             Ok(v) if truthy(&v) => {}
             Ok(_) => {
-                let expr = step.when_source.as_deref().unwrap_or("");
                 return not_sent(
                     result,
                     Outcome::Skipped,
-                    format!("skipped: when `{expr}` is false"),
+                    format!("skipped: when `{}` is false", when.source),
                 );
             }
             Err(e) => return render_failure(cx, result, e, started),
         }
     }
-    let outgoing = match render_request(cx, step, &scope) {
+    let request = match &step.action {
+        Some(Action::Http(request)) => request,
+        // The loader accepts a step without an action only when it is pending.
+        None => {
+            let message = "nothing to send: the step has no `request:`";
+            return not_sent(result, Outcome::NotTested, message.into());
+        }
+    };
+    let outgoing = match render_request(cx, request, &scope) {
         Ok(o) => o,
         Err(Prepared::Render(e)) => return render_failure(cx, result, e, started),
         Err(Prepared::Failed(kind, message)) => {
@@ -231,7 +239,7 @@ async fn run_one(
         }
         Ok((received, eval)) => {
             let result = finish(result, step, &received, eval, vars, &redactor);
-            for (name, _) in &step.capture {
+            for (name, _) in &step.checks.capture {
                 if let Some(v) = vars.get(name).filter(|_| cx.is_secret_name(name)) {
                     cx.learn_secret(v);
                 }
@@ -274,16 +282,25 @@ pub(crate) fn base_result_for(step: &Step) -> StepResult {
         outcome: Outcome::Passed,
         message: None,
         error_kind: None,
-        endpoint: Endpoint {
-            method: step.method.clone(),
-            path: step.endpoint_path.clone(),
+        endpoint: match &step.action {
+            Some(action) => {
+                let (method, path) = action.endpoint();
+                Endpoint {
+                    method: method.to_string(),
+                    path: path.to_string(),
+                }
+            }
+            None => Endpoint {
+                method: String::new(),
+                path: String::new(),
+            },
         },
         request: None,
         response: None,
         duration_ms: 0,
         checks: Vec::new(),
         captures: Default::default(),
-        latency_budget: step.expect.latency.map(|l| LatencyBudget {
+        latency_budget: step.checks.expect.latency.map(|l| LatencyBudget {
             warn_ms: l.warn.map(|d| d.as_millis() as u64),
             fail_ms: l.fail.map(|d| d.as_millis() as u64),
         }),
@@ -350,6 +367,7 @@ async fn send_with_retries(
     out: &Outgoing,
 ) -> Exchange {
     let (max, delay) = step
+        .flow
         .retry
         .map(|r| (r.attempts, r.delay))
         .unwrap_or((1, std::time::Duration::ZERO));

@@ -175,6 +175,8 @@ const NOT_SENT: &str = r#"
       - name: pending step
         pending: needs a sandbox account
         request: { url: "{{ base_url }}/echo/pending" }
+      - name: Send email
+        pending: no mail provider in staging yet
       - name: needs an unset variable
         requires_env: [PLANRUN_IT_UNSET_VARIABLE]
         request: { url: "{{ base_url }}/echo/unset" }
@@ -216,6 +218,22 @@ fn pending_and_unconfigured_steps_are_not_sent() {
         pending.message.as_deref(),
         Some("pending: needs a sandbox account")
     );
+    // A capability not built yet is listed by name, without a request to show.
+    let unwritten = out.step("Send email");
+    assert_eq!(unwritten.outcome, Outcome::NotTested);
+    assert_eq!(
+        unwritten.message.as_deref(),
+        Some("pending: no mail provider in staging yet")
+    );
+    assert!(
+        out.markdown
+            .contains(" Send email\n   pending: no mail provider")
+            && out
+                .markdown
+                .contains("   - Send email  (pending: no mail provider in staging yet)"),
+        "{}",
+        out.markdown
+    );
 
     for (name, var) in [
         ("needs an unset variable", "PLANRUN_IT_UNSET_VARIABLE"),
@@ -228,6 +246,7 @@ fn pending_and_unconfigured_steps_are_not_sent() {
     }
     for name in [
         "pending step",
+        "Send email",
         "needs an unset variable",
         "needs an empty variable",
     ] {
@@ -249,6 +268,12 @@ fn pending_and_unconfigured_steps_are_not_sent() {
         .collect();
     assert_eq!(
         outcomes,
-        ["not_tested", "not_configured", "not_configured", "passed"]
+        [
+            "not_tested",
+            "not_tested",
+            "not_configured",
+            "not_configured",
+            "passed"
+        ]
     );
 }

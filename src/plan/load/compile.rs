@@ -4,10 +4,12 @@
 
 use super::files::{file_part, SchemaCache};
 use super::for_each::{expand, ForEachSpec};
-use super::include::{At, Layer, PhaseInfo, Resolved, ResolvedStep};
 use crate::diagnostic::Diagnostic;
 use crate::plan::expect::Expect;
-use crate::plan::model::{Body, Part, Plan, RetryPolicy, Step};
+use crate::plan::model::{
+    Action, Body, Checks, Flow, HttpRequest, Part, Plan, RetryPolicy, Step, When,
+};
+use crate::plan::resolved::{At, Layer, PhaseInfo, Resolved, ResolvedStep};
 use crate::plan::types::{MultipartField, Request, Scalar};
 use crate::template::{TValue, Templates, Text};
 use std::collections::HashSet;
@@ -165,17 +167,61 @@ impl Compiler<'_> {
     fn step(&mut self, rs: &ResolvedStep, inh: &PhaseInfo) -> Vec<Step> {
         let s = &rs.step;
         let at = &rs.at;
-        let Some(req) = &s.request else {
-            self.error(
-                at,
-                format!(
-                    "step `{}` has no `request:`: say what to send (`request: {{ url: … }}`), or splice shared steps with `include:`",
-                    s.name
-                ),
-            );
-            return Vec::new();
+        let merged = merge(&rs.layers);
+        let action = match &s.request {
+            Some(req) => Some(Action::Http(self.request(rs, req, &merged))),
+            // A capability not tested yet is listed by name; it need not say what it will send.
+            None if s.pending.is_some() => None,
+            None => {
+                self.error(
+                    at,
+                    format!(
+                        "step `{}` has no `request:`: say what to send (`request: {{ url: … }}`), mark it `pending: REASON`, or splice shared steps with `include:`",
+                        s.name
+                    ),
+                );
+                return Vec::new();
+            }
         };
-        let req_at = at.key("request");
+        let mut tags = inh.tags.clone();
+        tags.extend(s.tags.iter().cloned());
+        tags.dedup();
+        let checks = self.checks(rs, &merged);
+        let (flow, for_each) = self.flow(rs, merged.requires_env);
+        let step = Step {
+            name: s.name.clone(),
+            base_name: s.name.clone(),
+            phase: inh.name.clone(),
+            line: at.line(),
+            file: rs.included().then(|| at.src.shown.clone()),
+            integration: s.integration.clone().or_else(|| inh.integration.cloned()),
+            category: s.category.clone().or_else(|| inh.category.cloned()),
+            tags,
+            on_failure: s.on_failure.clone(),
+            outer_vars: rs
+                .outer_vars
+                .iter()
+                .map(|v| (v.name.clone(), self.value(&v.value, &v.at)))
+                .collect(),
+            vars: s
+                .vars
+                .iter()
+                .map(|(k, v)| (k.clone(), self.value(v, &at.key("vars").key(k))))
+                .collect(),
+            action,
+            checks,
+            flow,
+        };
+        match for_each {
+            None => vec![step],
+            Some(spec) => expand(step, spec),
+        }
+    }
+
+    /// The request of an HTTP step, defaults merged in.
+    fn request(&mut self, rs: &ResolvedStep, req: &Request, merged: &Merged) -> HttpRequest {
+        let s = &rs.step;
+        let req_at = rs.at.key("request");
         let method = req
             .method
             .clone()
@@ -189,83 +235,23 @@ impl Compiler<'_> {
                 ),
             );
         }
-        let merged = merge(&rs.layers);
-        let mut headers = merged.headers;
+        let mut headers = merged.headers.clone();
         for (k, v) in &req.headers {
             headers.retain(|(name, _, _)| !name.eq_ignore_ascii_case(k));
             headers.push((k.clone(), v.clone(), req_at.key("headers").key(k)));
         }
-        let mut query = merged.query;
+        let mut query = merged.query.clone();
         for (k, v) in &req.query {
             query.retain(|(name, _, _)| name != k);
             query.push((k.clone(), v.clone(), req_at.key("query").key(k)));
         }
-        let headers = self.scalars(&headers);
-        let query = self.scalars(&query);
-        let body = self.body(req, &req_at);
-        let mut requires_env = merged.requires_env;
-        requires_env.extend(s.requires_env.iter().cloned());
-        let mut tags = inh.tags.clone();
-        tags.extend(s.tags.iter().cloned());
-        tags.dedup();
-        let expect = s.expect.merged_over(&merged.expect);
-        let expect_templates = self.expect_templates(rs, &expect);
-        let schema_at = s
-            .expect
-            .schema
-            .as_ref()
-            .map(|p| (p.clone(), at.key("expect").key("schema")))
-            .or(merged.schema);
-        let schema =
-            schema_at.and_then(
-                |(path, at)| match self.schemas.get(&at.src.dir.join(&path)) {
-                    Ok(s) => Some(s),
-                    Err(e) => {
-                        self.error(&at, format!("expect.schema `{path}`: {e}"));
-                        None
-                    }
-                },
-            );
-        let when = s
-            .when
-            .as_ref()
-            .and_then(|w| self.expression(w, &at.key("when")));
-        if let Some(r) = &s.retry {
-            if r.attempts == 0 {
-                self.error(&at.key("retry"), "retry `attempts` must be at least 1");
-            }
-        }
-        let for_each = s
-            .for_each
-            .as_ref()
-            .and_then(|v| self.for_each(v, &at.key("for_each")));
-        let step = Step {
-            name: s.name.clone(),
-            base_name: s.name.clone(),
-            phase: inh.name.clone(),
-            line: at.line(),
-            file: rs.included().then(|| at.src.shown.clone()),
-            integration: s.integration.clone().or_else(|| inh.integration.cloned()),
-            category: s.category.clone().or_else(|| inh.category.cloned()),
-            tags,
-            outer_vars: rs
-                .outer_vars
-                .iter()
-                .map(|v| (v.name.clone(), self.value(&v.value, &v.at)))
-                .collect(),
-            for_each: None,
-            item: None,
-            vars: s
-                .vars
-                .iter()
-                .map(|(k, v)| (k.clone(), self.value(v, &at.key("vars").key(k))))
-                .collect(),
+        HttpRequest {
             method,
             url: self.text(&req.url, &req_at.key("url")),
             endpoint_path: super::endpoint_path(&req.url),
-            query,
-            headers,
-            body,
+            query: self.scalars(&query),
+            headers: self.scalars(&headers),
+            body: self.body(req, &req_at),
             timeout: s.timeout.map(|d| d.0).or(merged.timeout),
             follow_redirects: req
                 .follow_redirects
@@ -277,28 +263,78 @@ impl Compiler<'_> {
                 .map(|b| b.0)
                 .or(merged.max_body)
                 .or(self.suite_max_body),
+        }
+    }
+
+    /// Expected values (defaults merged), their templates, the JSON Schema, captures.
+    fn checks(&mut self, rs: &ResolvedStep, merged: &Merged) -> Checks {
+        let s = &rs.step;
+        let expect = s.expect.merged_over(&merged.expect);
+        let templates = self.expect_templates(rs, &expect);
+        let schema_at = s
+            .expect
+            .schema
+            .as_ref()
+            .map(|p| (p.clone(), rs.at.key("expect").key("schema")))
+            .or_else(|| merged.schema.clone());
+        let schema =
+            schema_at.and_then(
+                |(path, at)| match self.schemas.get(&at.src.dir.join(&path)) {
+                    Ok(s) => Some(s),
+                    Err(e) => {
+                        self.error(&at, format!("expect.schema `{path}`: {e}"));
+                        None
+                    }
+                },
+            );
+        Checks {
             expect,
-            expect_templates,
+            templates,
             schema,
             capture: s
                 .capture
                 .iter()
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect(),
+        }
+    }
+
+    /// `pending`, `requires_env`, `when`, `retry`; a `for_each` list to expand.
+    fn flow(
+        &mut self,
+        rs: &ResolvedStep,
+        mut requires_env: Vec<String>,
+    ) -> (Flow, Option<ForEachSpec>) {
+        let s = &rs.step;
+        let at = &rs.at;
+        requires_env.extend(s.requires_env.iter().cloned());
+        let when = s.when.as_ref().and_then(|w| {
+            self.expression(w, &at.key("when")).map(|condition| When {
+                condition,
+                source: w.clone(),
+            })
+        });
+        if let Some(r) = &s.retry {
+            if r.attempts == 0 {
+                self.error(&at.key("retry"), "retry `attempts` must be at least 1");
+            }
+        }
+        let for_each = s
+            .for_each
+            .as_ref()
+            .and_then(|v| self.for_each(v, &at.key("for_each")));
+        let flow = Flow {
             pending: s.pending.clone(),
             requires_env,
             when,
-            when_source: s.when.clone(),
             retry: s.retry.as_ref().map(|r| RetryPolicy {
                 attempts: r.attempts.max(1),
                 delay: r.delay.map(|d| d.0).unwrap_or(Duration::from_secs(1)),
             }),
-            on_failure: s.on_failure.clone(),
+            for_each: None,
+            item: None,
         };
-        match for_each {
-            None => vec![step],
-            Some(spec) => expand(step, spec),
-        }
+        (flow, for_each)
     }
 
     fn for_each(&mut self, value: &serde_json::Value, at: &At) -> Option<ForEachSpec> {

@@ -3,9 +3,9 @@
 //! (checked when the plan is loaded, read when the step is sent). Paths are relative to
 //! the file the key is written in.
 
-use super::include::At;
 use crate::plan::discover::display;
 use crate::plan::model::{BodySchema, Part};
+use crate::plan::resolved::At;
 use crate::plan::types::FilePart;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

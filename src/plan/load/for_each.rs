@@ -22,16 +22,18 @@ pub(crate) fn expand(step: Step, spec: ForEachSpec) -> Vec<Step> {
             items
                 .into_iter()
                 .zip(names)
-                .map(|(item, name)| Step {
-                    name,
-                    item: Some(item),
-                    ..step.clone()
+                .map(|(item, name)| {
+                    let mut one = step.clone();
+                    one.name = name;
+                    one.flow.item = Some(item);
+                    one
                 })
                 .collect()
         }
-        ForEachSpec::Template { list, source } => vec![Step {
-            for_each: Some(ForEach { list, source }),
-            ..step
-        }],
+        ForEachSpec::Template { list, source } => {
+            let mut step = step;
+            step.flow.for_each = Some(ForEach { list, source });
+            vec![step]
+        }
     }
 }

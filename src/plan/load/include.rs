@@ -5,120 +5,15 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::plan::discover::display;
-use crate::plan::types::{Defaults, IncludeFile, PlanFile, Step};
-use crate::plan::yaml::{self, index_path, key_path, Positions};
-use serde_json::Value;
+use crate::plan::resolved::{At, Layer, PhaseInfo, Resolved, ResolvedStep, Source, VarDef};
+use crate::plan::types::{IncludeFile, PlanFile, Step};
+use crate::plan::yaml::{self, key_path, Positions};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 /// Includes nested deeper than this are an error (a cycle is caught before).
 const MAX_DEPTH: usize = 16;
-
-/// A file read for a plan: the plan itself or an included file.
-pub(crate) struct Source {
-    /// The path as users see it.
-    pub shown: String,
-    /// The folder relative paths in this file start from.
-    pub dir: PathBuf,
-    pub positions: Positions,
-}
-
-/// A place in a file: the file and the YAML path of a node in it.
-#[derive(Clone)]
-pub(crate) struct At {
-    pub src: Rc<Source>,
-    pub path: String,
-}
-
-impl At {
-    pub fn new(src: &Rc<Source>, path: impl Into<String>) -> At {
-        At {
-            src: src.clone(),
-            path: path.into(),
-        }
-    }
-
-    pub fn key(&self, key: &str) -> At {
-        At::new(&self.src, key_path(&self.path, key))
-    }
-
-    pub fn index(&self, i: usize) -> At {
-        At::new(&self.src, index_path(&self.path, i))
-    }
-
-    pub fn pos(&self) -> (u32, u32) {
-        self.src.positions.locate(&self.path)
-    }
-
-    pub fn line(&self) -> u32 {
-        self.pos().0
-    }
-
-    pub fn diagnostic(&self, message: impl Into<String>) -> Diagnostic {
-        Diagnostic::new(&self.src.shown, self.pos(), message)
-    }
-
-    /// `file:line`, naming templates in minijinja's messages.
-    pub fn origin(&self) -> String {
-        format!("{}:{}", self.src.shown, self.line())
-    }
-
-    pub fn same_file(&self, other: &At) -> bool {
-        Rc::ptr_eq(&self.src, &other.src)
-    }
-}
-
-/// A variable and where its value is written.
-#[derive(Clone)]
-pub(crate) struct VarDef {
-    pub name: String,
-    pub value: Value,
-    pub at: At,
-}
-
-/// A `defaults:` map and where it is written (relative paths in it start there).
-#[derive(Clone)]
-pub(crate) struct Layer {
-    pub defaults: Rc<Defaults>,
-    pub at: At,
-}
-
-pub(crate) struct ResolvedStep {
-    pub step: Step,
-    /// The step in the file it is written in.
-    pub at: At,
-    /// In the plan file: the step itself, or the `include:` item it comes through.
-    pub anchor: At,
-    pub phase: usize,
-    /// Outer to inner: plan, phase, then each included file's.
-    pub layers: Vec<Layer>,
-    /// The `vars` of the include items and included files it comes through, in order.
-    pub outer_vars: Vec<VarDef>,
-}
-
-impl ResolvedStep {
-    pub fn included(&self) -> bool {
-        !self.at.same_file(&self.anchor)
-    }
-}
-
-pub(crate) struct PhaseInfo<'a> {
-    pub name: String,
-    pub integration: Option<&'a String>,
-    pub category: Option<&'a String>,
-    pub tags: Vec<String>,
-}
-
-/// A plan with its includes spliced in.
-pub(crate) struct Resolved<'a> {
-    pub raw: &'a PlanFile,
-    pub src: Rc<Source>,
-    /// Vars of plan-level includes, then the plan's own, in render order.
-    pub vars: Vec<VarDef>,
-    pub phases: Vec<PhaseInfo<'a>>,
-    pub steps: Vec<ResolvedStep>,
-}
 
 type Loaded = Result<(Rc<Source>, Rc<IncludeFile>), Vec<Diagnostic>>;
 

@@ -5,10 +5,11 @@
 mod compile;
 mod files;
 mod for_each;
-pub(crate) mod include;
+mod include;
 
 use super::discover::{self, display};
 use super::model::{Plan, Suite};
+use super::resolved::Source;
 use super::types::{PlanFile, SuiteConfig};
 use super::validate::{self, GlobalScope};
 use super::yaml::{self, Positions};
@@ -16,7 +17,7 @@ use crate::diagnostic::Diagnostic;
 use crate::template::Templates;
 use compile::Compiler;
 use files::SchemaCache;
-use include::{IncludeCache, Source};
+use include::IncludeCache;
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
 use std::collections::HashSet;
@@ -42,7 +43,8 @@ pub fn load(opts: &LoadOptions) -> Result<Suite, Vec<Diagnostic>> {
         None => SuiteConfig::default(),
     };
     let globals = globals(&config, config_file.as_ref(), opts).map_err(|d| vec![d])?;
-    let scope = GlobalScope::new(&config, opts);
+    let cli_vars: Vec<&str> = opts.vars.iter().map(|(k, _)| k.as_str()).collect();
+    let scope = GlobalScope::new(&config, opts.environment.as_deref(), &cli_vars);
     let mut templates = Templates::new();
     let mut cx = LoadContext {
         templates: &mut templates,
@@ -312,14 +314,26 @@ phases:
         assert_eq!(s1.integration.as_deref(), Some("PhaseLevel"));
         assert_eq!(s2.integration.as_deref(), Some("StepLevel"));
         assert_eq!(s1.category.as_deref(), Some("Cat"));
-        assert_eq!(s1.timeout, Some(Duration::from_secs(5)));
-        assert_eq!(s2.timeout, Some(Duration::from_secs(1)));
-        let h1: Vec<&str> = s1.headers.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(s1.http().unwrap().timeout, Some(Duration::from_secs(5)));
+        assert_eq!(s2.http().unwrap().timeout, Some(Duration::from_secs(1)));
+        let h1: Vec<&str> = s1
+            .http()
+            .unwrap()
+            .headers
+            .iter()
+            .map(|(k, _)| k.as_str())
+            .collect();
         assert_eq!(h1, ["X-A", "x-b"]);
-        let h2: Vec<&str> = s2.headers.iter().map(|(k, _)| k.as_str()).collect();
+        let h2: Vec<&str> = s2
+            .http()
+            .unwrap()
+            .headers
+            .iter()
+            .map(|(k, _)| k.as_str())
+            .collect();
         assert_eq!(h2, ["x-b", "X-A"]);
-        assert_eq!(s1.expect.status.as_ref().unwrap().to_string(), "200");
-        assert_eq!(s2.expect.status.as_ref().unwrap().to_string(), "201");
+        assert_eq!(s1.checks.expect.status.as_ref().unwrap().to_string(), "200");
+        assert_eq!(s2.checks.expect.status.as_ref().unwrap().to_string(), "201");
         assert_eq!(s1.line, 15);
         assert_eq!(s2.line, 17);
     }
@@ -356,6 +370,20 @@ phases:
     }
 
     #[test]
+    fn a_pending_step_needs_no_request() {
+        let text = "name: p\nsteps:\n  - name: Send email\n    pending: not built yet\n  - name: no request\n";
+        let mut t = Templates::new();
+        let errs = compile_plan("p.yaml", text, &mut t).err().unwrap();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(errs[0].line, 5);
+        assert!(errs[0].message.contains("mark it `pending: REASON`"));
+        let ok = "name: p\nsteps:\n  - name: Send email\n    pending: not built yet\n";
+        let plan = compile_plan("p.yaml", ok, &mut t).unwrap();
+        assert!(plan.steps[0].action.is_none());
+        assert_eq!(plan.steps[0].flow.pending.as_deref(), Some("not built yet"));
+    }
+
+    #[test]
     fn insecure_and_max_body_size_nearest_wins() {
         let text = r#"
 name: p
@@ -373,14 +401,18 @@ phases:
 "#;
         let mut t = Templates::new();
         let plan = compile_plan("p.yaml", text, &mut t).unwrap();
-        assert!(plan.steps[0].insecure);
-        assert_eq!(plan.steps[0].max_body, Some(512 * 1024));
-        assert!(!plan.steps[1].insecure);
-        assert_eq!(plan.steps[1].max_body, Some(1000));
+        assert!(plan.steps[0].http().unwrap().insecure);
+        assert_eq!(plan.steps[0].http().unwrap().max_body, Some(512 * 1024));
+        assert!(!plan.steps[1].http().unwrap().insecure);
+        assert_eq!(plan.steps[1].http().unwrap().max_body, Some(1000));
         let bare = "name: p\nsteps:\n  - name: a\n    request: { url: \"http://h\" }\n";
         let plan = compile_plan("p.yaml", bare, &mut t).unwrap();
-        assert!(!plan.steps[0].insecure);
-        assert_eq!(plan.steps[0].max_body, None, "the run's default cap");
+        assert!(!plan.steps[0].http().unwrap().insecure);
+        assert_eq!(
+            plan.steps[0].http().unwrap().max_body,
+            None,
+            "the run's default cap"
+        );
     }
 
     #[test]
@@ -390,9 +422,9 @@ phases:
         let plan = compile_plan("p.yaml", text, &mut t).unwrap();
         let names: Vec<&str> = plan.steps.iter().map(|s| s.name.as_str()).collect();
         assert_eq!(names, ["a [x]", "a [y]", "b"]);
-        assert_eq!(plan.steps[1].item, Some(serde_json::json!("y")));
+        assert_eq!(plan.steps[1].flow.item, Some(serde_json::json!("y")));
         assert_eq!(plan.steps[1].base_name, "a");
-        assert!(plan.steps[2].for_each.is_some());
+        assert!(plan.steps[2].flow.for_each.is_some());
         assert_eq!(plan.steps[0].line, 3);
     }
 }

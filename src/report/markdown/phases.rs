@@ -67,12 +67,13 @@ fn tail(s: &Summary) -> String {
 }
 
 fn step_line(n: usize, step: &StepResult, m: Marks) -> String {
-    let mut line = format!(
-        "{n}. {} {} — {}",
-        m.outcome(step.outcome),
-        endpoint(step),
-        value(&step.name)
-    );
+    let icon = m.outcome(step.outcome);
+    let name = value(&step.name);
+    // A pending step written without a request is listed by name alone.
+    let mut line = match endpoint(step) {
+        e if e.trim().is_empty() => format!("{n}. {icon} {name}"),
+        e => format!("{n}. {icon} {e} — {name}"),
+    };
     if step.attempts > 1 {
         let _ = write!(line, " ({} attempts)", step.attempts);
     }
