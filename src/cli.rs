@@ -175,8 +175,8 @@ pub struct DemoArgs {
     pub serve: Option<String>,
     /// `reference`: CRM-AI-PRO as on 2025-11-27 (slow calendar, no LLM keys, user-lookup
     /// bug); `healthy`: everything works.
-    #[arg(long, value_name = "NAME", default_value = "reference")]
-    pub scenario: crate::demo::crm::Scenario,
+    #[arg(long, value_enum, ignore_case = true, value_name = "NAME", default_value_t = DemoScenario::Reference)]
+    pub scenario: DemoScenario,
     /// How long the simulated calendar takes to list events (default: 1500ms in the
     /// reference scenario, 50ms when healthy).
     #[arg(long, value_name = "DURATION", value_parser = parse_duration_arg)]
@@ -194,6 +194,15 @@ pub struct DemoArgs {
     pub environment: String,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// Which CRM-AI-PRO the demo target simulates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DemoScenario {
+    /// As on 2025-11-27: slow calendar, no LLM keys, user-lookup bug.
+    Reference,
+    /// Everything works.
+    Healthy,
 }
 
 fn parse_duration_arg(text: &str) -> Result<std::time::Duration, String> {

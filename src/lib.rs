@@ -21,6 +21,7 @@ pub mod cli;
 pub mod console;
 pub mod demo;
 pub mod diagnostic;
+pub mod exit;
 pub mod plan;
 pub mod report;
 pub mod results;

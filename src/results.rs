@@ -270,20 +270,17 @@ impl RunResults {
         Summary::of_steps(self.plans.iter().flat_map(|p| p.steps.iter()))
     }
 
-    /// 0 when every sent step passed, 1 when one failed, 2 when plans were invalid,
-    /// 130 when the run was interrupted (Ctrl-C) before every step was done.
+    /// The process exit code of this run (see [`crate::exit`]).
     pub fn exit_code(&self) -> i32 {
+        let summary = self.summary();
         if !self.load_errors.is_empty() {
-            2
+            crate::exit::INVALID
         } else if self.run.interrupted {
-            130
+            crate::exit::INTERRUPTED
+        } else if summary.failed + summary.errors > 0 {
+            crate::exit::STEP_FAILED
         } else {
-            let s = self.summary();
-            if s.failed + s.errors > 0 {
-                1
-            } else {
-                0
-            }
+            crate::exit::PASSED
         }
     }
 }

@@ -27,6 +27,7 @@ mod onboard_demo;
 mod parallel;
 mod report_props;
 mod schema;
+mod seams;
 mod secrets;
 mod snapshots;
 mod tls;

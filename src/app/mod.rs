@@ -1,11 +1,14 @@
 //! What each command does: load → run → report, with the exit codes of the contract.
 
+mod demo;
+
 use crate::cli::{
     Cli, Command, Format, LoadArgs, OutputArgs, OutputFormat, ReportArgs, RunArgs, SchemaArgs,
     SchemaKind, ValidateArgs,
 };
 use crate::console::{summary_line, Console, Ndjson, Notes};
 use crate::diagnostic::Diagnostic;
+use crate::exit;
 use crate::plan::load::{load, LoadOptions};
 use crate::plan::schema;
 use crate::report::{json, junit, markdown, write_atomic};
@@ -16,8 +19,6 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::SystemTime;
 
-pub const EXIT_INVALID: i32 = 2;
-
 pub fn main() -> i32 {
     let cli = Cli::parse();
     match cli.command {
@@ -25,7 +26,7 @@ pub fn main() -> i32 {
         Command::Validate(args) => cmd_validate(&args),
         Command::List(args) => cmd_list(&args),
         Command::Report(args) => cmd_report(&args),
-        Command::Demo(args) => crate::demo::cmd_demo(&args),
+        Command::Demo(args) => demo::cmd_demo(&args),
         Command::Schema(args) => cmd_schema(&args),
     }
 }
@@ -79,7 +80,7 @@ fn cmd_validate(args: &ValidateArgs) -> i32 {
             );
             if !json_out {
                 eprintln!("error: {message}");
-                return EXIT_INVALID;
+                return exit::INVALID;
             }
             let where_ = shown_paths(&args.load);
             (
@@ -95,7 +96,11 @@ fn cmd_validate(args: &ValidateArgs) -> i32 {
         }
         Err(errors) => (errors, Vec::new(), 0, 0),
     };
-    let code = if errors.is_empty() { 0 } else { EXIT_INVALID };
+    let code = if errors.is_empty() {
+        exit::PASSED
+    } else {
+        exit::INVALID
+    };
     if json_out {
         let list = |ds: &[Diagnostic]| -> Vec<serde_json::Value> {
             ds.iter()
@@ -132,7 +137,7 @@ fn cmd_schema(args: &SchemaArgs) -> i32 {
     use std::io::Write;
     // A closed stdout (`planrun schema | head`) is not an error.
     let _ = std::io::stdout().write_all(schema::render(&schema).as_bytes());
-    0
+    exit::PASSED
 }
 
 fn shown_paths(args: &LoadArgs) -> String {
@@ -145,7 +150,7 @@ fn cmd_list(args: &LoadArgs) -> i32 {
         Ok(s) => s,
         Err(errors) => {
             print_diagnostics(&errors);
-            return EXIT_INVALID;
+            return exit::INVALID;
         }
     };
     for plan in &suite.plans {
@@ -175,7 +180,7 @@ fn cmd_list(args: &LoadArgs) -> i32 {
             say!("    {method:<7} {target}  — {}{note}", step.name);
         }
     }
-    0
+    exit::PASSED
 }
 
 fn cmd_run(args: &RunArgs) -> i32 {
@@ -206,7 +211,7 @@ pub fn execute(load_opts: &LoadOptions, opts: RunOptions, output: &OutputArgs) -
         Err(errors) => {
             print_diagnostics(&errors);
             write_reports(&load_failed(&errors), output, notes);
-            return EXIT_INVALID;
+            return exit::INVALID;
         }
     };
     if suite.plans.is_empty() {
@@ -220,7 +225,7 @@ pub fn execute(load_opts: &LoadOptions, opts: RunOptions, output: &OutputArgs) -
             shown.join(", ")
         );
         write_reports(&load_failed(&[]), output, notes);
-        return EXIT_INVALID;
+        return exit::INVALID;
     }
     let names = suite.plans.iter().map(|p| p.name.clone()).collect();
     let total = suite.plans.iter().map(|p| p.steps.len()).sum();
@@ -239,7 +244,7 @@ pub fn execute(load_opts: &LoadOptions, opts: RunOptions, output: &OutputArgs) -
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
-            return EXIT_INVALID;
+            return exit::INVALID;
         }
     };
     let cancel = opts.cancel.clone();
@@ -254,7 +259,7 @@ pub fn execute(load_opts: &LoadOptions, opts: RunOptions, output: &OutputArgs) -
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
-            return EXIT_INVALID;
+            return exit::INVALID;
         }
     };
     notes.say(format_args!(""));
@@ -268,7 +273,7 @@ pub fn execute(load_opts: &LoadOptions, opts: RunOptions, output: &OutputArgs) -
         ));
     }
     if !write_reports(&results, output, notes) {
-        return EXIT_INVALID;
+        return exit::INVALID;
     }
     results.exit_code()
 }
@@ -281,7 +286,7 @@ async fn watch_interrupts(cancel: Cancel) {
         }
         if cancel.cancel() {
             eprintln!("\ninterrupted again: exiting without reports");
-            std::process::exit(130);
+            std::process::exit(exit::INTERRUPTED);
         }
         eprintln!("\ninterrupted: stopping requests in flight and writing reports (Ctrl-C again to quit now)");
     }
@@ -363,19 +368,19 @@ fn cmd_report(args: &ReportArgs) -> i32 {
         Ok(t) => t,
         Err(e) => {
             eprintln!("error: cannot read {}: {e}", args.from.display());
-            return EXIT_INVALID;
+            return exit::INVALID;
         }
     };
     let results = match json::parse(&text) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {}: {e}", args.from.display());
-            return EXIT_INVALID;
+            return exit::INVALID;
         }
     };
     if args.junit.is_none() && args.report.is_none() {
         eprintln!("error: nothing to write: give --junit FILE and/or --report FILE");
-        return EXIT_INVALID;
+        return exit::INVALID;
     }
     if let Some(path) = &args.junit {
         let opts = junit::JunitOptions {
@@ -387,7 +392,7 @@ fn cmd_report(args: &ReportArgs) -> i32 {
             &junit::render(&results, &opts),
             Notes::Stdout,
         ) {
-            return EXIT_INVALID;
+            return exit::INVALID;
         }
     }
     if let Some(path) = &args.report {
@@ -400,8 +405,8 @@ fn cmd_report(args: &ReportArgs) -> i32 {
             &markdown::render(&results, &opts),
             Notes::Stdout,
         ) {
-            return EXIT_INVALID;
+            return exit::INVALID;
         }
     }
-    0
+    exit::PASSED
 }
