@@ -125,17 +125,53 @@ pub struct RequestInfo {
     pub url: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct ResponseInfo {
     pub status: u16,
     /// Canonical reason phrase, e.g. `OK`, `Service Unavailable`.
     pub reason: String,
     /// From sending the request to having read the whole body.
     pub latency_ms: u64,
-    /// Size of the whole body in bytes.
+    /// Size of the whole body in bytes, decoded (after `Content-Encoding` is undone).
     pub body_bytes: u64,
-    /// The start of the body, decoded lossily as UTF-8 (at most 64 KiB).
+    /// The start of the body as text (at most 64 KiB), decoded by its charset; a
+    /// binary body as a hex excerpt with its content type. Says so when it is lossy.
     pub body_excerpt: String,
+    /// The `Content-Encoding` planrun decoded (`gzip`, `br`, `deflate`, `zstd`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
+    /// Size of the body on the wire, before decoding; absent when not encoded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wire_bytes: Option<u64>,
+    /// Redirects followed (`follow_redirects`), in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub redirects: Vec<Redirect>,
+}
+
+/// One redirect followed.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Redirect {
+    pub status: u16,
+    /// Where it led.
+    pub location: String,
+    /// Credential headers the step set that were not sent on, because the redirect
+    /// led to another origin (`Authorization`, `Proxy-Authorization`, `Cookie`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub credentials_dropped: Vec<String>,
+}
+
+impl Redirect {
+    /// `302 -> http://b/x (cross-origin: Authorization not sent)`.
+    pub fn describe(&self) -> String {
+        let mut text = format!("{} -> {}", self.status, self.location);
+        if !self.credentials_dropped.is_empty() {
+            text.push_str(&format!(
+                " (another origin: {} not sent)",
+                self.credentials_dropped.join(", ")
+            ));
+        }
+        text
+    }
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]

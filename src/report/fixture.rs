@@ -106,6 +106,7 @@ fn sent(mut s: StepResult, status: u16, reason: &str, latency_ms: u64, body: &st
         latency_ms,
         body_bytes: body.len() as u64,
         body_excerpt: body.into(),
+        ..Default::default()
     });
     s.duration_ms = latency_ms + 2;
     s.attempts = 1;

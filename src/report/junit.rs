@@ -460,6 +460,19 @@ fn system_out(step: &StepResult) -> Option<String> {
     if step.attempts > 1 {
         let _ = writeln!(out, "attempts: {}", step.attempts);
     }
+    if let Some(resp) = &step.response {
+        for hop in &resp.redirects {
+            let _ = writeln!(out, "redirect {}", single_line(&hop.describe()));
+        }
+        if let (Some(encoding), Some(wire)) = (&resp.encoding, resp.wire_bytes) {
+            let _ = writeln!(
+                out,
+                "content-encoding {}: {wire} bytes on the wire, {} decoded",
+                single_line(encoding),
+                resp.body_bytes
+            );
+        }
+    }
     for (name, value) in &step.captures {
         let value = value.to_string();
         let value = one_line(&xml(&value), VALUE_MAX_CHARS);

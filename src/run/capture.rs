@@ -29,12 +29,13 @@ pub fn capture(
                 Ok(Value::Array(selected.into_iter().cloned().collect()))
             }
         }
-        Capture::Header(header) => response
-            .header_values(header)
-            .into_iter()
-            .next()
-            .map(Value::String)
-            .ok_or_else(|| format!("capture `{name}`: the response has no `{header}` header")),
+        // Several values are joined with `, ` (RFC 9110), as header checks see them.
+        Capture::Header(header) => match response.header_values(header) {
+            values if values.is_empty() => Err(format!(
+                "capture `{name}`: the response has no `{header}` header"
+            )),
+            values => Ok(Value::String(values.join(", "))),
+        },
         Capture::Regex { pattern, from } => {
             let (text, what) = match from {
                 CaptureFrom::Body => (body_text.to_string(), "the body".to_string()),

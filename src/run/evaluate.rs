@@ -8,7 +8,9 @@ use super::redact::Redactor;
 use crate::plan::expect::Expect;
 use crate::plan::model::{BodySchema, Step};
 use crate::plan::types::Capture;
-use crate::results::{CheckKind, CheckResult, CheckStatus, Outcome, ResponseInfo, StepResult};
+use crate::results::{
+    CheckKind, CheckResult, CheckStatus, Outcome, Redirect, ResponseInfo, StepResult,
+};
 use serde_json::{Map, Value};
 
 const EXCERPT_BYTES: usize = 64 * 1024;
@@ -145,6 +147,20 @@ pub(crate) fn finish(
         latency_ms: received.latency.as_millis() as u64,
         body_bytes: received.body.len() as u64,
         body_excerpt: redactor.redact(&excerpt(&eval.body_text, &received.body)),
+        encoding: received.encoding.clone(),
+        wire_bytes: received
+            .encoding
+            .is_some()
+            .then_some(received.wire_bytes as u64),
+        redirects: received
+            .redirects
+            .iter()
+            .map(|hop| Redirect {
+                status: hop.status,
+                location: redactor.redact(&hop.to),
+                credentials_dropped: hop.dropped.iter().map(|s| s.to_string()).collect(),
+            })
+            .collect(),
     });
     result.checks = eval
         .checks

@@ -386,7 +386,11 @@ fn max_body_size_nearest_wins_over_the_suite_config() {
     assert_eq!(suite.outcome, Outcome::Error);
     assert_eq!(suite.error_kind.as_deref(), Some("BodyTooLarge"));
     assert!(
-        suite.message.as_deref().unwrap().contains("exceeds 1 KiB"),
+        suite
+            .message
+            .as_deref()
+            .unwrap()
+            .contains("over the 1 KiB cap after "),
         "{:?}",
         suite.message
     );
@@ -397,7 +401,7 @@ fn max_body_size_nearest_wins_over_the_suite_config() {
         over.message
             .as_deref()
             .unwrap()
-            .contains("exceeds 500000 bytes"),
+            .contains("over the 500000 bytes cap after "),
         "{:?}",
         over.message
     );

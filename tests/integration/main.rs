@@ -11,6 +11,9 @@ mod demo_report;
 mod events;
 mod faults;
 mod flow;
+mod http_compression;
+mod http_redirects;
+mod http_requests;
 #[cfg(unix)]
 mod interrupt;
 mod junit;

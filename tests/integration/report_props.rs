@@ -69,7 +69,7 @@ prop_compose! {
             request: sent.then(|| RequestInfo { method: "GET".into(), url: path }),
             response: sent.then(|| ResponseInfo {
                 status, reason: "Whatever".into(), latency_ms, body_bytes: excerpt.len() as u64,
-                body_excerpt: excerpt,
+                body_excerpt: excerpt, ..Default::default()
             }),
             duration_ms, checks, captures: Default::default(),
             latency_budget: Some(LatencyBudget { warn_ms: Some(1), fail_ms: None }),
@@ -218,6 +218,7 @@ fn a_one_megabyte_hostile_body_still_renders() {
             latency_ms: 1,
             body_bytes: body.len() as u64,
             body_excerpt: body,
+            ..Default::default()
         }),
         duration_ms: 1,
         checks: vec![],

@@ -217,3 +217,30 @@ impl fmt::Display for RunOutput {
         write!(f, "{}", self.exec)
     }
 }
+
+/// `data` compressed with an HTTP content coding: gzip, deflate (zlib), br or zstd.
+pub fn compress(coding: &str, data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    match coding {
+        "gzip" => {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+            e.write_all(data).expect("gzip");
+            e.finish().expect("gzip")
+        }
+        "deflate" => {
+            let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+            e.write_all(data).expect("deflate");
+            e.finish().expect("deflate")
+        }
+        "br" => {
+            let mut out = Vec::new();
+            {
+                let mut w = brotli::CompressorWriter::new(&mut out, 4096, 5, 22);
+                w.write_all(data).expect("br");
+            }
+            out
+        }
+        "zstd" => zstd::stream::encode_all(data, 3).expect("zstd"),
+        other => panic!("no such coding {other}"),
+    }
+}

@@ -210,6 +210,9 @@ fn router(state: Arc<ServerState>) -> Router {
         .route("/oauth/{provider}/token", post(token_route))
         .route("/oauth/{provider}/me", get(oauth_me_route))
         .route("/bytes/{n}", get(bytes_route))
+        .route("/redirect", any(redirect_route))
+        .route("/encoded/{coding}", get(encoded_route))
+        .route("/garbled/{coding}", get(garbled_route))
         .fallback(|| async { (StatusCode::NOT_FOUND, Json(json!({"error": "no route"}))) })
         .layer(middleware::from_fn_with_state(state.clone(), count))
         .with_state(state)
@@ -521,4 +524,37 @@ async fn oauth_me_route(Path(provider): Path<String>, headers: HeaderMap) -> Res
 /// `n` bytes of `x`.
 async fn bytes_route(Path(n): Path<usize>) -> String {
     "x".repeat(n.min(10 * 1024 * 1024))
+}
+
+/// `302` to `?to=`, for redirect tests.
+async fn redirect_route(Query(q): Query<HashMap<String, String>>) -> Response {
+    let to = q.get("to").cloned().unwrap_or_else(|| "/doc".into());
+    (StatusCode::FOUND, [("location", to)]).into_response()
+}
+
+/// [`doc`] compressed with `coding` (gzip, deflate, br, zstd) whatever the request
+/// asked for: servers do compress unasked.
+async fn encoded_route(Path(coding): Path<String>) -> Response {
+    let json = serde_json::to_vec(&doc()).expect("doc");
+    let body = super::compress(&coding, &json);
+    (
+        [
+            ("content-type", "application/json"),
+            ("content-encoding", coding.as_str()),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// Bytes that are not `coding` at all, labelled as `coding`.
+async fn garbled_route(Path(coding): Path<String>) -> Response {
+    (
+        [
+            ("content-type", "application/json"),
+            ("content-encoding", coding.as_str()),
+        ],
+        b"this is not compressed at all".to_vec(),
+    )
+        .into_response()
 }

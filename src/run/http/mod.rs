@@ -1,13 +1,21 @@
 //! Sending one request: one shared reqwest client (rustls, keep-alive pool), redirects
-//! followed by hand when a step asks (so one client serves every step), bodies read
-//! to the end under a size cap. Latency = from sending to having read the whole body.
+//! followed by hand when a step asks (so one client serves every step, and credentials
+//! stay with their origin), bodies read to the end under a size cap and decoded
+//! ([`body`]). Latency = from sending to having read the whole body.
 
+mod body;
+mod classify;
+
+use classify::{chain, classify};
 use reqwest::cookie::CookieStore;
 use reqwest::header::{
-    HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE, COOKIE, LOCATION, SET_COOKIE,
+    HeaderMap, HeaderName, HeaderValue, ACCEPT_ENCODING, AUTHORIZATION, CONTENT_ENCODING,
+    CONTENT_LENGTH, CONTENT_TYPE, COOKIE, LOCATION, PROXY_AUTHORIZATION, SET_COOKIE,
 };
 use reqwest::{Client, Method, StatusCode, Url};
 use std::time::{Duration, Instant};
+
+pub use body::DEFAULT_ACCEPT_ENCODING;
 
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_BODY_CAP: usize = 10 * 1024 * 1024;
@@ -27,7 +35,7 @@ pub struct Outgoing {
     pub follow_redirects: bool,
     /// Accept any TLS certificate (self-signed, wrong host): `--insecure` or `insecure: true`.
     pub insecure: bool,
-    /// Responses longer than this fail the step ("response body exceeds …").
+    /// Responses longer than this (on the wire or decoded) fail the step.
     pub max_body: usize,
     /// The plan's cookie jar: its cookies for the URL are sent (unless the step sets
     /// `Cookie` itself) and every `Set-Cookie` received, redirects included, is kept.
@@ -77,12 +85,30 @@ pub enum MultipartPart {
 pub struct Received {
     pub status: u16,
     pub reason: String,
-    /// Lower-case names, in order received.
+    /// Lower-case names, in order received. Values are UTF-8 when they are, else
+    /// read as ISO-8859-1 (what HTTP/1.1 historically meant): never U+FFFD.
     pub headers: Vec<(String, String)>,
+    /// Decoded (`Content-Encoding` undone).
     pub body: Vec<u8>,
+    /// Size of the body as it came over the wire, before decoding.
+    pub wire_bytes: usize,
+    /// The `Content-Encoding` that was decoded (`gzip`, `br`, …), if any.
+    pub encoding: Option<String>,
     pub latency: Duration,
     /// The URL that answered (differs from the request's after redirects).
     pub final_url: String,
+    /// The redirects followed, in order.
+    pub redirects: Vec<Hop>,
+}
+
+/// One redirect followed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hop {
+    pub status: u16,
+    /// Where it led (absolute).
+    pub to: String,
+    /// Credential headers of the step not sent on, because `to` is another origin.
+    pub dropped: Vec<&'static str>,
 }
 
 impl Received {
@@ -103,7 +129,7 @@ pub struct Failure {
 }
 
 impl Failure {
-    fn new(kind: &'static str, message: impl Into<String>) -> Failure {
+    pub(crate) fn new(kind: &'static str, message: impl Into<String>) -> Failure {
         Failure {
             kind,
             message: message.into(),
@@ -167,11 +193,24 @@ impl Http {
         let mut method = Method::from_bytes(out.method.as_bytes()).map_err(|_| {
             Failure::new("InvalidRequest", format!("invalid method `{}`", out.method))
         })?;
-        let headers = header_map(&out.headers)?;
+        let mut headers = header_map(&out.headers)?;
+        default_accept_encoding(&mut headers);
+        let origin = url.origin();
         let mut body = out.body.clone();
         let mut seen = vec![url.clone()];
+        let mut hops: Vec<Hop> = Vec::new();
         loop {
             let mut headers = headers.clone();
+            // Credentials stay with the origin they were written for (as curl and
+            // browsers do): a hop elsewhere does not carry them.
+            let dropped = if url.origin() == origin {
+                Vec::new()
+            } else {
+                drop_credentials(&mut headers)
+            };
+            if let Some(hop) = hops.last_mut() {
+                hop.dropped = dropped;
+            }
             if let Some(jar) = &out.cookies {
                 if !headers.contains_key(COOKIE) {
                     if let Some(cookies) = jar.cookies(&url) {
@@ -187,11 +226,9 @@ impl Http {
             }
             let status = response.status();
             let location = response.headers().get(LOCATION).cloned();
-            if !(out.follow_redirects && status.is_redirection()) {
-                return read(response, started, url, out.max_body).await;
-            }
-            let Some(location) = location else {
-                return read(response, started, url, out.max_body).await;
+            let location = match location {
+                Some(l) if out.follow_redirects && status.is_redirection() => l,
+                _ => return read(response, started, url, out.max_body, hops).await,
             };
             let next = location
                 .to_str()
@@ -225,6 +262,11 @@ impl Http {
                 method = Method::GET;
                 body = None;
             }
+            hops.push(Hop {
+                status: status.as_u16(),
+                to: next.to_string(),
+                dropped: Vec::new(),
+            });
             seen.push(next.clone());
             url = next;
         }
@@ -257,6 +299,12 @@ impl Http {
             }
             Some(OutgoingBody::Raw(s)) => req = req.body(s.clone()),
             Some(OutgoingBody::Multipart(parts)) => req = req.multipart(multipart_form(parts)?),
+            // Servers (and proxies) answer 411 to a body-less POST without a length.
+            None if matches!(*method, Method::POST | Method::PUT | Method::PATCH)
+                && !headers.contains_key(CONTENT_LENGTH) =>
+            {
+                req = req.header(CONTENT_LENGTH, "0");
+            }
             None => {}
         }
         req.send().await.map_err(|e| classify(&e, url))
@@ -299,32 +347,43 @@ async fn read(
     started: Instant,
     url: Url,
     max_body: usize,
+    redirects: Vec<Hop>,
 ) -> Result<Received, Failure> {
     let status = response.status();
+    let shown_status = format!(
+        "{} {}",
+        status.as_u16(),
+        status.canonical_reason().unwrap_or("")
+    )
+    .trim_end()
+    .to_string();
     let headers = response
         .headers()
         .iter()
-        .map(|(k, v)| {
-            (
-                k.as_str().to_string(),
-                String::from_utf8_lossy(v.as_bytes()).into_owned(),
-            )
-        })
+        .map(|(k, v)| (k.as_str().to_string(), header_text(v.as_bytes())))
         .collect();
-    let mut body = Vec::new();
+    let content_encoding = response
+        .headers()
+        .get_all(CONTENT_ENCODING)
+        .iter()
+        .map(|v| header_text(v.as_bytes()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut wire = Vec::new();
     loop {
         match response.chunk().await {
             Ok(Some(chunk)) => {
-                if body.len() + chunk.len() > max_body {
+                if wire.len() + chunk.len() > max_body {
                     return Err(Failure::new(
                         "BodyTooLarge",
                         format!(
-                            "response body exceeds {} (raise `max_body_size` if this is expected)",
-                            show_bytes(max_body)
+                            "response body over the {} cap after {} bytes ({shown_status}; raise `max_body_size` if this is expected)",
+                            show_bytes(max_body),
+                            wire.len() + chunk.len()
                         ),
                     ));
                 }
-                body.extend_from_slice(&chunk);
+                wire.extend_from_slice(&chunk);
             }
             Ok(None) => break,
             Err(e) => {
@@ -338,14 +397,60 @@ async fn read(
             }
         }
     }
+    let wire_bytes = wire.len();
+    let encoding = (!content_encoding.is_empty()).then_some(content_encoding.as_str());
+    let (body, encoding) = body::decode(encoding, wire, max_body, &shown_status)?;
     Ok(Received {
         status: status.as_u16(),
         reason: status.canonical_reason().unwrap_or("").to_string(),
         headers,
         body,
+        wire_bytes,
+        encoding,
         latency: started.elapsed(),
         final_url: url.to_string(),
+        redirects,
     })
+}
+
+/// A header value as text: UTF-8 when it is, else ISO-8859-1 byte for byte.
+fn header_text(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(_) => bytes.iter().map(|&b| char::from(b)).collect(),
+    }
+}
+
+/// `Accept-Encoding` as real clients send it, unless the step set one; a step that
+/// sets it empty sends none.
+fn default_accept_encoding(headers: &mut HeaderMap) {
+    match headers.get(ACCEPT_ENCODING) {
+        None => {
+            headers.insert(
+                ACCEPT_ENCODING,
+                HeaderValue::from_static(DEFAULT_ACCEPT_ENCODING),
+            );
+        }
+        Some(v) if v.as_bytes().iter().all(u8::is_ascii_whitespace) => {
+            headers.remove(ACCEPT_ENCODING);
+        }
+        Some(_) => {}
+    }
+}
+
+/// Removes the credential headers a step set; returns their names.
+fn drop_credentials(headers: &mut HeaderMap) -> Vec<&'static str> {
+    let mut dropped = Vec::new();
+    for (name, shown) in [
+        (AUTHORIZATION, "Authorization"),
+        (PROXY_AUTHORIZATION, "Proxy-Authorization"),
+        (COOKIE, "Cookie"),
+    ] {
+        if headers.remove(&name).is_some() {
+            dropped.push(shown);
+        }
+    }
+    dropped
 }
 
 fn parse_url(text: &str) -> Result<Url, Failure> {
@@ -380,76 +485,6 @@ fn header_map(headers: &[(String, String)]) -> Result<HeaderMap, Failure> {
         map.append(name, value);
     }
     Ok(map)
-}
-
-/// The error and its causes, joined: reqwest's top-level text alone is vague.
-fn chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut parts = vec![e.to_string()];
-    let mut cur = e.source();
-    while let Some(s) = cur {
-        let text = s.to_string();
-        if !parts.iter().any(|p| p.contains(&text)) {
-            parts.push(text);
-        }
-        cur = s.source();
-    }
-    parts.join(": ")
-}
-
-/// The innermost cause: reqwest's outer layers repeat the URL and say "client error".
-fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut cur = e;
-    while let Some(s) = cur.source() {
-        cur = s;
-    }
-    cur.to_string()
-}
-
-fn classify(e: &reqwest::Error, url: &Url) -> Failure {
-    let detail = chain(e);
-    let cause = root_cause(e);
-    let lower = detail.to_ascii_lowercase();
-    let host = url.host_str().unwrap_or("?");
-    let port = url.port_or_known_default().unwrap_or(0);
-    if e.is_connect() && e.is_timeout() {
-        Failure::new(
-            "ConnectTimeout",
-            format!(
-                "connecting to {host}:{port} timed out after {}",
-                show_duration(CONNECT_TIMEOUT)
-            ),
-        )
-    } else if e.is_timeout() {
-        Failure::new(
-            "Timeout",
-            format!("request to {host}:{port} timed out: {detail}"),
-        )
-    } else if lower.contains("connection refused") {
-        Failure::new(
-            "ConnectionRefused",
-            format!("connection refused by {host}:{port}: is the server running?"),
-        )
-    } else if lower.contains("dns error") || lower.contains("failed to lookup") {
-        Failure::new("DnsError", format!("cannot resolve host `{host}`: {cause}"))
-    } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake")
-    {
-        Failure::new(
-            "TlsError",
-            format!(
-                "TLS with {host}:{port} failed: {cause} (for a self-signed test server, use --insecure or `insecure: true` on the step)"
-            ),
-        )
-    } else if e.is_connect() {
-        Failure::new(
-            "ConnectionError",
-            format!("cannot connect to {host}:{port}: {cause}"),
-        )
-    } else {
-        Failure::new(
-            "ConnectionError",
-            format!("request to {host}:{port} failed: {cause}"),
-        )
-    }
 }
 
 /// `10 MiB`, `512 KiB`, `100 bytes`.
