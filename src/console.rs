@@ -1,7 +1,7 @@
 //! Terminal output while a run goes: one line per step, in plan order whatever
 //! finishes first; a progress bar on stderr when it is a terminal.
 
-use crate::results::{Outcome, StepResult, Summary};
+use crate::results::{latency_text, render, Outcome, StepResult, Summary};
 use crate::run::{Event, EventSink};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
@@ -161,27 +161,22 @@ pub fn say_line(args: std::fmt::Arguments<'_>) {
     let _ = out.write_fmt(args).and_then(|()| out.write_all(b"\n"));
 }
 
-pub fn icon(outcome: Outcome) -> &'static str {
-    match outcome {
-        Outcome::Passed => "✅",
-        Outcome::Slow => "⚠️ ",
-        Outcome::Failed => "❌",
-        Outcome::Error => "💥",
-        Outcome::NotTested => "🔄",
-        Outcome::NotConfigured => "⛔",
-        Outcome::Skipped => "⏭️ ",
+/// The outcome's icon, padded to two columns: terminals draw an emoji made with
+/// VS16 (`⚠️`) one column wide.
+pub fn icon(outcome: Outcome) -> String {
+    let icon = render::style(outcome).icon;
+    if icon.ends_with('\u{fe0f}') {
+        format!("{icon} ")
+    } else {
+        icon.to_string()
     }
 }
 
 fn step_line(plan: &str, step: &StepResult, color: bool) -> String {
     let what = match &step.response {
-        Some(r) => format!("{} {} ms", r.status, r.latency_ms),
-        None => match step.outcome {
-            Outcome::NotTested => "not tested".into(),
-            Outcome::NotConfigured => "not configured".into(),
-            Outcome::Skipped => "skipped".into(),
-            _ => "no response".into(),
-        },
+        Some(r) => format!("{} {}", r.status, latency_text(r.latency_us)),
+        None if step.outcome.was_sent() => "no response".into(),
+        None => render::style(step.outcome).label.into(),
     };
     let retries = if step.attempts > 1 {
         format!(" ({} attempts)", step.attempts)

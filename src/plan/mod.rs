@@ -6,6 +6,7 @@ pub mod discover;
 pub mod duration;
 pub mod expect;
 pub mod hint;
+pub mod id;
 pub mod jsonpath;
 pub mod load;
 pub mod matcher;

@@ -45,6 +45,9 @@ pub struct Plan {
 /// [`Action`]; checks and flow stay as they are.
 #[derive(Clone)]
 pub struct Step {
+    /// The stable step id (see [`crate::plan::id`]); with the item for a `for_each`
+    /// item expanded at load.
+    pub id: String,
     /// The testcase name: `name`, or `name [item]` for a `for_each` item.
     pub name: String,
     /// The name as written, for `--step` filters.
@@ -207,9 +210,9 @@ pub fn item_label(item: &Value) -> String {
     }
 }
 
-/// The testcase names of a `for_each` step: `name [label]`, with ` #2`… added to
-/// labels seen before so every name stays unique.
-pub fn item_names(base: &str, items: &[Value]) -> Vec<String> {
+/// The labels of a `for_each` list's items, with ` #2`… added to labels seen before
+/// so every one stays unique.
+pub fn item_labels(items: &[Value]) -> Vec<String> {
     let mut seen: std::collections::HashMap<String, usize> = Default::default();
     items
         .iter()
@@ -218,11 +221,20 @@ pub fn item_names(base: &str, items: &[Value]) -> Vec<String> {
             let n = seen.entry(label.clone()).or_insert(0);
             *n += 1;
             if *n == 1 {
-                format!("{base} [{label}]")
+                label
             } else {
-                format!("{base} [{label} #{n}]")
+                format!("{label} #{n}")
             }
         })
+        .collect()
+}
+
+/// The testcase names of a `for_each` step: `name [label]` for each of
+/// [`item_labels`].
+pub fn item_names(base: &str, items: &[Value]) -> Vec<String> {
+    item_labels(items)
+        .into_iter()
+        .map(|label| format!("{base} [{label}]"))
         .collect()
 }
 

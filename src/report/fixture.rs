@@ -69,6 +69,7 @@ pub(crate) fn fixture_with_big_body() -> RunResults {
 /// A step with the given outcome and nothing else set; callers fill the rest.
 pub(crate) fn step(name: &str, method: &str, path: &str, outcome: Outcome) -> StepResult {
     StepResult {
+        id: format!("fixture/{}", crate::plan::id::slug(name)),
         name: name.into(),
         phase: "main".into(),
         line: 10,
@@ -79,12 +80,20 @@ pub(crate) fn step(name: &str, method: &str, path: &str, outcome: Outcome) -> St
         outcome,
         message: None,
         error_kind: None,
+        skip_reason: match outcome {
+            Outcome::NotTested => Some(SkipReason::Pending),
+            Outcome::NotConfigured => Some(SkipReason::RequiresEnv),
+            Outcome::Skipped => Some(SkipReason::WhenFalse),
+            _ => None,
+        },
         endpoint: Endpoint {
             method: method.into(),
             path: path.into(),
         },
         request: None,
         response: None,
+        started_at: Some("2026-01-05T09:00:00.000Z".into()),
+        finished_at: Some("2026-01-05T09:00:00.000Z".into()),
         duration_ms: 0,
         checks: vec![],
         captures: IndexMap::new(),
@@ -103,7 +112,7 @@ fn sent(mut s: StepResult, status: u16, reason: &str, latency_ms: u64, body: &st
     s.response = Some(ResponseInfo {
         status,
         reason: reason.into(),
-        latency_ms,
+        latency_us: latency_ms * 1000,
         body_bytes: body.len() as u64,
         body_excerpt: body.into(),
         ..Default::default()
@@ -123,9 +132,12 @@ fn check(
     CheckResult {
         kind,
         subject: subject.into(),
-        expected: expected.into(),
-        actual: actual.into(),
+        matcher: "equals".into(),
+        expected: serde_json::from_str(expected).unwrap_or_else(|_| expected.into()),
+        actual: serde_json::from_str(actual).unwrap_or_else(|_| actual.into()),
         status,
+        expected_text: expected.into(),
+        actual_text: actual.into(),
     }
 }
 
@@ -252,7 +264,7 @@ fn email_plan() -> PlanResult {
         r#"{"error":"upstream token expired"}"#,
     );
     outlook.message = Some("status: expected 200, got 503".into());
-    outlook.error_kind = Some("StatusMismatch".into());
+    outlook.error_kind = Some(ErrorKind::StatusMismatch);
     outlook.checks = vec![
         check(CheckKind::Status, "status", "200", "503", CheckStatus::Fail),
         check(
@@ -281,7 +293,7 @@ fn email_plan() -> PlanResult {
         "Outlook",
         "Email",
     );
-    send.message = Some("when: outlook_ready is false".into());
+    send.message = Some("skipped: when `outlook_ready` is false".into());
 
     PlanResult {
         name: "Email integrations".into(),
@@ -340,7 +352,7 @@ fn calendar_plan() -> PlanResult {
         url: "https://api.staging.example.com:8443/v1/api/calendar/webhooks".into(),
     });
     create.message = Some("request timed out after 30000 ms".into());
-    create.error_kind = Some("Timeout".into());
+    create.error_kind = Some(ErrorKind::Timeout);
     create.duration_ms = 30_001;
     create.attempts = 1;
     create.on_failure = on_failure(
@@ -372,7 +384,7 @@ fn llm_plan() -> PlanResult {
         "OpenAI GPT-4o",
         "AI",
     );
-    draft.message = Some("requires OPENAI_API_KEY".into());
+    draft.message = Some("not configured: OPENAI_API_KEY not set".into());
     let mut health = in_plan(
         step(
             "llm health",
@@ -384,7 +396,7 @@ fn llm_plan() -> PlanResult {
         "OpenAI GPT-4o",
         "AI",
     );
-    health.message = Some("requires OPENAI_API_KEY".into());
+    health.message = Some("not configured: OPENAI_API_KEY not set".into());
     PlanResult {
         name: "LLM".into(),
         file: "plans/llm.yaml".into(),
@@ -411,7 +423,7 @@ fn payments_plan() -> PlanResult {
     );
     charge.message = Some("status: expected 200, got 400".into());
     // Not a CamelCase token: must not reach the JUnit `type`.
-    charge.error_kind = Some("yaml".into());
+    charge.error_kind = Some(ErrorKind::CheckFailed);
     charge.checks = vec![
         check(CheckKind::Status, "status", "200", "400", CheckStatus::Fail),
         check(
@@ -483,7 +495,7 @@ fn hostile_plan() -> PlanResult {
     );
     bad.integration = Some(integration.into());
     bad.message = Some("boom \x1b[1mbold\x1b[0m\nsecond line ]]> \0 | pipe".into());
-    bad.error_kind = Some("symbol".into());
+    bad.error_kind = Some(ErrorKind::CheckFailed);
     bad.checks = vec![check(
         CheckKind::Body,
         "body",
@@ -505,7 +517,7 @@ fn hostile_plan() -> PlanResult {
     let mut template = step("bad template", "GET", "/api/{{ missing }}", Outcome::Error);
     template.integration = Some(integration.into());
     template.message = Some("template error: undefined value `missing`".into());
-    template.error_kind = Some("TemplateError".into());
+    template.error_kind = Some(ErrorKind::TemplateError);
 
     PlanResult {
         name: "Hostile \x1b[31mred\x1b[0m plan ]]> 🚀".into(),

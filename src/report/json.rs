@@ -1,7 +1,7 @@
 //! The results model as JSON: written after a run, read back to re-render the other
 //! reports without sending anything.
 
-use crate::results::{RunResults, RESULTS_VERSION};
+use crate::results::{v1, RunResults, RESULTS_VERSION};
 
 /// Pretty-printed JSON with a trailing newline.
 pub fn render(results: &RunResults) -> String {
@@ -13,29 +13,40 @@ pub fn render(results: &RunResults) -> String {
     text
 }
 
-/// Reads a document written by [`render`], refusing other shape versions with a
-/// message that says which version it found.
+/// Reads a document written by [`render`], of this version or an older one (upgraded
+/// on read, see [`crate::results::v1`]); a newer one is refused with a message that
+/// says to upgrade planrun.
 pub fn parse(text: &str) -> Result<RunResults, String> {
     let value: serde_json::Value =
         serde_json::from_str(text).map_err(|e| format!("results are not valid JSON: {e}"))?;
     let Some(object) = value.as_object() else {
         return Err("results must be a JSON object".into());
     };
-    match object.get("version") {
+    let version = match object.get("version") {
         None => {
             return Err("not a planrun results document: it has no `version` field".into());
         }
-        Some(v) if v.as_u64() == Some(u64::from(RESULTS_VERSION)) => {}
-        Some(v) => {
+        Some(v) => v.as_u64().ok_or_else(|| {
+            format!("results document has version {v}, which is not a version number")
+        })?,
+    };
+    let value = match version {
+        1 => v1::upgrade(value),
+        v if v == u64::from(RESULTS_VERSION) => value,
+        v if v > u64::from(RESULTS_VERSION) => {
             return Err(format!(
-                "results document has version {v}, but this planrun reads version \
-                 {RESULTS_VERSION}; render it with the planrun release that wrote it, \
-                 or re-run the plans"
+                "the results are version {v}; this planrun reads up to {RESULTS_VERSION}: \
+                 upgrade planrun (or re-render them with the release that wrote them)"
             ));
         }
-    }
-    serde_json::from_str(text)
-        .map_err(|e| format!("results do not match version {RESULTS_VERSION}: {e}"))
+        v => {
+            return Err(format!(
+                "results document has version {v}, which never existed"
+            ))
+        }
+    };
+    serde_json::from_value(value)
+        .map_err(|e| format!("results do not match version {version}: {e}"))
 }
 
 #[cfg(test)]
@@ -48,7 +59,7 @@ mod tests {
         let r = fixture();
         let text = render(&r);
         assert!(text.ends_with("}\n"));
-        assert!(text.starts_with("{\n  \"version\": 1,"));
+        assert!(text.starts_with("{\n  \"version\": 2,"));
         assert_eq!(parse(&text).unwrap(), r);
 
         // Hostile strings and a 1 MB body survive unchanged.
@@ -64,15 +75,21 @@ mod tests {
     }
 
     #[test]
-    fn another_version_is_refused_clearly() {
+    fn a_newer_version_is_refused_clearly() {
         let mut value: serde_json::Value = serde_json::from_str(&render(&fixture())).unwrap();
-        value["version"] = serde_json::json!(2);
+        value["version"] = serde_json::json!(RESULTS_VERSION + 1);
         let err = parse(&value.to_string()).unwrap_err();
-        assert!(err.contains("version 2"), "{err}");
-        assert!(
-            err.contains(&format!("reads version {RESULTS_VERSION}")),
-            "{err}"
+        assert_eq!(
+            err,
+            format!(
+                "the results are version {}; this planrun reads up to {RESULTS_VERSION}: \
+                 upgrade planrun (or re-render them with the release that wrote them)",
+                RESULTS_VERSION + 1
+            )
         );
+        value["version"] = serde_json::json!(0);
+        let err = parse(&value.to_string()).unwrap_err();
+        assert!(err.contains("version 0, which never existed"), "{err}");
 
         value.as_object_mut().unwrap().remove("version");
         let err = parse(&value.to_string()).unwrap_err();

@@ -10,8 +10,9 @@ use std::fmt::Write as _;
 
 use super::sanitize::{floor_char_boundary, one_line, strip_ansi, xml};
 use super::{utc_seconds, without_userinfo};
+use crate::results::render::{check_line, check_line_with_kind, exact_line, skip_text};
 use crate::results::{
-    CheckKind, CheckResult, CheckStatus, Diagnostic, Outcome, PlanResult, ResponseInfo, RunResults,
+    latency_text, ms_text, CheckStatus, Diagnostic, Outcome, PlanResult, ResponseInfo, RunResults,
     StepResult,
 };
 
@@ -301,64 +302,39 @@ fn slug(s: &str, fallback: &str) -> String {
 }
 
 fn case_result(plan: &PlanResult, step: &StepResult) -> Option<CaseResult> {
-    let (kind, prefix) = match step.outcome {
+    let kind = match step.outcome {
         Outcome::Passed | Outcome::Slow => return None,
-        Outcome::Failed => (ResultKind::Failure, ""),
-        Outcome::Error => (ResultKind::Error, ""),
-        Outcome::NotTested => (ResultKind::Skipped, "pending"),
-        Outcome::NotConfigured => (ResultKind::Skipped, "not configured"),
-        Outcome::Skipped => (ResultKind::Skipped, "skipped"),
+        Outcome::Failed => ResultKind::Failure,
+        Outcome::Error => ResultKind::Error,
+        Outcome::NotTested | Outcome::NotConfigured | Outcome::Skipped => ResultKind::Skipped,
     };
     if kind == ResultKind::Skipped {
+        // The executor's messages say what kind of skip they are (`filtered: --tag x`).
+        let reason = step
+            .message
+            .as_deref()
+            .map(str::trim)
+            .filter(|m| !m.is_empty())
+            .unwrap_or_else(|| skip_text(step.skip_reason));
         return Some(CaseResult {
             kind,
-            message: one_line(
-                &xml(&skip_reason(prefix, step.message.as_deref())),
-                MESSAGE_MAX_CHARS,
-            ),
+            message: xml(&exact_line(reason, MESSAGE_MAX_CHARS)),
             type_token: String::new(),
             body: String::new(),
         });
     }
     let message = failure_message(step);
-    let default_type = if kind == ResultKind::Failure {
-        "CheckFailed"
-    } else {
-        "Error"
+    let type_token = match (step.error_kind, kind) {
+        (Some(k), _) => k.junit_type(),
+        (None, ResultKind::Failure) => "CheckFailed".into(),
+        (None, _) => "Error".into(),
     };
     Some(CaseResult {
         kind,
-        message: one_line(&xml(&message), MESSAGE_MAX_CHARS),
-        type_token: type_token(step.error_kind.as_deref(), default_type),
+        message: xml(&exact_line(&message, MESSAGE_MAX_CHARS)),
+        type_token,
         body: failure_body(plan, step, &message),
     })
-}
-
-/// `prefix: reason`, without doubling a prefix the message already carries.
-fn skip_reason(prefix: &str, message: Option<&str>) -> String {
-    let reason = message.map(str::trim).filter(|m| !m.is_empty());
-    // The executor's skip reasons already say what kind of skip they are.
-    const KNOWN: [&str; 6] = [
-        "pending:",
-        "not configured:",
-        "skipped:",
-        "filtered:",
-        "not run:",
-        "interrupted:",
-    ];
-    match reason {
-        Some(m) if m.to_lowercase().starts_with(&format!("{prefix}:")) => m.to_string(),
-        Some(m) if prefix == "skipped" && KNOWN.iter().any(|k| m.starts_with(k)) => m.to_string(),
-        Some(m) => format!("{prefix}: {m}"),
-        None => {
-            let fallback = match prefix {
-                "pending" => "marked pending in the plan",
-                "not configured" => "required environment not set",
-                _ => "not run",
-            };
-            format!("{prefix}: {fallback}")
-        }
-    }
 }
 
 fn failure_message(step: &StepResult) -> String {
@@ -366,21 +342,10 @@ fn failure_message(step: &StepResult) -> String {
         return m.to_string();
     }
     match step.checks.iter().find(|c| c.status == CheckStatus::Fail) {
-        Some(c) => format!("{}: expected {}, got {}", c.subject, c.expected, c.actual),
+        Some(c) => check_line(c),
         None if step.outcome == Outcome::Error => "error".into(),
         None => "check failed".into(),
     }
-}
-
-/// `kind` when it is a CamelCase token (`StatusMismatch`), else `default`.
-fn type_token(kind: Option<&str>, default: &str) -> String {
-    let valid = |k: &&str| {
-        let mut chars = k.chars();
-        k.len() <= 64
-            && chars.next().is_some_and(|c| c.is_ascii_uppercase())
-            && chars.all(|c| c.is_ascii_alphanumeric())
-    };
-    kind.filter(valid).unwrap_or(default).to_string()
 }
 
 /// The file the step is written in: an included file, or the plan.
@@ -389,7 +354,7 @@ fn step_file<'a>(plan: &'a PlanResult, step: &'a StepResult) -> &'a str {
 }
 
 fn failure_body(plan: &PlanResult, step: &StepResult, message: &str) -> String {
-    let mut body = one_line(&xml(message), VALUE_MAX_CHARS);
+    let mut body = xml(&exact_line(message, VALUE_MAX_CHARS));
     let _ = write!(
         body,
         "\n  --> {}:{} (step \"{}\")",
@@ -407,7 +372,10 @@ fn failure_body(plan: &PlanResult, step: &StepResult, message: &str) -> String {
     }
     for check in &step.checks {
         body.push_str("\n  ");
-        body.push_str(&check_line(check));
+        body.push_str(&xml(&exact_line(
+            &check_line_with_kind(check),
+            VALUE_MAX_CHARS,
+        )));
     }
     if let Some(resp) = &step.response {
         let _ = write!(
@@ -421,34 +389,12 @@ fn failure_body(plan: &PlanResult, step: &StepResult, message: &str) -> String {
     body
 }
 
-/// `[kind] subject: expected X, got Y`, with ` (ok)` / ` (warning)` when it held.
-fn check_line(c: &CheckResult) -> String {
-    let kind = match c.kind {
-        CheckKind::Status => "status",
-        CheckKind::Header => "header",
-        CheckKind::Json => "json",
-        CheckKind::Body => "body",
-        CheckKind::Latency => "latency",
-    };
-    let mark = match c.status {
-        CheckStatus::Pass => " (ok)",
-        CheckStatus::Warn => " (warning)",
-        CheckStatus::Fail => "",
-    };
-    format!(
-        "[{kind}] {}: expected {}, got {}{mark}",
-        single_line(&c.subject),
-        single_line(&c.expected),
-        single_line(&c.actual)
-    )
-}
-
 fn system_out(step: &StepResult) -> Option<String> {
     let mut out = String::new();
     if let Some(req) = &step.request {
         let outcome = match &step.response {
-            Some(resp) => format!("{} in {} ms", status_text(resp), resp.latency_ms),
-            None => format!("no response after {} ms", step.duration_ms),
+            Some(resp) => format!("{} in {}", status_text(resp), latency_text(resp.latency_us)),
+            None => format!("no response after {}", ms_text(step.duration_ms)),
         };
         let _ = writeln!(
             out,
@@ -493,13 +439,10 @@ fn system_out(step: &StepResult) -> Option<String> {
 }
 
 fn slow_note(step: &StepResult) -> String {
-    let latency = step
-        .response
-        .as_ref()
-        .map_or(step.duration_ms, |r| r.latency_ms);
+    let latency = latency_text(step.latency_us());
     match step.latency_budget.and_then(|b| b.warn_ms) {
-        Some(warn) => format!("latency {latency} ms over warn budget {warn} ms"),
-        None => format!("latency {latency} ms over warn budget"),
+        Some(warn) => format!("latency {latency} over warn budget {warn} ms"),
+        None => format!("latency {latency} over warn budget"),
     }
 }
 

@@ -2,7 +2,6 @@
 //! every integration, per-category details, critical failures, coverage. Everything is
 //! computed from the results; nothing here knows about any particular product.
 
-mod model;
 mod phases;
 #[cfg(test)]
 mod tests;
@@ -10,13 +9,14 @@ mod text;
 
 use std::fmt::Write as _;
 
-use model::{Category, Group, Health, Status};
-use text::{cell, endpoint, fenced, human_ms, inline, value, Mark, Marks};
+use text::{cell, endpoint, exact, exact_cell, fenced, inline, value, Marks};
 
+use super::model::{self, Category, Group, Health, Status};
 use super::sanitize::{clean, one_line};
 use super::{date_of, host_port, percent};
+use crate::results::render::check_line;
 use crate::results::{
-    CheckKind, CheckStatus, OnFailure, Outcome, PlanResult, Priority, RunResults, StepResult,
+    latency_text, prose_duration, CheckKind, CheckStatus, Outcome, RunResults, StepResult,
 };
 
 /// How the Markdown report is written.
@@ -123,7 +123,7 @@ fn overview(out: &mut String, groups: &[Group], m: Marks) {
             "| {} | {} {status_text} | {health} | {} |",
             cell(g.name),
             m.status(status),
-            cell(&notes(g))
+            exact_cell(&notes(g))
         );
     }
     out.push('\n');
@@ -173,9 +173,9 @@ fn slow_note(g: &Group) -> String {
     let Some(step) = g.slowest() else {
         return String::new();
     };
-    let latency = human_ms(model::latency_of(step));
+    let latency = prose_duration(step.latency_us() / 1000);
     match step.latency_budget.and_then(|b| b.warn_ms) {
-        Some(warn) => format!("{latency} response time (warn {})", human_ms(warn)),
+        Some(warn) => format!("{latency} response time (warn {})", prose_duration(warn)),
         None => format!("{latency} response time"),
     }
 }
@@ -251,14 +251,14 @@ fn sent_step(b: &mut String, step: &StepResult, m: Marks) {
     if let Some(resp) = &step.response {
         let _ = write!(
             b,
-            "   Response: {} ({}ms)",
+            "   Response: {} ({})",
             value(&format!("{} {}", resp.status, resp.reason)),
-            resp.latency_ms
+            latency_text(resp.latency_us)
         );
         if step.outcome == Outcome::Slow {
-            let _ = write!(b, " {} over warn budget", m.get(Mark::Slow));
+            let _ = write!(b, " {} over warn budget", m.outcome(Outcome::Slow));
             if let Some(warn) = step.latency_budget.and_then(|b| b.warn_ms) {
-                let _ = write!(b, " {warn}ms");
+                let _ = write!(b, " {warn} ms");
             }
         }
         b.push('\n');
@@ -270,7 +270,8 @@ fn sent_step(b: &mut String, step: &StepResult, m: Marks) {
                     c.kind,
                     CheckKind::Json | CheckKind::Header | CheckKind::Body
                 ) {
-                    let _ = writeln!(b, "   {}: {}", value(&c.subject), value(&c.actual));
+                    let line = format!("{}: {}", c.subject, c.actual_text);
+                    let _ = writeln!(b, "   {}", value(&line));
                 }
             }
         }
@@ -281,13 +282,7 @@ fn sent_step(b: &mut String, step: &StepResult, m: Marks) {
                 .filter(|c| c.status == CheckStatus::Fail)
                 .collect();
             for c in &failed {
-                let _ = writeln!(
-                    b,
-                    "   {}: expected {}, got {}",
-                    value(&c.subject),
-                    value(&c.expected),
-                    value(&c.actual)
-                );
+                let _ = writeln!(b, "   {}", value(&check_line(c)));
             }
             if failed.is_empty() {
                 let _ = writeln!(
@@ -309,51 +304,20 @@ fn sent_step(b: &mut String, step: &StepResult, m: Marks) {
 
 fn critical_failures(out: &mut String, r: &RunResults, m: Marks) {
     out.push_str("## Critical Integration Failures\n\n");
-    // Steps failing with the same `on_failure` are one issue (one cause, one action).
-    let mut issues: Vec<(&OnFailure, Vec<(&PlanResult, &StepResult)>)> = Vec::new();
-    for (plan, step) in r
-        .plans
-        .iter()
-        .flat_map(|p| p.steps.iter().map(move |s| (p, s)))
-    {
-        let Some(f) = step
-            .on_failure
-            .as_ref()
-            .filter(|_| step.outcome.is_failure())
-        else {
-            continue;
-        };
-        match issues.iter_mut().find(|(g, _)| *g == f) {
-            Some((_, steps)) => steps.push((plan, step)),
-            None => issues.push((f, vec![(plan, step)])),
-        }
-    }
-    // Stable: run order is kept within a priority.
-    issues.sort_by_key(|(f, _)| f.priority);
+    let issues = model::issues(r);
     if issues.is_empty() {
         out.push_str("No critical failures.\n\n");
         return;
     }
-    for (i, (f, steps)) in issues.into_iter().enumerate() {
-        let (plan, first) = steps[0];
-        let mut names: Vec<String> = Vec::new();
-        for (p, s) in &steps {
-            let name = model::integration_of(p, s).to_string();
-            if !names.contains(&name) {
-                names.push(name);
-            }
-        }
-        let title = if steps.len() == 1 {
-            format!("{}: {}", model::integration_of(plan, first), first.name)
-        } else {
-            format!("{} ({} steps)", names.join(", "), steps.len())
-        };
+    for (i, issue) in issues.iter().enumerate() {
+        let f = issue.on_failure;
+        let (_, first) = issue.steps[0];
         let _ = writeln!(
             out,
             "### {}. {} {}\n",
             i + 1,
             m.outcome(first.outcome),
-            inline(&title)
+            inline(&issue.title())
         );
         let _ = writeln!(out, "**Priority:** {}\n", m.priority(f.priority));
         for (label, text) in [
@@ -365,14 +329,14 @@ fn critical_failures(out: &mut String, r: &RunResults, m: Marks) {
                 let _ = writeln!(out, "**{label}:** {t}\n");
             }
         }
-        if steps.len() == 1 {
-            let failure = first.message.as_deref().unwrap_or("failed");
-            let _ = writeln!(out, "**Failure:** {}\n", inline(failure));
+        if let [(_, only)] = issue.steps.as_slice() {
+            let failure = only.message.as_deref().unwrap_or("failed");
+            let _ = writeln!(out, "**Failure:** {}\n", exact(failure));
         } else {
             out.push_str("**Failures:**\n\n");
-            for (_, s) in &steps {
+            for (_, s) in &issue.steps {
                 let failure = s.message.as_deref().unwrap_or("failed");
-                let _ = writeln!(out, "- {}: {}", inline(&endpoint(s)), inline(failure));
+                let _ = writeln!(out, "- {}: {}", inline(&endpoint(s)), exact(failure));
             }
             out.push('\n');
         }
@@ -465,16 +429,6 @@ fn footer(out: &mut String, r: &RunResults, groups: &[Group]) {
         "**Test Coverage:** {}% of integrations\n",
         percent(c.tested, c.total)
     );
-    let critical = r
-        .plans
-        .iter()
-        .flat_map(|p| &p.steps)
-        .filter(|s| s.outcome.is_failure())
-        .filter(|s| {
-            s.on_failure
-                .as_ref()
-                .is_some_and(|f| matches!(f.priority, Priority::Critical | Priority::High))
-        })
-        .count();
+    let critical = model::critical_count(r);
     let _ = writeln!(out, "**Critical Issues:** {critical}");
 }

@@ -4,11 +4,15 @@
 //! - [`markdown`]: the human integration report (GitHub-flavoured Markdown).
 //! - [`json`]: the results model itself, to save and re-render later.
 //!
+//! [`model`] is what the human reports say (groups, health, coverage, issues), and
+//! [`crate::results::render`] how an outcome reads; writers only lay them out.
+//!
 //! Every text taken from a run goes through [`sanitize`] first.
 
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod model;
 pub mod sanitize;
 
 #[cfg(test)]

@@ -1,12 +1,13 @@
 //! Evaluates one `expect` entry against a response. Every check yields one
-//! [`CheckResult`] whose `expected` and `actual` are short human-readable texts;
-//! when a matcher fails, `actual` names each failing key, e.g.
-//! `"okay" (length: 4 ≠ 3)`.
+//! [`CheckResult`]: the expectation and the value found as JSON, and as short
+//! human-readable texts; when a matcher fails, `actual_text` names each failing key,
+//! e.g. `"okay" (length: 4 ≠ 3)`.
 
-use crate::plan::expect::{LatencySpec, StatusExpect};
+use crate::plan::expect::{LatencySpec, StatusExpect, StatusPattern};
 use crate::plan::jsonpath::JsonPath;
 use crate::plan::matcher::{Expected, JsonType, Matcher};
-use crate::results::{CheckKind, CheckResult, CheckStatus};
+use crate::results::{bounded, latency_text, CheckKind, CheckResult, CheckStatus};
+use serde_json::Map;
 use serde_json::Value;
 use std::borrow::Cow;
 use std::time::Duration;
@@ -30,8 +31,28 @@ pub fn check_status(expected: &StatusExpect, status: u16, reason: &str) -> Check
     } else {
         format!("{status} {reason}")
     };
-    let outcome = (actual, expected.accepts(status));
-    result(CheckKind::Status, "status", expected.to_string(), outcome)
+    let patterns: Vec<Value> = expected
+        .0
+        .iter()
+        .map(|p| match p {
+            StatusPattern::Code(c) => Value::from(*c),
+            StatusPattern::Class(_) => Value::String(p.to_string()),
+        })
+        .collect();
+    let expected_value = match <[Value; 1]>::try_from(patterns) {
+        Ok([one]) => one,
+        Err(all) => Value::Array(all),
+    };
+    CheckResult {
+        kind: CheckKind::Status,
+        subject: "status".into(),
+        matcher: "status".into(),
+        expected: expected_value,
+        actual: Value::from(status),
+        status: pass_or_fail(expected.accepts(status)),
+        expected_text: expected.to_string(),
+        actual_text: actual,
+    }
 }
 
 pub fn check_latency(budget: &LatencySpec, latency: Duration) -> CheckResult {
@@ -43,43 +64,102 @@ pub fn check_latency(budget: &LatencySpec, latency: Duration) -> CheckResult {
     } else {
         CheckStatus::Pass
     };
+    let mut expected = Map::new();
+    for (key, limit) in [("warn_ms", budget.warn), ("fail_ms", budget.fail)] {
+        if let Some(d) = limit {
+            expected.insert(key.into(), Value::from(d.as_millis() as u64));
+        }
+    }
+    let us = latency.as_micros() as u64;
     CheckResult {
         kind: CheckKind::Latency,
         subject: "latency".into(),
-        expected: describe_budget(budget),
-        actual: format!("{} ms", latency.as_millis()),
+        matcher: "budget".into(),
+        expected: Value::Object(expected),
+        actual: Value::from(us),
         status,
+        expected_text: describe_budget(budget),
+        actual_text: latency_text(us),
     }
 }
 
 /// `values`: every value of that header in the response (empty = header absent);
 /// name matched case-insensitively by the caller.
 pub fn check_header(name: &str, expected: &Expected, values: &[String]) -> CheckResult {
-    let outcome = if values.is_empty() {
-        (ABSENT.to_string(), accepts_nothing(expected))
+    let (found, outcome) = if values.is_empty() {
+        (Value::Null, (ABSENT.to_string(), accepts_nothing(expected)))
     } else {
-        let joined = Cow::Owned(Value::String(values.join(", ")));
+        let joined = Value::String(values.join(", "));
         let items = values.iter().cloned().map(Value::String).collect();
-        judge(
-            expected,
-            &Target::new(joined, Some(items), values.len(), true),
-        )
+        let target = Target::new(Cow::Owned(joined.clone()), Some(items), values.len(), true);
+        (joined, judge(expected, &target))
     };
-    result(CheckKind::Header, name, describe(expected), outcome)
+    result(CheckKind::Header, name, expected, found, outcome)
 }
 
 pub fn check_json(path: &JsonPath, expected: &Expected, body: &Value) -> CheckResult {
-    let outcome = match json_target(path, path.select(body)) {
-        None => (NOTHING_SELECTED.to_string(), accepts_nothing(expected)),
-        Some(target) => judge(expected, &target),
+    let (found, outcome) = match json_target(path, path.select(body)) {
+        None => (
+            Value::Null,
+            (NOTHING_SELECTED.to_string(), accepts_nothing(expected)),
+        ),
+        Some(target) => (target.value.as_ref().clone(), judge(expected, &target)),
     };
-    result(CheckKind::Json, &path.source, describe(expected), outcome)
+    result(CheckKind::Json, &path.source, expected, found, outcome)
 }
 
 pub fn check_body(expected: &Expected, body: &str) -> CheckResult {
-    let text = Cow::Owned(Value::String(body.to_string()));
-    let outcome = judge(expected, &Target::new(text, None, 1, true));
-    result(CheckKind::Body, "body", describe(expected), outcome)
+    let text = Value::String(body.to_string());
+    let outcome = judge(expected, &Target::new(Cow::Borrowed(&text), None, 1, true));
+    result(CheckKind::Body, "body", expected, text.clone(), outcome)
+}
+
+/// The expectation as JSON: the literal, or the matcher as an object of its keys.
+pub fn expected_json(expected: &Expected) -> Value {
+    match expected {
+        Expected::Literal(v) => v.clone(),
+        Expected::Matcher(m) => Value::Object(matcher_json(m)),
+    }
+}
+
+fn matcher_json(m: &Matcher) -> Map<String, Value> {
+    let num = |f: f64| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number);
+    let entries = [
+        ("equals", m.equals.clone()),
+        ("not_equals", m.not_equals.clone()),
+        ("exists", m.exists.map(Value::Bool)),
+        ("contains", m.contains.clone()),
+        ("not_contains", m.not_contains.clone()),
+        (
+            "matches",
+            m.matches.as_ref().map(|p| Value::from(p.0.as_str())),
+        ),
+        ("type", m.type_.map(|t| Value::from(type_label(t)))),
+        ("length", m.length.as_ref().map(expected_json)),
+        ("gt", m.gt.map(num)),
+        ("gte", m.gte.map(num)),
+        ("lt", m.lt.map(num)),
+        ("lte", m.lte.map(num)),
+        ("one_of", m.one_of.clone().map(Value::Array)),
+        ("each", m.each.as_ref().map(expected_json)),
+        ("count", m.count.as_ref().map(expected_json)),
+    ];
+    entries
+        .into_iter()
+        .filter_map(|(k, v)| Some((k.to_string(), v?)))
+        .collect()
+}
+
+/// `equals` for a literal, the matcher keys (`type,gt`) otherwise.
+fn matcher_token(expected: &Expected) -> String {
+    match expected {
+        Expected::Literal(_) => "equals".into(),
+        Expected::Matcher(m) => matcher_json(m)
+            .keys()
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(","),
+    }
 }
 
 /// Human-readable expectation: `200`, `contains "ok"`, `matches /^a/ and length 3`,
@@ -411,16 +491,31 @@ fn not_container(v: &Value) -> String {
     format!("not a string, array or object ({})", type_name(v))
 }
 
-fn result(kind: CheckKind, subject: &str, expected: String, out: (String, bool)) -> CheckResult {
-    let (actual, passed) = out;
-    use CheckStatus::{Fail, Pass};
-    let status = if passed { Pass } else { Fail };
+fn pass_or_fail(passed: bool) -> CheckStatus {
+    if passed {
+        CheckStatus::Pass
+    } else {
+        CheckStatus::Fail
+    }
+}
+
+fn result(
+    kind: CheckKind,
+    subject: &str,
+    expected: &Expected,
+    found: Value,
+    out: (String, bool),
+) -> CheckResult {
+    let (actual_text, passed) = out;
     CheckResult {
         kind,
         subject: subject.to_string(),
-        expected,
-        actual,
-        status,
+        matcher: matcher_token(expected),
+        expected: bounded(expected_json(expected)),
+        actual: bounded(found),
+        status: pass_or_fail(passed),
+        expected_text: describe(expected),
+        actual_text,
     }
 }
 

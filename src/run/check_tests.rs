@@ -32,8 +32,8 @@ fn passes(r: &CheckResult) {
 #[track_caller]
 fn fails(r: &CheckResult, expected: &str, actual: &str) {
     assert_eq!(r.status, CheckStatus::Fail, "expected failure: {r:?}");
-    assert_eq!(r.expected, expected, "{r:?}");
-    assert_eq!(r.actual, actual, "{r:?}");
+    assert_eq!(r.expected_text, expected, "{r:?}");
+    assert_eq!(r.actual_text, actual, "{r:?}");
 }
 
 // ------------------------------------------------------------ literals, equals
@@ -44,8 +44,8 @@ fn literal_passes_and_reports_subject_and_kind() {
     passes(&r);
     assert_eq!(r.kind, CheckKind::Json);
     assert_eq!(r.subject, "$.status");
-    assert_eq!(r.expected, "\"ok\"");
-    assert_eq!(r.actual, "\"ok\"");
+    assert_eq!(r.expected_text, "\"ok\"");
+    assert_eq!(r.actual_text, "\"ok\"");
 }
 
 #[test]
@@ -96,7 +96,7 @@ fn deep_equality_ignores_key_order_and_points_at_difference() {
     );
     assert_eq!(r.status, CheckStatus::Fail);
     assert!(
-        r.actual
+        r.actual_text
             .ends_with("(equals: at .user: missing key \"name\")"),
         "{r:?}"
     );
@@ -105,7 +105,7 @@ fn deep_equality_ignores_key_order_and_points_at_difference() {
         "{ equals: { id: 1 } }",
         json!({"id": 1, "extra": true}),
     );
-    assert!(r.actual.contains("unexpected key \"extra\""), "{r:?}");
+    assert!(r.actual_text.contains("unexpected key \"extra\""), "{r:?}");
 }
 
 #[test]
@@ -206,7 +206,10 @@ fn not_contains() {
         "{ not_contains: secret }",
         json!({"o": {"secret": 1}}),
     );
-    assert!(r.actual.contains("not_contains: \"secret\" found"), "{r:?}");
+    assert!(
+        r.actual_text.contains("not_contains: \"secret\" found"),
+        "{r:?}"
+    );
 }
 
 // ------------------------------------------------------------ matches
@@ -462,8 +465,8 @@ fn count_on_wildcard_and_filter_paths() {
     let r = json("$.items[?@.ok == true].id", "{ count: 3 }", doc.clone());
     fails(&r, "count 3", "[1,3] (count: 2 ≠ 3)");
     let r = json("$.items[*]", "{ count: { lt: 2 } }", doc);
-    assert_eq!(r.expected, "count (< 2)");
-    assert!(r.actual.ends_with("(count: 3 (lt: not < 2))"), "{r:?}");
+    assert_eq!(r.expected_text, "count (< 2)");
+    assert!(r.actual_text.ends_with("(count: 3 (lt: not < 2))"), "{r:?}");
 }
 
 #[test]
@@ -480,7 +483,7 @@ fn nothing_selected_fails_everything_but_absence() {
     ] {
         let r = json("$.items[*]", yaml, doc.clone());
         assert_eq!(r.status, CheckStatus::Fail, "{yaml}: {r:?}");
-        assert_eq!(r.actual, "nothing selected", "{yaml}");
+        assert_eq!(r.actual_text, "nothing selected", "{yaml}");
     }
     for yaml in [
         "{ exists: false }",
@@ -490,7 +493,7 @@ fn nothing_selected_fails_everything_but_absence() {
     ] {
         let r = json("$.items[*]", yaml, doc.clone());
         passes(&r);
-        assert_eq!(r.actual, "nothing selected");
+        assert_eq!(r.actual_text, "nothing selected");
     }
     let r = json("$.missing", "{ exists: false, type: string }", doc);
     assert_eq!(r.status, CheckStatus::Fail, "{r:?}");
@@ -540,7 +543,7 @@ fn header_literal_number_and_bool_compare_as_text() {
 fn header_several_values_are_joined() {
     let r = header("a=1, b=2", &["a=1", "b=2"]);
     passes(&r);
-    assert_eq!(r.actual, "\"a=1, b=2\"");
+    assert_eq!(r.actual_text, "\"a=1, b=2\"");
     passes(&header(
         "{ count: 2, each: { contains: '=' } }",
         &["a=1", "b=2"],
@@ -612,12 +615,16 @@ fn huge_body_is_truncated() {
     let big = "x".repeat(1_000_000);
     let r = body("{ contains: y }", &big);
     assert_eq!(r.status, CheckStatus::Fail);
-    assert!(r.actual.chars().count() < 300, "{} chars", r.actual.len());
-    assert!(r.actual.starts_with("\"xxxx"));
     assert!(
-        r.actual.contains("…\" (contains: \"y\" not found)"),
+        r.actual_text.chars().count() < 300,
+        "{} chars",
+        r.actual_text.len()
+    );
+    assert!(r.actual_text.starts_with("\"xxxx"));
+    assert!(
+        r.actual_text.contains("…\" (contains: \"y\" not found)"),
         "{}",
-        r.actual
+        r.actual_text
     );
 }
 
@@ -635,11 +642,11 @@ fn latency_pass_warn_fail() {
         (r.status, r.kind, r.subject.as_str()),
         (CheckStatus::Pass, CheckKind::Latency, "latency")
     );
-    assert_eq!(r.expected, "≤ 3000 ms (warn 1000 ms)");
-    assert_eq!(r.actual, "500 ms");
+    assert_eq!(r.expected_text, "≤ 3000 ms (warn 1000 ms)");
+    assert_eq!(r.actual_text, "500 ms");
     let r = check_latency(&b, Duration::from_millis(1234));
     assert_eq!(
-        (r.status, r.actual.as_str()),
+        (r.status, r.actual_text.as_str()),
         (CheckStatus::Warn, "1234 ms")
     );
     let r = check_latency(&b, Duration::from_millis(3001));
@@ -662,13 +669,13 @@ fn latency_single_budgets() {
         CheckStatus::Fail
     );
     assert_eq!(
-        check_latency(&fail_only, Duration::from_millis(1999)).expected,
+        check_latency(&fail_only, Duration::from_millis(1999)).expected_text,
         "≤ 2000 ms"
     );
     let warn_only = budget("{ warn: 100ms }");
     let r = check_latency(&warn_only, Duration::from_secs(60));
     assert_eq!(r.status, CheckStatus::Warn, "warn-only budget never fails");
-    assert_eq!(r.expected, "≤ 100 ms (warn only)");
+    assert_eq!(r.expected_text, "≤ 100 ms (warn only)");
 }
 
 // ------------------------------------------------------------ status
@@ -684,11 +691,14 @@ fn status_exact_class_and_list() {
         (r.status, r.kind, r.subject.as_str()),
         (CheckStatus::Pass, CheckKind::Status, "status")
     );
-    assert_eq!((r.expected.as_str(), r.actual.as_str()), ("200", "200 OK"));
+    assert_eq!(
+        (r.expected_text.as_str(), r.actual_text.as_str()),
+        ("200", "200 OK")
+    );
     let r = check_status(&status("'2xx'"), 503, "Service Unavailable");
     assert_eq!(r.status, CheckStatus::Fail);
     assert_eq!(
-        (r.expected.as_str(), r.actual.as_str()),
+        (r.expected_text.as_str(), r.actual_text.as_str()),
         ("2xx", "503 Service Unavailable")
     );
     assert_eq!(
@@ -699,7 +709,7 @@ fn status_exact_class_and_list() {
     assert_eq!(check_status(&list, 302, "Found").status, CheckStatus::Pass);
     let r = check_status(&list, 404, "");
     assert_eq!(
-        (r.status, r.expected.as_str(), r.actual.as_str()),
+        (r.status, r.expected_text.as_str(), r.actual_text.as_str()),
         (CheckStatus::Fail, "200 or 3xx", "404")
     );
 }

@@ -9,7 +9,7 @@ use crate::plan::expect::Expect;
 use crate::plan::model::{BodySchema, Step};
 use crate::plan::types::Capture;
 use crate::results::{
-    CheckKind, CheckResult, CheckStatus, Outcome, Redirect, ResponseInfo, StepResult,
+    CheckKind, CheckResult, CheckStatus, ErrorKind, Outcome, Redirect, ResponseInfo, StepResult,
 };
 use serde_json::{Map, Value};
 
@@ -121,15 +121,18 @@ fn check_schema(schema: &BodySchema, doc: &Value) -> CheckResult {
         ),
     };
     CheckResult {
-        kind: CheckKind::Json,
+        kind: CheckKind::Schema,
         subject: "schema".into(),
-        expected: format!("valid against {}", schema.shown),
-        actual,
+        matcher: "schema".into(),
+        expected: Value::String(schema.shown.clone()),
+        actual: Value::Array(errors.iter().cloned().map(Value::String).collect()),
         status: if errors.is_empty() {
             CheckStatus::Pass
         } else {
             CheckStatus::Fail
         },
+        expected_text: format!("valid against {}", schema.shown),
+        actual_text: actual,
     }
 }
 
@@ -144,7 +147,7 @@ pub(crate) fn finish(
     result.response = Some(ResponseInfo {
         status: received.status,
         reason: received.reason.clone(),
-        latency_ms: received.latency.as_millis() as u64,
+        latency_us: received.latency.as_micros() as u64,
         body_bytes: received.body.len() as u64,
         body_excerpt: redactor.redact(&excerpt(&eval.body_text, &received.body)),
         encoding: received.encoding.clone(),
@@ -166,8 +169,10 @@ pub(crate) fn finish(
         .checks
         .iter()
         .map(|c| CheckResult {
-            actual: redactor.redact(&c.actual),
-            expected: redactor.redact(&c.expected),
+            actual: redactor.redact_json(&c.actual),
+            expected: redactor.redact_json(&c.expected),
+            actual_text: redactor.redact(&c.actual_text),
+            expected_text: redactor.redact(&c.expected_text),
             ..c.clone()
         })
         .collect();
@@ -178,7 +183,7 @@ pub(crate) fn finish(
         .collect();
     if let Some(e) = &eval.json_error {
         result.outcome = Outcome::Error;
-        result.error_kind = Some("InvalidJson".into());
+        result.error_kind = Some(ErrorKind::InvalidJson);
         let what = if step.checks.expect.json.is_empty() {
             "the JSON Schema check could not run"
         } else {
@@ -187,7 +192,7 @@ pub(crate) fn finish(
         result.message = Some(format!("{e}: {what}"));
     } else if !failed.is_empty() {
         result.outcome = Outcome::Failed;
-        result.error_kind = Some(failure_kind(&failed).into());
+        result.error_kind = Some(failure_kind(&failed));
         let mut message = failure_summary(&failed, result.checks.len());
         if result.attempts > 1 {
             message = format!("after {} attempts: {message}", result.attempts);
@@ -215,33 +220,30 @@ pub(crate) fn finish(
             result.message = Some(format!("{m}; {text}"));
         } else {
             result.outcome = Outcome::Error;
-            result.error_kind = Some("CaptureError".into());
+            result.error_kind = Some(ErrorKind::CaptureError);
             result.message = Some(redactor.redact(&text));
         }
     }
     result
 }
 
-fn failure_kind(failed: &[&CheckResult]) -> &'static str {
+fn failure_kind(failed: &[&CheckResult]) -> ErrorKind {
     match failed {
         [only] => match only.kind {
-            CheckKind::Status => "StatusMismatch",
-            CheckKind::Latency => "LatencyBudgetExceeded",
-            CheckKind::Header => "HeaderMismatch",
-            CheckKind::Json if only.subject == "schema" => "SchemaMismatch",
-            CheckKind::Json => "JsonPathMismatch",
-            CheckKind::Body => "BodyMismatch",
+            CheckKind::Status => ErrorKind::StatusMismatch,
+            CheckKind::Latency => ErrorKind::LatencyBudgetExceeded,
+            CheckKind::Header => ErrorKind::HeaderMismatch,
+            CheckKind::Schema => ErrorKind::SchemaMismatch,
+            CheckKind::Json => ErrorKind::JsonPathMismatch,
+            CheckKind::Body => ErrorKind::BodyMismatch,
         },
-        _ => "CheckFailed",
+        _ => ErrorKind::CheckFailed,
     }
 }
 
+/// The step's message: the first failed check, and how many failed.
 fn failure_summary(failed: &[&CheckResult], total: usize) -> String {
-    let first = failed[0];
-    let lead = format!(
-        "{}: expected {}, got {}",
-        first.subject, first.expected, first.actual
-    );
+    let lead = crate::results::check_line(failed[0]);
     if failed.len() == 1 {
         lead
     } else {

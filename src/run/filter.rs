@@ -1,6 +1,8 @@
 //! `--tag`, `--skip-tag` and `--step GLOB`: which steps a run sends. A step left out
 //! is still reported, as skipped with the filter that left it out.
 
+use crate::results::SkipReason;
+
 /// The step filters of a run; the default sends every step.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
@@ -13,16 +15,23 @@ pub struct Filter {
 }
 
 impl Filter {
-    /// Why the step is left out (`filtered: --tag smoke`), or `None` to send it. A
+    /// Why the step is left out, and the message saying so (`filtered: --tag smoke`), or `None` to send it. A
     /// `--step` glob may match the name as written or the testcase name
     /// (`per provider [openai]` for a `for_each` item).
-    pub fn reason(&self, base_name: &str, name: &str, tags: &[String]) -> Option<String> {
+    pub fn reason(
+        &self,
+        base_name: &str,
+        name: &str,
+        tags: &[String],
+    ) -> Option<(SkipReason, String)> {
         if let Some(t) = self.skip_tags.iter().find(|t| tags.contains(t)) {
-            return Some(format!("filtered: --skip-tag {t}"));
+            let message = format!("filtered: --skip-tag {t}");
+            return Some((SkipReason::FilteredByTag, message));
         }
         if !self.tags.is_empty() && !self.tags.iter().any(|t| tags.contains(t)) {
             let given: Vec<String> = self.tags.iter().map(|t| format!("--tag {t}")).collect();
-            return Some(format!("filtered: {}", given.join(" ")));
+            let message = format!("filtered: {}", given.join(" "));
+            return Some((SkipReason::FilteredByTag, message));
         }
         if !self.steps.is_empty()
             && !self
@@ -35,7 +44,8 @@ impl Filter {
                 .iter()
                 .map(|g| format!("--step \"{g}\""))
                 .collect();
-            return Some(format!("filtered: {}", given.join(" ")));
+            let message = format!("filtered: {}", given.join(" "));
+            return Some((SkipReason::FilteredByStep, message));
         }
         None
     }
@@ -97,7 +107,7 @@ mod tests {
         };
         assert_eq!(f.reason("a", "a", &tags), None);
         assert_eq!(
-            f.reason("a", "a", &[]).as_deref(),
+            f.reason("a", "a", &[]).map(|r| r.1).as_deref(),
             Some("filtered: --tag smoke")
         );
         let f = Filter {
@@ -105,7 +115,7 @@ mod tests {
             ..Filter::default()
         };
         assert_eq!(
-            f.reason("a", "a", &tags).as_deref(),
+            f.reason("a", "a", &tags).map(|r| r.1).as_deref(),
             Some("filtered: --skip-tag email")
         );
         let f = Filter {
@@ -119,8 +129,11 @@ mod tests {
             "the name as written counts"
         );
         assert_eq!(
-            f.reason("status", "status", &[]).as_deref(),
-            Some("filtered: --step \"log*\"")
+            f.reason("status", "status", &[]),
+            Some((
+                SkipReason::FilteredByStep,
+                "filtered: --step \"log*\"".to_string()
+            ))
         );
     }
 }

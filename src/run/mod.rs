@@ -181,7 +181,12 @@ impl<'a> PlanContext<'a> {
     }
 
     /// Why the filters leave this step out (`filtered: --tag smoke`), if they do.
-    pub fn filtered(&self, base_name: &str, name: &str, tags: &[String]) -> Option<String> {
+    pub fn filtered(
+        &self,
+        base_name: &str,
+        name: &str,
+        tags: &[String],
+    ) -> Option<(crate::results::SkipReason, String)> {
         self.shared.filter.reason(base_name, name, tags)
     }
 

@@ -7,6 +7,7 @@ use super::PlanContext;
 use crate::plan::expect::Expect;
 use crate::plan::model::{Body, HttpRequest, Part, Step};
 use crate::plan::validate::REQUEST;
+use crate::results::ErrorKind;
 use crate::template::{RenderError, Scope, Text};
 use serde_json::{json, Map, Value};
 use std::borrow::Cow;
@@ -15,7 +16,7 @@ use std::borrow::Cow;
 pub(crate) enum Prepared {
     Render(RenderError),
     /// Another cause: an error kind and a message.
-    Failed(&'static str, String),
+    Failed(ErrorKind, String),
 }
 
 impl From<RenderError> for Prepared {
@@ -43,13 +44,19 @@ pub(crate) fn render_request(
         None => (None, String::new()),
         Some(Body::Json(v)) => {
             let text = serde_json::to_string(&t.render_value(v, scope)?).map_err(|e| {
-                Prepared::Failed("InvalidRequest", format!("cannot write the JSON body: {e}"))
+                Prepared::Failed(
+                    ErrorKind::InvalidRequest,
+                    format!("cannot write the JSON body: {e}"),
+                )
             })?;
             (Some(OutgoingBody::Json(text.clone())), text)
         }
         Some(Body::Form(items)) => {
             let text = serde_urlencoded::to_string(pairs(items)?).map_err(|e| {
-                Prepared::Failed("InvalidRequest", format!("cannot encode the form: {e}"))
+                Prepared::Failed(
+                    ErrorKind::InvalidRequest,
+                    format!("cannot encode the form: {e}"),
+                )
             })?;
             (Some(OutgoingBody::Form(text.clone())), text)
         }
@@ -142,7 +149,7 @@ fn multipart(
             } => {
                 let bytes = std::fs::read(path).map_err(|e| {
                     Prepared::Failed(
-                        "FileError",
+                        ErrorKind::FileError,
                         format!(
                             "cannot read multipart file {}: {e}",
                             crate::plan::discover::display(path)

@@ -62,8 +62,10 @@ impl Redactor {
             r.body_excerpt = self.redact(&r.body_excerpt);
         }
         for c in &mut step.checks {
-            c.expected = self.redact(&c.expected);
-            c.actual = self.redact(&c.actual);
+            c.expected = self.redact_json(&c.expected);
+            c.actual = self.redact_json(&c.actual);
+            c.expected_text = self.redact(&c.expected_text);
+            c.actual_text = self.redact(&c.actual_text);
         }
         for v in step.captures.values_mut() {
             *v = self.redact_json(v);

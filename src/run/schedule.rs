@@ -8,7 +8,8 @@ use super::step::run_step;
 use super::{PlanContext, RunOptions, Shared};
 use crate::plan::model::Suite;
 use crate::results::{
-    CategoryLabel, Outcome, PlanResult, RunInfo, RunResults, StepResult, Summary, RESULTS_VERSION,
+    CategoryLabel, ErrorKind, Outcome, PlanResult, RunInfo, RunResults, SkipReason, StepResult,
+    Summary, RESULTS_VERSION,
 };
 use crate::template::Scope;
 use serde_json::Value;
@@ -121,12 +122,10 @@ pub async fn run_suite(
     drop(redactor);
     run.finished_at = rfc3339(SystemTime::now());
     run.duration_ms = clock.elapsed().as_millis() as u64;
-    run.interrupted = plans.iter().flat_map(|p| &p.steps).any(|s| {
-        s.outcome == Outcome::Skipped
-            && s.message
-                .as_deref()
-                .is_some_and(|m| m.starts_with("interrupted"))
-    });
+    run.interrupted = plans
+        .iter()
+        .flat_map(|p| &p.steps)
+        .any(|s| s.skip_reason == Some(SkipReason::Interrupted));
     let summary = Summary::of_steps(plans.iter().flat_map(|p| p.steps.iter()));
     events.event(&Event::RunFinished {
         duration_ms: run.duration_ms,
@@ -200,8 +199,11 @@ fn plan_var_error(
     message: &str,
 ) -> StepResult {
     let mut r = super::step::base_result_for(step);
+    let now = super::step::rfc3339_millis(SystemTime::now());
+    r.started_at = Some(now.clone());
+    r.finished_at = Some(now);
     r.outcome = Outcome::Error;
-    r.error_kind = Some("TemplateError".into());
+    r.error_kind = Some(ErrorKind::TemplateError);
     r.message = Some(
         cx.redactor()
             .redact(&format!("{message} ({})", cx.plan.file)),

@@ -8,15 +8,17 @@ use super::prepare::{render_expect, render_request, Prepared};
 use super::redact::is_sensitive_header;
 use super::PlanContext;
 use crate::plan::expect::Expect;
-use crate::plan::model::{item_names, Action, Step};
+use crate::plan::id::item_id;
+use crate::plan::model::{item_labels, Action, Step};
 use crate::plan::types::PrioritySpec;
 use crate::plan::validate::ITEM;
 use crate::results::{
-    Endpoint, LatencyBudget, OnFailure, Outcome, Priority, RequestInfo, StepResult,
+    Endpoint, ErrorKind, LatencyBudget, OnFailure, Outcome, Priority, RequestInfo, SkipReason,
+    StepResult,
 };
 use crate::template::{RenderError, Scope};
 use serde_json::{Map, Value};
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 
 /// Runs `step`: one result, or one per item of a `for_each` list, each told to
 /// [`PlanContext::finished`] as it is made. Captures go into `vars` for the steps after it.
@@ -25,18 +27,19 @@ pub async fn run_step(
     step: &Step,
     vars: &mut Map<String, Value>,
 ) -> Vec<StepResult> {
+    let wall = SystemTime::now();
     let started = Instant::now();
     let result = base_result_for(step);
     let runtime_list = step.flow.for_each.is_some();
     // A `--step` glob naming items of a list known only now is applied per item.
     let name_filter_later = runtime_list && cx.filters_items();
-    if let Some(reason) = cx.filtered(&step.base_name, &step.name, &step.tags) {
-        if !(name_filter_later && reason.starts_with("filtered: --step")) {
-            return only(cx, not_sent(result, Outcome::Skipped, reason));
+    if let Some((reason, message)) = cx.filtered(&step.base_name, &step.name, &step.tags) {
+        if !(name_filter_later && reason == SkipReason::FilteredByStep) {
+            return only(cx, not_sent(result, reason, message), wall);
         }
     }
-    if let Some(reason) = not_to_send(cx, step) {
-        return only(cx, not_sent(result, reason.0, reason.1));
+    if let Some((reason, message)) = not_to_send(cx, step) {
+        return only(cx, not_sent(result, reason, message), wall);
     }
     // Include vars, then (for a list known only now) the list.
     let mut local = vars.clone();
@@ -48,7 +51,7 @@ pub async fn run_step(
             Ok(v) => {
                 local.insert(name.clone(), v);
             }
-            Err(e) => return vec![render_failure(cx, result, e, started)],
+            Err(e) => return only(cx, render_failure(cx, result, e, started), wall),
         }
     }
     let Some(for_each) = &step.flow.for_each else {
@@ -56,19 +59,23 @@ pub async fn run_step(
             local.insert(ITEM.into(), item.clone());
         }
         let result = run_one(cx, step, result, local, vars, started).await;
-        return only(cx, result);
+        return only(cx, result, wall);
     };
     let list = match cx
         .templates()
         .render_value(&for_each.list, &Scope::new(local.clone()))
     {
         Ok(v) => v,
-        Err(e) => return vec![render_failure(cx, result, e, started)],
+        Err(e) => return only(cx, render_failure(cx, result, e, started), wall),
     };
     let items = match list {
         Value::Array(items) if items.is_empty() => {
             let message = format!("skipped: for_each `{}` gave an empty list", for_each.source);
-            return only(cx, not_sent(result, Outcome::Skipped, message));
+            return only(
+                cx,
+                not_sent(result, SkipReason::EmptyForEach, message),
+                wall,
+            );
         }
         Value::Array(items) => items,
         other => {
@@ -80,45 +87,55 @@ pub async fn run_step(
                     shown_value(&other)
                 ),
             };
-            return only(cx, render_failure(cx, result, e, started));
+            return only(cx, render_failure(cx, result, e, started), wall);
         }
     };
-    let names = item_names(&step.base_name, &items);
+    let labels = item_labels(&items);
     let mut out = Vec::with_capacity(items.len());
-    for (item, name) in items.into_iter().zip(names) {
+    for (item, label) in items.into_iter().zip(labels) {
+        let wall = SystemTime::now();
         let mut r = result.clone();
-        r.name = name;
-        if let Some(reason) = cx.filtered(&step.base_name, &r.name, &step.tags) {
-            out.push(reported(cx, not_sent(r, Outcome::Skipped, reason)));
+        r.name = format!("{} [{label}]", step.base_name);
+        r.id = item_id(&step.id, &label);
+        if let Some((reason, message)) = cx.filtered(&step.base_name, &r.name, &step.tags) {
+            out.push(reported(cx, not_sent(r, reason, message), wall));
             continue;
         }
-        if let Some((outcome, message)) = not_to_send(cx, step) {
-            out.push(reported(cx, not_sent(r, outcome, message)));
+        if let Some((reason, message)) = not_to_send(cx, step) {
+            out.push(reported(cx, not_sent(r, reason, message), wall));
             continue;
         }
         let mut scope = local.clone();
         scope.insert(ITEM.into(), item);
         let one = run_one(cx, step, r, scope, vars, Instant::now()).await;
-        out.push(reported(cx, one));
+        out.push(reported(cx, one, wall));
     }
     out
 }
 
-/// A final result, told to the plan context (events, `--fail-fast`).
-fn reported(cx: &PlanContext<'_>, result: StepResult) -> StepResult {
+/// A final result, stamped with when it started and ended and told to the plan
+/// context (events, `--fail-fast`).
+fn reported(cx: &PlanContext<'_>, mut result: StepResult, started: SystemTime) -> StepResult {
+    result.started_at = Some(rfc3339_millis(started));
+    result.finished_at = Some(rfc3339_millis(SystemTime::now()));
     cx.finished(&result);
     result
 }
 
-fn only(cx: &PlanContext<'_>, result: StepResult) -> Vec<StepResult> {
-    vec![reported(cx, result)]
+fn only(cx: &PlanContext<'_>, result: StepResult, started: SystemTime) -> Vec<StepResult> {
+    vec![reported(cx, result, started)]
+}
+
+/// RFC 3339, UTC, with milliseconds: `2026-01-05T09:00:00.123Z`.
+pub fn rfc3339_millis(t: SystemTime) -> String {
+    humantime::format_rfc3339_millis(t).to_string()
 }
 
 /// A reason not to send, checked before each request: the step is pending or misses
 /// an env var, the run was stopped, `--fail-fast` saw a failure.
-fn not_to_send(cx: &PlanContext<'_>, step: &Step) -> Option<(Outcome, String)> {
+fn not_to_send(cx: &PlanContext<'_>, step: &Step) -> Option<(SkipReason, String)> {
     if let Some(reason) = &step.flow.pending {
-        return Some((Outcome::NotTested, format!("pending: {reason}")));
+        return Some((SkipReason::Pending, format!("pending: {reason}")));
     }
     let missing: Vec<&str> = step
         .flow
@@ -129,14 +146,14 @@ fn not_to_send(cx: &PlanContext<'_>, step: &Step) -> Option<(Outcome, String)> {
         .collect();
     if !missing.is_empty() {
         let message = format!("not configured: {} not set", missing.join(", "));
-        return Some((Outcome::NotConfigured, message));
+        return Some((SkipReason::RequiresEnv, message));
     }
     if cx.cancelled() {
         let m = "interrupted: the run was stopped before this step";
-        return Some((Outcome::Skipped, m.into()));
+        return Some((SkipReason::Interrupted, m.into()));
     }
     if let Some(m) = cx.stopped_by_failure() {
-        return Some((Outcome::Skipped, m));
+        return Some((SkipReason::FailFast, m));
     }
     None
 }
@@ -178,7 +195,7 @@ async fn run_one(
             Ok(_) => {
                 return not_sent(
                     result,
-                    Outcome::Skipped,
+                    SkipReason::WhenFalse,
                     format!("skipped: when `{}` is false", when.source),
                 );
             }
@@ -190,7 +207,7 @@ async fn run_one(
         // The loader accepts a step without an action only when it is pending.
         None => {
             let message = "nothing to send: the step has no `request:`";
-            return not_sent(result, Outcome::NotTested, message.into());
+            return not_sent(result, SkipReason::Pending, message.into());
         }
     };
     let outgoing = match render_request(cx, request, &scope) {
@@ -198,7 +215,7 @@ async fn run_one(
         Err(Prepared::Render(e)) => return render_failure(cx, result, e, started),
         Err(Prepared::Failed(kind, message)) => {
             result.outcome = Outcome::Error;
-            result.error_kind = Some(kind.into());
+            result.error_kind = Some(kind);
             result.message = Some(cx.redactor().redact(&message));
             result.duration_ms = started.elapsed().as_millis() as u64;
             return result;
@@ -228,16 +245,19 @@ async fn run_one(
     result.attempts = exchange.attempts;
     result.duration_ms = started.elapsed().as_millis() as u64;
     match exchange.outcome {
-        Err(failure) if failure.kind == INTERRUPTED => {
-            not_sent(result, Outcome::Skipped, failure.message)
-        }
-        Err(failure) => {
+        Sent::Interrupted => not_sent(
+            result,
+            SkipReason::Interrupted,
+            "interrupted: the run was stopped while this step was in flight".into(),
+        ),
+        Sent::Failed(failure) => {
             result.outcome = Outcome::Error;
-            result.error_kind = Some(failure.kind.to_string());
+            result.error_kind = Some(failure.kind);
             result.message = Some(redactor.redact(&failure.message));
             result
         }
-        Ok((received, eval)) => {
+        Sent::Received(exchange) => {
+            let (received, eval) = *exchange;
             let result = finish(result, step, &received, eval, vars, &redactor);
             for (name, _) in &step.checks.capture {
                 if let Some(v) = vars.get(name).filter(|_| cx.is_secret_name(name)) {
@@ -272,6 +292,7 @@ fn learn_cookies(cx: &PlanContext<'_>, out: &Outgoing) {
 
 pub(crate) fn base_result_for(step: &Step) -> StepResult {
     StepResult {
+        id: step.id.clone(),
         name: step.name.clone(),
         phase: step.phase.clone(),
         line: step.line,
@@ -282,6 +303,7 @@ pub(crate) fn base_result_for(step: &Step) -> StepResult {
         outcome: Outcome::Passed,
         message: None,
         error_kind: None,
+        skip_reason: None,
         endpoint: match &step.action {
             Some(action) => {
                 let (method, path) = action.endpoint();
@@ -297,6 +319,8 @@ pub(crate) fn base_result_for(step: &Step) -> StepResult {
         },
         request: None,
         response: None,
+        started_at: None,
+        finished_at: None,
         duration_ms: 0,
         checks: Vec::new(),
         captures: Default::default(),
@@ -319,8 +343,9 @@ pub(crate) fn base_result_for(step: &Step) -> StepResult {
     }
 }
 
-fn not_sent(mut result: StepResult, outcome: Outcome, message: String) -> StepResult {
-    result.outcome = outcome;
+fn not_sent(mut result: StepResult, reason: SkipReason, message: String) -> StepResult {
+    result.outcome = reason.outcome();
+    result.skip_reason = Some(reason);
     result.message = Some(message);
     result
 }
@@ -339,14 +364,14 @@ fn render_failure(
         if let Some(producer) = cx.captured_by(root) {
             return not_sent(
                 result,
-                Outcome::Skipped,
+                SkipReason::MissingCapture,
                 format!("skipped: depends on step \"{producer}\", which did not capture `{root}`"),
             );
         }
     }
     let file = result.file.as_deref().unwrap_or(&cx.plan.file);
     result.outcome = Outcome::Error;
-    result.error_kind = Some("TemplateError".into());
+    result.error_kind = Some(ErrorKind::TemplateError);
     result.message = Some(cx.redactor().redact(&format!(
         "{} (step \"{}\", {file}:{})",
         e.message, result.name, result.line
@@ -356,7 +381,15 @@ fn render_failure(
 
 struct Exchange {
     attempts: u32,
-    outcome: Result<(Received, Evaluation), Failure>,
+    outcome: Sent,
+}
+
+/// What came of sending a step (with its retries).
+enum Sent {
+    Received(Box<(Received, Evaluation)>),
+    Failed(Failure),
+    /// The run was stopped while the request was in flight.
+    Interrupted,
 }
 
 async fn send_with_retries(
@@ -374,20 +407,19 @@ async fn send_with_retries(
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let sent = tokio::select! {
-            sent = cx.http.send(out) => sent,
-            _ = cx.cancel().cancelled() => Err(Failure {
-                kind: INTERRUPTED,
-                message: "interrupted: the run was stopped while this step was in flight".into(),
-            }),
+        let outcome = tokio::select! {
+            sent = cx.http.send(out) => match sent {
+                Ok(received) => {
+                    let eval = evaluate(step, expect, &received);
+                    Sent::Received(Box::new((received, eval)))
+                }
+                Err(failure) => Sent::Failed(failure),
+            },
+            _ = cx.cancel().cancelled() => Sent::Interrupted,
         };
-        let outcome = sent.map(|received| {
-            let eval = evaluate(step, expect, &received);
-            (received, eval)
-        });
         let done = match &outcome {
-            Ok((_, eval)) => eval.holds(),
-            Err(_) => false,
+            Sent::Received(exchange) => exchange.1.holds(),
+            Sent::Failed(_) | Sent::Interrupted => false,
         };
         if done || attempt >= max || cx.cancelled() {
             return Exchange {
@@ -396,8 +428,10 @@ async fn send_with_retries(
             };
         }
         let reason = match &outcome {
-            Ok((_, eval)) => eval.why_not(),
-            Err(failure) => failure.message.clone(),
+            Sent::Received(exchange) => exchange.1.why_not(),
+            Sent::Failed(failure) => failure.message.clone(),
+            // Not reached: an interrupted attempt ends the loop above.
+            Sent::Interrupted => "interrupted".into(),
         };
         cx.attempt_failed(step_name, attempt, max, reason, delay.as_millis() as u64);
         tokio::select! {
@@ -406,9 +440,6 @@ async fn send_with_retries(
         }
     }
 }
-
-/// The `Failure` kind of a request abandoned because the run was stopped.
-const INTERRUPTED: &str = "Interrupted";
 
 /// Jinja truthiness for `when`: false, null, 0, "" and empty collections are false.
 fn truthy(v: &Value) -> bool {

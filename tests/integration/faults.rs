@@ -158,7 +158,9 @@ fn assert_error(name: &str, kind: &str, says: &str) {
     let s = step(name);
     assert_eq!(s.outcome, Outcome::Error, "{name}: {s:?}");
     assert_eq!(
-        s.error_kind.as_deref(),
+        s.error_kind
+            .map(planrun::results::ErrorKind::junit_type)
+            .as_deref(),
         Some(kind),
         "{name}: {:?}",
         s.message

@@ -140,7 +140,10 @@ fn a_step_needing_a_capture_that_was_not_made_is_skipped_naming_the_step() {
     // A step whose checks passed but whose capture found nothing is an error.
     let lookup = out.step("look up the account");
     assert_eq!(lookup.outcome, Outcome::Error);
-    assert_eq!(lookup.error_kind.as_deref(), Some("CaptureError"));
+    assert_eq!(
+        lookup.error_kind,
+        Some(planrun::results::ErrorKind::CaptureError)
+    );
     let message = lookup.message.as_deref().unwrap();
     assert!(
         message.contains("capture `account`") && message.contains("$.account.id"),

@@ -127,7 +127,10 @@ fn a_body_that_does_not_decode_is_an_error_naming_the_encoding() {
     for coding in ["gzip", "br", "zstd"] {
         let step = out.step(&format!("garbled [{coding}]"));
         assert_eq!(step.outcome, Outcome::Error, "{out}");
-        assert_eq!(step.error_kind.as_deref(), Some("DecodeError"));
+        assert_eq!(
+            step.error_kind,
+            Some(planrun::results::ErrorKind::DecodeError)
+        );
         let message = step.message.as_deref().unwrap();
         assert!(
             message.starts_with(&format!("{coding} body could not be decoded: ")),

@@ -98,7 +98,10 @@ fn an_over_cap_body_keeps_the_status() {
     let out = ws.run(&["plans", "--var", &server.var()]);
     let step = out.step("too big");
     assert_eq!(step.outcome, Outcome::Error);
-    assert_eq!(step.error_kind.as_deref(), Some("BodyTooLarge"));
+    assert_eq!(
+        step.error_kind,
+        Some(planrun::results::ErrorKind::BodyTooLarge)
+    );
     let message = step.message.as_deref().unwrap();
     assert!(
         message.starts_with("response body over the 64 KiB cap after "),

@@ -44,7 +44,11 @@ fn step_vars_are_rendered_in_order_and_seen_by_request_checks_and_when() {
     let step = out.step("vars");
     assert_eq!(step.outcome, Outcome::Passed, "{:?}", step.checks);
     // The expected values were rendered: a number compared with a number.
-    let expected: Vec<&str> = step.checks.iter().map(|c| c.expected.as_str()).collect();
+    let expected: Vec<&str> = step
+        .checks
+        .iter()
+        .map(|c| c.expected_text.as_str())
+        .collect();
     assert_eq!(expected[1..], ["4", "\"n=4\""], "{:?}", step.checks);
     let sent = server.echoed("\"label\":\"n=4\"");
     assert_eq!(sent.len(), 1);
@@ -195,7 +199,7 @@ fn for_each_makes_one_testcase_per_item_with_item_in_scope() {
     assert_eq!(out.step("down providers [ok-a]").outcome, Outcome::Passed);
     let down = out.step("down providers [down-b]");
     assert_eq!(down.outcome, Outcome::Failed);
-    assert_eq!(down.checks[1].expected, "\"down-b\"");
+    assert_eq!(down.checks[1].expected_text, "\"down-b\"");
     // The last item's capture is what later steps see.
     assert!(out
         .step("after")

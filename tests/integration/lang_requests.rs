@@ -162,7 +162,7 @@ fn expected_values_are_templates_keeping_their_type() {
     let shown: Vec<(&str, &str)> = ok
         .checks
         .iter()
-        .map(|c| (c.subject.as_str(), c.expected.as_str()))
+        .map(|c| (c.subject.as_str(), c.expected_text.as_str()))
         .collect();
     assert!(shown.contains(&("$.id", "42")), "{shown:?}");
     assert!(shown.contains(&("$.meta.region", "\"eu\"")), "{shown:?}");
@@ -229,10 +229,13 @@ fn expect_schema_validates_the_body_and_names_path_and_keyword() {
     let valid = out.step("valid");
     assert_eq!(valid.outcome, Outcome::Passed);
     let check = valid.checks.iter().find(|c| c.subject == "schema").unwrap();
-    assert_eq!(check.expected, "valid against plans/schemas/doc.json");
+    assert_eq!(check.expected_text, "valid against plans/schemas/doc.json");
     let invalid = out.step("invalid");
     assert_eq!(invalid.outcome, Outcome::Failed);
-    assert_eq!(invalid.error_kind.as_deref(), Some("SchemaMismatch"));
+    assert_eq!(
+        invalid.error_kind,
+        Some(planrun::results::ErrorKind::SchemaMismatch)
+    );
     let message = invalid.message.as_deref().unwrap();
     assert!(
         message.contains("at /id: 42 is not of type \"string\" (keyword `type`)"),
@@ -244,7 +247,10 @@ fn expect_schema_validates_the_body_and_names_path_and_keyword() {
     );
     let not_json = out.step("not json");
     assert_eq!(not_json.outcome, Outcome::Error);
-    assert_eq!(not_json.error_kind.as_deref(), Some("InvalidJson"));
+    assert_eq!(
+        not_json.error_kind,
+        Some(planrun::results::ErrorKind::InvalidJson)
+    );
 }
 
 #[test]
@@ -384,7 +390,10 @@ fn max_body_size_nearest_wins_over_the_suite_config() {
     assert_eq!(out.code(), 1, "{out}");
     let suite = out.step("suite cap");
     assert_eq!(suite.outcome, Outcome::Error);
-    assert_eq!(suite.error_kind.as_deref(), Some("BodyTooLarge"));
+    assert_eq!(
+        suite.error_kind,
+        Some(planrun::results::ErrorKind::BodyTooLarge)
+    );
     assert!(
         suite
             .message

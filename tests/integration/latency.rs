@@ -50,11 +50,17 @@ fn over_warn_is_slow_and_over_fail_is_failed() {
     assert_eq!(slow.outcome, Outcome::Slow, "{:?}", slow.checks);
     let c = latency_check("over warn");
     assert_eq!(c.status, CheckStatus::Warn);
-    assert_eq!(c.expected, "≤ 10000 ms (warn 50 ms)");
+    assert_eq!(c.expected_text, "≤ 10000 ms (warn 50 ms)");
+    assert_eq!(c.matcher, "budget");
+    assert_eq!(
+        c.expected,
+        serde_json::json!({"warn_ms": 50, "fail_ms": 10_000})
+    );
     // The response cannot be faster than the server's own delay.
-    let latency_ms = slow.response.as_ref().unwrap().latency_ms;
-    assert!(latency_ms >= 300, "{latency_ms}");
-    assert_eq!(c.actual, format!("{latency_ms} ms"));
+    let latency_us = slow.response.as_ref().unwrap().latency_us;
+    assert!(latency_us >= 300_000, "{latency_us}");
+    assert_eq!(c.actual, serde_json::json!(latency_us));
+    assert_eq!(c.actual_text, planrun::results::latency_text(latency_us));
     let budget = slow.latency_budget.unwrap();
     assert_eq!((budget.warn_ms, budget.fail_ms), (Some(50), Some(10_000)));
     assert_eq!(out.raw["plans"][0]["steps"][1]["outcome"], "slow");
@@ -65,13 +71,19 @@ fn over_warn_is_slow_and_over_fail_is_failed() {
 
     let failed = out.step("over fail");
     assert_eq!(failed.outcome, Outcome::Failed);
-    assert_eq!(failed.error_kind.as_deref(), Some("LatencyBudgetExceeded"));
+    assert_eq!(
+        failed.error_kind,
+        Some(planrun::results::ErrorKind::LatencyBudgetExceeded)
+    );
     let c = latency_check("over fail");
     assert_eq!(c.status, CheckStatus::Fail);
     let message = failed.message.as_deref().unwrap();
     assert_eq!(
         message,
-        format!("latency: expected ≤ 100 ms (warn 50 ms), got {}", c.actual)
+        format!(
+            "latency: expected ≤ 100 ms (warn 50 ms), got {}",
+            c.actual_text
+        )
     );
     // The status check held: only the budget failed.
     assert_eq!(failed.checks[0].status, CheckStatus::Pass);
@@ -133,7 +145,10 @@ fn timeouts_and_refused_connections_are_errors_and_the_run_goes_on() {
 
     let timeout = out.step("times out");
     assert_eq!(timeout.outcome, Outcome::Error);
-    assert_eq!(timeout.error_kind.as_deref(), Some("Timeout"));
+    assert_eq!(
+        timeout.error_kind,
+        Some(planrun::results::ErrorKind::Timeout)
+    );
     assert!(timeout.response.is_none());
     assert!(timeout.request.is_some(), "the request was sent");
     let message = timeout.message.as_deref().unwrap();
@@ -142,7 +157,10 @@ fn timeouts_and_refused_connections_are_errors_and_the_run_goes_on() {
 
     let refused = out.step("refused");
     assert_eq!(refused.outcome, Outcome::Error);
-    assert_eq!(refused.error_kind.as_deref(), Some("ConnectionRefused"));
+    assert_eq!(
+        refused.error_kind,
+        Some(planrun::results::ErrorKind::ConnectionRefused)
+    );
     let message = refused.message.as_deref().unwrap();
     assert!(message.contains(&format!("127.0.0.1:{port}")), "{message}");
 

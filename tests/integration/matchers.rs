@@ -254,9 +254,18 @@ fn singular_paths_compare_one_node_and_others_the_array() {
     let actual = |subject: &str| {
         let c = step.checks.iter().find(|c| c.subject == subject);
         c.unwrap_or_else(|| panic!("no check {subject}"))
+            .actual_text
+            .clone()
+    };
+    let value = |subject: &str| {
+        let c = step.checks.iter().find(|c| c.subject == subject);
+        c.unwrap_or_else(|| panic!("no check {subject}"))
             .actual
             .clone()
     };
+    // The structured value is the node, or the array of nodes a path selects.
+    assert_eq!(value("$.items[0].name"), serde_json::json!("a"));
+    assert_eq!(value("$.items[*].name"), serde_json::json!(["a", "b", "c"]));
     assert_eq!(actual("$.items[0].name"), r#""a""#);
     assert_eq!(actual("$['meta']['region']"), r#""eu""#);
     assert_eq!(actual("$.items[*].name"), r#"["a","b","c"]"#);
@@ -404,8 +413,8 @@ fn every_failing_matcher_names_the_check_and_shows_expected_and_actual() {
             (kind, subject, CheckStatus::Fail),
             "{name}"
         );
-        assert_eq!(c.expected, expected, "{name}: expected");
-        assert_eq!(c.actual, actual, "{name}: actual");
+        assert_eq!(c.expected_text, expected, "{name}: expected");
+        assert_eq!(c.actual_text, actual, "{name}: actual");
         let message = step.message.as_deref().unwrap_or_default();
         assert_eq!(
             message,
@@ -418,8 +427,15 @@ fn every_failing_matcher_names_the_check_and_shows_expected_and_actual() {
             Json => "JsonPathMismatch",
             Body => "BodyMismatch",
             Latency => "LatencyBudgetExceeded",
+            Schema => "SchemaMismatch",
         };
-        assert_eq!(step.error_kind.as_deref(), Some(kind_token), "{name}");
+        assert_eq!(
+            step.error_kind
+                .map(planrun::results::ErrorKind::junit_type)
+                .as_deref(),
+            Some(kind_token),
+            "{name}"
+        );
         // The terminal shows the same message under the step.
         assert!(
             out.exec.stdout.contains(message),
@@ -433,7 +449,10 @@ fn every_check_of_a_step_is_evaluated_and_every_failure_reported() {
     let out = run();
     let step = out.step("three of four fail");
     assert_eq!(step.outcome, Outcome::Failed);
-    assert_eq!(step.error_kind.as_deref(), Some("CheckFailed"));
+    assert_eq!(
+        step.error_kind,
+        Some(planrun::results::ErrorKind::CheckFailed)
+    );
     let statuses: Vec<(&str, CheckStatus)> = step
         .checks
         .iter()
@@ -488,7 +507,10 @@ fn a_json_check_on_a_body_that_is_not_json_is_an_error() {
     let out = run();
     let step = out.step("not json");
     assert_eq!(step.outcome, Outcome::Error);
-    assert_eq!(step.error_kind.as_deref(), Some("InvalidJson"));
+    assert_eq!(
+        step.error_kind,
+        Some(planrun::results::ErrorKind::InvalidJson)
+    );
     let message = step.message.as_deref().unwrap();
     assert!(message.contains("response is not JSON"), "{message}");
     assert_eq!(out.raw["plans"][1]["steps"][25]["outcome"], "error");

@@ -45,9 +45,12 @@ fn check() -> impl Strategy<Value = CheckResult> {
         CheckResult {
             kind: CheckKind::Json,
             subject,
-            expected,
-            actual,
+            matcher: "equals".into(),
+            expected: expected.clone().into(),
+            actual: actual.clone().into(),
             status: [CheckStatus::Pass, CheckStatus::Warn, CheckStatus::Fail][s as usize],
+            expected_text: expected,
+            actual_text: actual,
         }
     })
 }
@@ -63,12 +66,14 @@ prop_compose! {
     ) -> StepResult {
         let sent = outcome.was_sent();
         StepResult {
+            id: format!("props/{}", planrun::plan::id::slug(&name)),
             name, phase, line, file: None, integration, category, tags: vec![],
-            outcome, message, error_kind: Some("CheckFailed".into()),
+            outcome, message, error_kind: Some(ErrorKind::CheckFailed), skip_reason: None,
+            started_at: None, finished_at: None,
             endpoint: Endpoint { method: "GET".into(), path: path.clone() },
             request: sent.then(|| RequestInfo { method: "GET".into(), url: path }),
             response: sent.then(|| ResponseInfo {
-                status, reason: "Whatever".into(), latency_ms, body_bytes: excerpt.len() as u64,
+                status, reason: "Whatever".into(), latency_us: latency_ms * 1000, body_bytes: excerpt.len() as u64,
                 body_excerpt: excerpt, ..Default::default()
             }),
             duration_ms, checks, captures: Default::default(),
@@ -194,6 +199,7 @@ fn a_one_megabyte_hostile_body_still_renders() {
     };
     let body = "]]>\x1b[1m\0😀".repeat(1024 * 1024 / 12);
     let step = StepResult {
+        id: "props/big".into(),
         name: "big".into(),
         phase: "p".into(),
         line: 1,
@@ -203,7 +209,10 @@ fn a_one_megabyte_hostile_body_still_renders() {
         tags: vec![],
         outcome: Outcome::Failed,
         message: Some(body.clone()),
-        error_kind: Some("CheckFailed".into()),
+        error_kind: Some(ErrorKind::CheckFailed),
+        skip_reason: None,
+        started_at: None,
+        finished_at: None,
         endpoint: Endpoint {
             method: "GET".into(),
             path: "/".into(),
@@ -215,7 +224,7 @@ fn a_one_megabyte_hostile_body_still_renders() {
         response: Some(ResponseInfo {
             status: 500,
             reason: "Internal Server Error".into(),
-            latency_ms: 1,
+            latency_us: 1000,
             body_bytes: body.len() as u64,
             body_excerpt: body,
             ..Default::default()

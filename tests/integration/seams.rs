@@ -74,7 +74,7 @@ fn the_command_line_does_not_import_demo_or_executor_types() {
 
 #[test]
 fn reporters_and_the_executor_do_not_import_the_terminal_or_the_commands() {
-    for under in ["report", "run", "results.rs", "plan"] {
+    for under in ["report", "run", "results", "plan"] {
         for module in ["app", "cli", "console"] {
             assert_eq!(
                 mentions(under, module),

@@ -111,7 +111,7 @@ fn normalise(text: &str) -> String {
         (r"\d{4}-\d{2}-\d{2}", "<DATE>"),
         (r#"hostname="[^"]*""#, r#"hostname="<HOST>""#),
         (r"127\.0\.0\.1:\d+", "127.0.0.1:<PORT>"),
-        (r"\b\d+( ?)ms\b", "<N>${1}ms"),
+        (r"\b\d+(\.\d+)?( ?)ms\b", "<N>${2}ms"),
     ];
     let mut out = text.to_string();
     for (pattern, replacement) in rules {

@@ -132,7 +132,10 @@ fn an_undefined_variable_at_run_time_is_an_error_naming_variable_step_and_file()
     assert_eq!(out.code(), 1, "{out}");
     let step = out.step("reads an unset env var");
     assert_eq!(step.outcome, Outcome::Error);
-    assert_eq!(step.error_kind.as_deref(), Some("TemplateError"));
+    assert_eq!(
+        step.error_kind,
+        Some(planrun::results::ErrorKind::TemplateError)
+    );
     assert!(step.request.is_none(), "nothing was sent");
     let message = step.message.as_deref().unwrap();
     assert!(message.contains("PLANRUN_IT_NOT_SET"), "{message}");

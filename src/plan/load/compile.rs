@@ -6,13 +6,14 @@ use super::files::{file_part, SchemaCache};
 use super::for_each::{expand, ForEachSpec};
 use crate::diagnostic::Diagnostic;
 use crate::plan::expect::Expect;
+use crate::plan::id::step_id;
 use crate::plan::model::{
     Action, Body, Checks, Flow, HttpRequest, Part, Plan, RetryPolicy, Step, When,
 };
 use crate::plan::resolved::{At, Layer, PhaseInfo, Resolved, ResolvedStep};
 use crate::plan::types::{MultipartField, Request, Scalar};
 use crate::template::{TValue, Templates, Text};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 pub(crate) struct Compiler<'a> {
@@ -127,10 +128,13 @@ impl Compiler<'_> {
             _ => {}
         }
         let mut seen: HashSet<(usize, String)> = HashSet::new();
+        // Step id → where the step is written, to name both places of a clash.
+        let mut ids: HashMap<String, String> = HashMap::new();
         let mut steps = Vec::new();
         for rs in &r.steps {
             let phase = &r.phases[rs.phase];
-            if !seen.insert((rs.phase, rs.step.name.clone())) {
+            let new_name = seen.insert((rs.phase, rs.step.name.clone()));
+            if !new_name {
                 let from = if rs.included() {
                     format!(" (the second comes from {})", rs.at.src.shown)
                 } else {
@@ -146,7 +150,11 @@ impl Compiler<'_> {
                     format!("step name `{}` is used twice in phase `{}`{from}: step names must be unique within a phase", rs.step.name, phase.name),
                 );
             }
-            steps.extend(self.step(rs, phase));
+            let compiled = self.step(rs, phase, &raw.name);
+            if new_name {
+                self.unique_ids(rs, &compiled, &r.src.shown, &mut ids);
+            }
+            steps.extend(compiled);
         }
         let vars = r
             .vars
@@ -164,7 +172,34 @@ impl Compiler<'_> {
         }
     }
 
-    fn step(&mut self, rs: &ResolvedStep, inh: &PhaseInfo) -> Vec<Step> {
+    /// Two steps of a plan may not have the same id (see [`crate::plan::id`]): names
+    /// differing only by case or punctuation would make one.
+    fn unique_ids(
+        &mut self,
+        rs: &ResolvedStep,
+        steps: &[Step],
+        plan_file: &str,
+        ids: &mut HashMap<String, String>,
+    ) {
+        for step in steps {
+            let here = format!(
+                "{}:{}",
+                step.file.as_deref().unwrap_or(plan_file),
+                step.line
+            );
+            if let Some(there) = ids.get(&step.id) {
+                let message = format!(
+                    "step `{}` has the id `{}` of the step at {there}: ids are the plan, phase and step names slugged (lower case, punctuation as `-`), so names must differ by more than case and punctuation; rename one",
+                    step.name, step.id
+                );
+                self.error(&rs.at.key("name"), message);
+            } else {
+                ids.insert(step.id.clone(), here);
+            }
+        }
+    }
+
+    fn step(&mut self, rs: &ResolvedStep, inh: &PhaseInfo, plan: &str) -> Vec<Step> {
         let s = &rs.step;
         let at = &rs.at;
         let merged = merge(&rs.layers);
@@ -189,6 +224,7 @@ impl Compiler<'_> {
         let checks = self.checks(rs, &merged);
         let (flow, for_each) = self.flow(rs, merged.requires_env);
         let step = Step {
+            id: step_id(plan, &inh.name, &s.name),
             name: s.name.clone(),
             base_name: s.name.clone(),
             phase: inh.name.clone(),

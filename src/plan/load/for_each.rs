@@ -2,7 +2,8 @@
 //! is expanded here, when the plan is loaded; a template (a list from a capture or a
 //! variable) is kept and expanded when the step runs (see `run::step`).
 
-use crate::plan::model::{item_names, ForEach, Step};
+use crate::plan::id::item_id;
+use crate::plan::model::{item_labels, ForEach, Step};
 use crate::template::TValue;
 use serde_json::Value;
 
@@ -18,13 +19,14 @@ pub(crate) enum ForEachSpec {
 pub(crate) fn expand(step: Step, spec: ForEachSpec) -> Vec<Step> {
     match spec {
         ForEachSpec::Items(items) => {
-            let names = item_names(&step.base_name, &items);
+            let labels = item_labels(&items);
             items
                 .into_iter()
-                .zip(names)
-                .map(|(item, name)| {
+                .zip(labels)
+                .map(|(item, label)| {
                     let mut one = step.clone();
-                    one.name = name;
+                    one.id = item_id(&step.id, &label);
+                    one.name = format!("{} [{label}]", step.base_name);
                     one.flow.item = Some(item);
                     one
                 })

@@ -56,7 +56,7 @@ pub fn load(opts: &LoadOptions) -> Result<Suite, Vec<Diagnostic>> {
     let mut plans = Vec::new();
     let mut errors = Vec::new();
     let mut notes = Vec::new();
-    let mut names: IndexMap<String, String> = IndexMap::new();
+    let mut names: IndexMap<String, (String, String)> = IndexMap::new();
     for file in &files {
         let shown = display(file);
         match std::fs::read_to_string(file) {
@@ -65,12 +65,16 @@ pub fn load(opts: &LoadOptions) -> Result<Suite, Vec<Diagnostic>> {
                 match cx.compile(&shown, file, &text) {
                     Ok((plan, mut found)) => {
                         notes.append(&mut found);
-                        if let Some(other) = names.insert(plan.name.clone(), shown.clone()) {
-                            errors.push(Diagnostic::new(
-                            &shown,
-                            (1, 1),
-                            format!("plan name `{}` is also used by {other}: plan names must be unique", plan.name),
-                        ));
+                        let key = crate::plan::id::slug(&plan.name);
+                        if let Some((other_name, other)) =
+                            names.insert(key.clone(), (plan.name.clone(), shown.clone()))
+                        {
+                            let message = if other_name == plan.name {
+                                format!("plan name `{}` is also used by {other}: plan names must be unique", plan.name)
+                            } else {
+                                format!("plan name `{}` gives the same step ids (`{key}/…`) as plan `{other_name}` in {other}: plan names must differ by more than case and punctuation", plan.name)
+                            };
+                            errors.push(Diagnostic::new(&shown, (1, 1), message));
                         }
                         plans.push(plan)
                     }

@@ -269,11 +269,11 @@ fn outcomes_map_to_result_elements() {
     );
     assert_eq!(
         skipped("LLM", "draft reply"),
-        "not configured: requires OPENAI_API_KEY"
+        "not configured: OPENAI_API_KEY not set"
     );
     assert_eq!(
         skipped("Email integrations", "outlook send"),
-        "skipped: when: outlook_ready is false"
+        "skipped: when `outlook_ready` is false"
     );
     // No message: a reason is still given.
     assert_eq!(
@@ -518,9 +518,10 @@ fn hostile_strings_cannot_break_the_document() {
     let c = case(&doc, "Hostile red plan ]] > 🚀", &name);
     let failure = child(c, "failure").unwrap();
     assert_eq!(attr(failure, "type"), "CheckFailed"); // `symbol` rejected
+                                                      // The newline is shown, not lost: values and messages are rendered exactly.
     assert_eq!(
         attr(failure, "message"),
-        "boom bold second line ]] > #x00 | pipe"
+        "boom bold\\nsecond line ]] > #x00 | pipe"
     );
     // The failure body holds at most ~2 KiB of the body, the system-out ~64 KiB.
     let body = failure.text().unwrap();

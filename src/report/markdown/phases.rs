@@ -3,32 +3,25 @@
 
 use std::fmt::Write as _;
 
-use super::model::category_of;
 use super::text::{endpoint, fenced, inline, value, Marks};
-use crate::results::{Outcome, PlanResult, RunResults, StepResult, Summary};
+use crate::report::model;
+use crate::results::{Outcome, RunResults, StepResult, Summary};
 
 /// One block per phase, in plan order: a numbered list of its steps with their outcome.
 pub(super) fn results_by_phase(out: &mut String, r: &RunResults, m: Marks) {
-    let phases: Vec<(&PlanResult, &str, Vec<&StepResult>)> = r
-        .plans
-        .iter()
-        .flat_map(|plan| {
-            phases_of(plan)
-                .into_iter()
-                .map(move |(name, steps)| (plan, name, steps))
-        })
-        .collect();
+    let phases = model::phases(r);
     if phases.is_empty() {
         return;
     }
     out.push_str("## Results by Phase\n\n");
-    for (plan, phase, steps) in phases {
-        let s = Summary::of_steps(steps.iter().copied());
+    for phase in phases {
+        let s = phase.summary();
+        let plan = &phase.plan.name;
         // Phase names are the plan's own ("Phase 1: OAuth flows"): shown as written.
-        let heading = if phase == plan.name {
-            inline(&plan.name)
+        let heading = if phase.name == plan {
+            inline(plan)
         } else {
-            format!("{} — {}", inline(&plan.name), inline(phase))
+            format!("{} — {}", inline(plan), inline(phase.name))
         };
         let _ = writeln!(
             out,
@@ -37,7 +30,8 @@ pub(super) fn results_by_phase(out: &mut String, r: &RunResults, m: Marks) {
             s.total,
             tail(&s)
         );
-        let lines: Vec<String> = steps
+        let lines: Vec<String> = phase
+            .steps
             .iter()
             .enumerate()
             .map(|(i, step)| step_line(i + 1, step, m))
@@ -85,64 +79,28 @@ fn step_line(n: usize, step: &StepResult, m: Marks) -> String {
     line
 }
 
-/// Steps grouped by phase name, phases in order of first appearance.
-fn phases_of(plan: &PlanResult) -> Vec<(&str, Vec<&StepResult>)> {
-    let mut phases: Vec<(&str, Vec<&StepResult>)> = Vec::new();
-    for step in &plan.steps {
-        match phases.iter_mut().find(|(name, _)| *name == step.phase) {
-            Some((_, steps)) => steps.push(step),
-            None => phases.push((&step.phase, vec![step])),
-        }
-    }
-    phases
-}
-
 /// The latency budgets in force, by category (split by integration when a category
 /// holds several budgets), as the alerting thresholds a monitor would use.
 pub(super) fn alerting_thresholds(out: &mut String, r: &RunResults) {
-    // (category, warn ms, fail ms, integrations holding that budget)
-    type Budget = (String, Option<u64>, Option<u64>, Vec<String>);
-    let mut budgets: Vec<Budget> = Vec::new();
-    for plan in &r.plans {
-        for step in &plan.steps {
-            let Some(b) = step.latency_budget else {
-                continue;
-            };
-            if b.warn_ms.is_none() && b.fail_ms.is_none() {
-                continue;
-            }
-            let category = category_of(plan, step).to_string();
-            let integration = super::model::integration_of(plan, step).to_string();
-            match budgets
-                .iter_mut()
-                .find(|(c, w, f, _)| *c == category && *w == b.warn_ms && *f == b.fail_ms)
-            {
-                Some((_, _, _, names)) => {
-                    if !names.contains(&integration) {
-                        names.push(integration);
-                    }
-                }
-                None => budgets.push((category, b.warn_ms, b.fail_ms, vec![integration])),
-            }
-        }
-    }
+    let budgets = model::budgets(r);
     if budgets.is_empty() {
         return;
     }
     out.push_str("## Alerting Thresholds\n\n");
     let mut rows: Vec<(String, String)> = Vec::new();
-    for (category, warn, fail, names) in &budgets {
-        let shared = budgets.iter().filter(|(c, ..)| c == category).count() > 1;
+    for b in &budgets {
+        let category = &b.category;
+        let shared = budgets.iter().filter(|x| &x.category == category).count() > 1;
         let label = if shared {
-            format!("{category} ({}) Response Time", names.join(", "))
+            format!("{category} ({}) Response Time", b.integrations.join(", "))
         } else {
             format!("{category} Response Time")
         };
         let mut first = true;
-        for (limit, what) in [(warn, "Warning"), (fail, "Critical")] {
+        for (limit, what) in [(b.warn_ms, "Warning"), (b.fail_ms, "Critical")] {
             if let Some(ms) = limit {
                 let l = if first { value(&label) } else { String::new() };
-                rows.push((l, format!("> {ms}ms = {what}")));
+                rows.push((l, format!("> {ms} ms = {what}")));
                 first = false;
             }
         }

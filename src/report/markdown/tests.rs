@@ -1,8 +1,8 @@
-use super::model::{Coverage, Health, Status};
-use super::text::human_ms;
+use crate::report::model::{self, Coverage, Health, Status};
+
 use super::*;
 use crate::report::fixture::{fixture, fixture_with_big_body, step};
-use crate::results::{OnFailure, PlanResult};
+use crate::results::{OnFailure, PlanResult, Priority};
 
 fn emoji() -> MarkdownOptions {
     MarkdownOptions::default()
@@ -95,7 +95,7 @@ fn overview_has_one_row_per_integration_with_status_health_and_notes() {
             "Google Calendar",
             "⚠️ Connected",
             "Slow",
-            "9.5s response time (warn 1s)",
+            "9.5 s response time (warn 1 s)",
         ],
         [
             "Calendar Webhooks",
@@ -107,7 +107,7 @@ fn overview_has_one_row_per_integration_with_status_health_and_notes() {
             "OpenAI GPT-4o",
             "❌ Not Configured",
             "Unknown",
-            "requires OPENAI_API_KEY",
+            "not configured: OPENAI_API_KEY not set",
         ],
         [
             "Stripe Payments",
@@ -119,7 +119,7 @@ fn overview_has_one_row_per_integration_with_status_health_and_notes() {
             "Hostile\\|Pipe Newline green",
             "❌ Failing",
             "Down",
-            "boom bold second line ]]> #x00 \\| pipe",
+            "boom bold\\nsecond line ]]> #x00 \\| pipe",
         ],
         ["Slack", "🔄 Not Tested", "Unknown", "1 step not tested"],
     ];
@@ -189,28 +189,28 @@ fn details_show_responses_checks_and_unsent_steps() {
     assert!(md.contains("### 📧 Email Integrations\n\n#### Gmail\n\n```\nStatus: ✅ OPERATIONAL\n"));
     let gmail = section(&md, "#### Gmail", "####");
     assert!(gmail.contains(
-        "✅ GET /api/integrations/gmail/status\n   Response: 200 OK (633ms)\n   $.connected: true\n   content-type: application/json\n"
+        "✅ GET /api/integrations/gmail/status\n   Response: 200 OK (633 ms)\n   $.connected: true\n   content-type: application/json\n"
     ));
     assert!(gmail.contains(
         "🔄 Not Tested:\n   - POST /api/integrations/gmail/sync  (pending: sync endpoint not deployed yet)\n"
     ));
     let calendar = section(&md, "#### Google Calendar", "####");
     assert!(calendar.contains("Status: ⚠️ SLOW PERFORMANCE\n"));
-    assert!(calendar.contains("   Response: 200 OK (9502ms) ⚠️ over warn budget 1000ms\n"));
+    assert!(calendar.contains("   Response: 200 OK (9502 ms) ⚠️ over warn budget 1000 ms\n"));
     let stripe = section(&md, "#### Stripe Payments", "####");
     assert!(stripe.contains(
-        "❌ POST /api/payments\n   Response: 400 Bad Request (12ms)\n   status: expected 200, got 400\n"
+        "❌ POST /api/payments\n   Response: 400 Bad Request (12 ms)\n   status: expected 200, got 400\n"
     ));
     // Passed checks of a failed step are not repeated as failures.
     assert!(!stripe.contains("x-request-id"));
     let webhooks = section(&md, "#### Calendar Webhooks", "####");
     assert!(webhooks
-        .contains("❌ POST /api/calendar/webhooks\n   Error: request timed out after 30000 ms\n"));
+        .contains("💥 POST /api/calendar/webhooks\n   Error: request timed out after 30000 ms\n"));
     let llm = section(&md, "#### OpenAI GPT-4o", "###");
     assert!(llm.contains("Status: ❌ NOT CONFIGURED\n"));
-    assert!(
-        llm.contains("❌ Not Configured:\n   - POST /api/llm/draft  (requires OPENAI_API_KEY)\n")
-    );
+    assert!(llm.contains(
+        "⛔ Not Configured:\n   - POST /api/llm/draft  (not configured: OPENAI_API_KEY not set)\n"
+    ));
     assert!(section(&md, "#### Outlook", "###")
         .contains("⏭️ Skipped:\n   - POST /api/integrations/outlook/send"));
     // A step without a category lands in Uncategorised.
@@ -225,7 +225,7 @@ fn critical_failures_are_ordered_by_priority() {
     assert_eq!(
         headings,
         [
-            "### 1. ❌ Calendar Webhooks: create event",
+            "### 1. 💥 Calendar Webhooks: create event",
             "### 2. ❌ Outlook: outlook status",
             "### 3. ❌ Stripe Payments: charge",
             "### 4. ❌ Stripe Payments: refund",
@@ -368,7 +368,7 @@ fn plain_markers_replace_every_emoji() {
 fn hostile_text_is_sanitised_and_fences_hold() {
     let mut r = fixture_with_big_body();
     // A value with a fence in it must not close the details block.
-    r.plans[3].steps[1].checks[0].actual = "```\n# injected".into();
+    r.plans[3].steps[1].checks[0].actual_text = "```\n# injected".into();
     let md = render(&r, &emoji());
     for bad in ['\x1b', '\0', '\x0b'] {
         assert!(!md.contains(bad), "{bad:?} leaked");
@@ -377,7 +377,7 @@ fn hostile_text_is_sanitised_and_fences_hold() {
     assert!(!md.lines().any(|l| l.starts_with("# injected")));
     let stripe = section(&md, "#### Stripe Payments", "####");
     assert!(stripe.starts_with("\n````\nStatus:"), "{stripe}");
-    assert!(stripe.contains("$.refunded: expected true, got ``` # injected\n"));
+    assert!(stripe.contains("$.refunded: expected true, got ```\\n# injected\n"));
 }
 
 #[test]
@@ -420,11 +420,12 @@ fn fallbacks_for_labels_and_notes() {
 
 #[test]
 fn durations_read_naturally() {
-    assert_eq!(human_ms(633), "633ms");
-    assert_eq!(human_ms(1000), "1s");
-    assert_eq!(human_ms(9502), "9.5s");
-    assert_eq!(human_ms(1949), "1.9s");
-    assert_eq!(human_ms(1950), "2s");
+    use crate::results::prose_duration;
+    assert_eq!(prose_duration(633), "633 ms");
+    assert_eq!(prose_duration(1000), "1 s");
+    assert_eq!(prose_duration(9502), "9.5 s");
+    assert_eq!(prose_duration(1949), "1.9 s");
+    assert_eq!(prose_duration(1950), "2 s");
 }
 
 #[test]

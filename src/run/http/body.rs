@@ -4,6 +4,7 @@
 //! body that does not decode is an error naming its encoding.
 
 use super::{show_bytes, Failure};
+use crate::results::ErrorKind;
 use std::io::Read;
 
 /// What `Accept-Encoding` says unless a step sets it: what browsers and curl send.
@@ -51,7 +52,7 @@ fn decode_one(coding: &str, data: &[u8], cap: usize, status: &str) -> Result<Vec
         },
         other => {
             return Err(Failure::new(
-                "DecodeError",
+                ErrorKind::DecodeError,
                 format!(
                     "the body is compressed with `{other}`, which planrun cannot decode (gzip, deflate, br and zstd are supported; set `Accept-Encoding` to ask for another)"
                 ),
@@ -66,7 +67,7 @@ fn decode_one(coding: &str, data: &[u8], cap: usize, status: &str) -> Result<Vec
         .map_err(|e| undecodable(coding, &e.to_string()))?;
     if out.len() > cap {
         return Err(Failure::new(
-            "BodyTooLarge",
+            ErrorKind::BodyTooLarge,
             format!(
                 "response body over the {} cap once decoded from {coding} ({status}; raise `max_body_size` if this is expected)",
                 show_bytes(cap)
@@ -85,7 +86,7 @@ fn looks_like_zlib(data: &[u8]) -> bool {
 
 fn undecodable(coding: &str, why: &str) -> Failure {
     Failure::new(
-        "DecodeError",
+        ErrorKind::DecodeError,
         format!("{coding} body could not be decoded: {why}"),
     )
 }
@@ -118,7 +119,7 @@ mod tests {
     #[test]
     fn a_broken_body_names_its_encoding() {
         let e = decode(Some("gzip"), b"not gzip".to_vec(), 100, "200 OK").unwrap_err();
-        assert_eq!(e.kind, "DecodeError");
+        assert_eq!(e.kind, ErrorKind::DecodeError);
         assert!(
             e.message.starts_with("gzip body could not be decoded: "),
             "{}",
@@ -130,7 +131,7 @@ mod tests {
     fn the_cap_applies_to_the_decoded_body() {
         let bomb = gzip(&vec![0u8; 10_000]);
         let e = decode(Some("gzip"), bomb, 1024, "200 OK").unwrap_err();
-        assert_eq!(e.kind, "BodyTooLarge");
+        assert_eq!(e.kind, ErrorKind::BodyTooLarge);
         assert!(
             e.message
                 .contains("1 KiB cap once decoded from gzip (200 OK"),

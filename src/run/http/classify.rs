@@ -3,6 +3,7 @@
 //! matching error text.
 
 use super::{show_duration, Failure, CONNECT_TIMEOUT};
+use crate::results::ErrorKind;
 use reqwest::Url;
 use std::error::Error as StdError;
 
@@ -55,7 +56,7 @@ pub(super) fn classify(e: &reqwest::Error, url: &Url) -> Failure {
     let cause = root_cause(e);
     if e.is_connect() && e.is_timeout() {
         return Failure::new(
-            "ConnectTimeout",
+            ErrorKind::ConnectTimeout,
             format!(
                 "connecting to {host}:{port} timed out after {}",
                 show_duration(CONNECT_TIMEOUT)
@@ -64,32 +65,35 @@ pub(super) fn classify(e: &reqwest::Error, url: &Url) -> Failure {
     }
     if e.is_timeout() {
         return Failure::new(
-            "Timeout",
+            ErrorKind::Timeout,
             format!("request to {host}:{port} timed out: {}", chain(e)),
         );
     }
     if e.is_dns() {
-        return Failure::new("DnsError", format!("cannot resolve host `{host}`: {cause}"));
+        return Failure::new(
+            ErrorKind::DnsError,
+            format!("cannot resolve host `{host}`: {cause}"),
+        );
     }
     if let Some(tls) = find::<rustls::Error>(e) {
-        return Failure::new("TlsError", tls_message(tls, host, port));
+        return Failure::new(ErrorKind::TlsError, tls_message(tls, host, port));
     }
     if find::<std::io::Error>(e).map(std::io::Error::kind)
         == Some(std::io::ErrorKind::ConnectionRefused)
     {
         return Failure::new(
-            "ConnectionRefused",
+            ErrorKind::ConnectionRefused,
             format!("connection refused by {host}:{port}: is the server running?"),
         );
     }
     if e.is_connect() {
         Failure::new(
-            "ConnectionError",
+            ErrorKind::ConnectionError,
             format!("cannot connect to {host}:{port}: {cause}"),
         )
     } else {
         Failure::new(
-            "ConnectionError",
+            ErrorKind::ConnectionError,
             format!("request to {host}:{port} failed: {cause}"),
         )
     }

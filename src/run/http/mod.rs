@@ -6,6 +6,7 @@
 mod body;
 mod classify;
 
+use crate::results::ErrorKind;
 use classify::{chain, classify};
 use reqwest::cookie::CookieStore;
 use reqwest::header::{
@@ -121,15 +122,15 @@ impl Received {
     }
 }
 
-/// Why no response could be checked. `kind` is a CamelCase token for JUnit `type`.
+/// Why no response could be checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failure {
-    pub kind: &'static str,
+    pub kind: ErrorKind,
     pub message: String,
 }
 
 impl Failure {
-    pub(crate) fn new(kind: &'static str, message: impl Into<String>) -> Failure {
+    pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Failure {
         Failure {
             kind,
             message: message.into(),
@@ -168,7 +169,7 @@ impl Http {
         self.insecure
             .get_or_init(|| build_client(true))
             .as_ref()
-            .map_err(|e| Failure::new("ClientError", e.clone()))
+            .map_err(|e| Failure::new(ErrorKind::ClientError, e.clone()))
     }
 
     pub async fn send(&self, out: &Outgoing) -> Result<Received, Failure> {
@@ -176,7 +177,7 @@ impl Http {
         match tokio::time::timeout(out.timeout, self.exchange(out, started)).await {
             Ok(result) => result,
             Err(_) => Err(Failure::new(
-                "Timeout",
+                ErrorKind::Timeout,
                 format!(
                     "request timed out after {} (no complete response)",
                     show_duration(out.timeout)
@@ -191,7 +192,10 @@ impl Http {
             url.query_pairs_mut().extend_pairs(out.query.iter());
         }
         let mut method = Method::from_bytes(out.method.as_bytes()).map_err(|_| {
-            Failure::new("InvalidRequest", format!("invalid method `{}`", out.method))
+            Failure::new(
+                ErrorKind::InvalidRequest,
+                format!("invalid method `{}`", out.method),
+            )
         })?;
         let mut headers = header_map(&out.headers)?;
         default_accept_encoding(&mut headers);
@@ -236,13 +240,13 @@ impl Http {
                 .and_then(|l| url.join(l).ok())
                 .ok_or_else(|| {
                     Failure::new(
-                        "InvalidRedirect",
+                        ErrorKind::InvalidRedirect,
                         format!("{status} with an unusable Location header"),
                     )
                 })?;
             if seen.contains(&next) {
                 return Err(Failure::new(
-                    "RedirectLoop",
+                    ErrorKind::RedirectLoop,
                     format!(
                         "redirect loop: {next} was already visited ({} hops)",
                         seen.len()
@@ -251,7 +255,7 @@ impl Http {
             }
             if seen.len() > MAX_REDIRECTS {
                 return Err(Failure::new(
-                    "TooManyRedirects",
+                    ErrorKind::TooManyRedirects,
                     format!("more than {MAX_REDIRECTS} redirects, last to {next}"),
                 ));
             }
@@ -329,7 +333,7 @@ fn multipart_form(parts: &[MultipartPart]) -> Result<reqwest::multipart::Form, F
                     .mime_str(content_type)
                     .map_err(|_| {
                         Failure::new(
-                            "InvalidRequest",
+                            ErrorKind::InvalidRequest,
                             format!(
                                 "invalid content_type `{content_type}` for multipart file `{name}`"
                             ),
@@ -375,7 +379,7 @@ async fn read(
             Ok(Some(chunk)) => {
                 if wire.len() + chunk.len() > max_body {
                     return Err(Failure::new(
-                        "BodyTooLarge",
+                        ErrorKind::BodyTooLarge,
                         format!(
                             "response body over the {} cap after {} bytes ({shown_status}; raise `max_body_size` if this is expected)",
                             show_bytes(max_body),
@@ -388,7 +392,7 @@ async fn read(
             Ok(None) => break,
             Err(e) => {
                 return Err(Failure::new(
-                    "BodyReadError",
+                    ErrorKind::BodyReadError,
                     format!(
                         "the response body could not be read to the end: {}",
                         chain(&e)
@@ -460,11 +464,11 @@ fn parse_url(text: &str) -> Result<Url, Failure> {
         } else {
             ""
         };
-        Failure::new("InvalidUrl", format!("invalid URL `{text}`: {e}{hint}"))
+        Failure::new(ErrorKind::InvalidUrl, format!("invalid URL `{text}`: {e}{hint}"))
     })?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(Failure::new(
-            "InvalidUrl",
+            ErrorKind::InvalidUrl,
             format!("invalid URL `{text}`: only http and https are supported"),
         ));
     }
@@ -474,11 +478,15 @@ fn parse_url(text: &str) -> Result<Url, Failure> {
 fn header_map(headers: &[(String, String)]) -> Result<HeaderMap, Failure> {
     let mut map = HeaderMap::new();
     for (k, v) in headers {
-        let name = HeaderName::from_bytes(k.as_bytes())
-            .map_err(|_| Failure::new("InvalidRequest", format!("invalid header name `{k}`")))?;
+        let name = HeaderName::from_bytes(k.as_bytes()).map_err(|_| {
+            Failure::new(
+                ErrorKind::InvalidRequest,
+                format!("invalid header name `{k}`"),
+            )
+        })?;
         let value = HeaderValue::from_str(v).map_err(|_| {
             Failure::new(
-                "InvalidRequest",
+                ErrorKind::InvalidRequest,
                 format!("invalid value for header `{k}` (control characters or non-ASCII)"),
             )
         })?;

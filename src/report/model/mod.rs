@@ -1,24 +1,32 @@
-//! What the Markdown report says, computed from the results alone: steps grouped by
-//! integration and category, and each group's health.
+//! The report model: what a human report says, computed from the results alone —
+//! steps grouped by integration and category, each group's health and status,
+//! coverage, the critical issues, the phases and the latency budgets. The Markdown
+//! writer formats it; an HTML writer or a monitor would read the same model.
 
 use std::collections::HashSet;
+
+mod issues;
+mod phases;
+
+pub use issues::{critical_count, issues, Issue};
+pub use phases::{budgets, phases, Budget, Phase};
 
 use crate::results::{Outcome, PlanResult, RunResults, StepResult};
 
 /// Steps of one integration, in run order (possibly restricted to one category).
-pub(super) struct Group<'a> {
+pub struct Group<'a> {
     pub name: &'a str,
     pub steps: Vec<&'a StepResult>,
 }
 
 /// Steps of one category, grouped by integration in first-seen order.
-pub(super) struct Category<'a> {
+pub struct Category<'a> {
     pub name: &'a str,
     pub integrations: Vec<Group<'a>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Health {
+pub enum Health {
     /// Every sent step passed within its warn budget.
     Healthy,
     /// Every sent step passed, some over the warn budget.
@@ -30,7 +38,7 @@ pub(super) enum Health {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Status {
+pub enum Status {
     Operational,
     Slow,
     Failing,
@@ -38,17 +46,35 @@ pub(super) enum Status {
     NotTested,
 }
 
-pub(super) const UNCATEGORISED: &str = "Uncategorised";
+impl Status {
+    /// The marker of a group's status: as in the users' own reports, an integration
+    /// that is not configured is marked like a failing one.
+    pub fn mark(self, emoji: bool) -> &'static str {
+        match (emoji, self) {
+            (true, Status::Operational) => "✅",
+            (true, Status::Slow) => "⚠️",
+            (true, Status::Failing | Status::NotConfigured) => "❌",
+            (true, Status::NotTested) => "🔄",
+            (false, Status::Operational) => "[PASS]",
+            (false, Status::Slow) => "[SLOW]",
+            (false, Status::Failing) => "[FAIL]",
+            (false, Status::NotConfigured) => "[NOT CONFIGURED]",
+            (false, Status::NotTested) => "[NOT TESTED]",
+        }
+    }
+}
+
+pub const UNCATEGORISED: &str = "Uncategorised";
 
 /// The integration label of a step: its own (already resolved), the plan's, or the
 /// plan name.
-pub(super) fn integration_of<'a>(plan: &'a PlanResult, step: &'a StepResult) -> &'a str {
+pub fn integration_of<'a>(plan: &'a PlanResult, step: &'a StepResult) -> &'a str {
     non_empty(step.integration.as_deref())
         .or(non_empty(plan.integration.as_deref()))
         .unwrap_or(&plan.name)
 }
 
-pub(super) fn category_of<'a>(plan: &'a PlanResult, step: &'a StepResult) -> &'a str {
+pub fn category_of<'a>(plan: &'a PlanResult, step: &'a StepResult) -> &'a str {
     non_empty(step.category.as_deref())
         .or(non_empty(plan.category.as_deref()))
         .unwrap_or(UNCATEGORISED)
@@ -77,7 +103,7 @@ fn push<'a>(groups: &mut Vec<Group<'a>>, name: &'a str, step: &'a StepResult) {
 }
 
 /// One group per integration, in first-seen order.
-pub(super) fn integrations(results: &RunResults) -> Vec<Group<'_>> {
+pub fn integrations(results: &RunResults) -> Vec<Group<'_>> {
     let mut groups = Vec::new();
     for (plan, step) in all_steps(results) {
         push(&mut groups, integration_of(plan, step), step);
@@ -86,7 +112,7 @@ pub(super) fn integrations(results: &RunResults) -> Vec<Group<'_>> {
 }
 
 /// One entry per category in first-seen order, each with its integrations.
-pub(super) fn categories(results: &RunResults) -> Vec<Category<'_>> {
+pub fn categories(results: &RunResults) -> Vec<Category<'_>> {
     let mut cats: Vec<Category> = Vec::new();
     for (plan, step) in all_steps(results) {
         let name = category_of(plan, step);
@@ -111,7 +137,7 @@ pub(super) fn categories(results: &RunResults) -> Vec<Category<'_>> {
 
 /// Whether the step's endpoint was actually exercised. An error before sending (a
 /// template error, say) has no request and does not count.
-pub(super) fn endpoint_sent(step: &StepResult) -> bool {
+pub fn endpoint_sent(step: &StepResult) -> bool {
     match step.outcome {
         Outcome::Passed | Outcome::Slow | Outcome::Failed => true,
         Outcome::Error => step.request.is_some() || step.response.is_some(),
@@ -120,9 +146,7 @@ pub(super) fn endpoint_sent(step: &StepResult) -> bool {
 }
 
 /// Distinct endpoints (method + path) sent, and distinct endpoints in total.
-pub(super) fn endpoint_coverage<'a>(
-    steps: impl IntoIterator<Item = &'a StepResult>,
-) -> (usize, usize) {
+pub fn endpoint_coverage<'a>(steps: impl IntoIterator<Item = &'a StepResult>) -> (usize, usize) {
     let mut all = HashSet::new();
     let mut sent = HashSet::new();
     for step in steps {
@@ -184,20 +208,13 @@ impl Group<'_> {
             .iter()
             .copied()
             .filter(|s| s.outcome == Outcome::Slow)
-            .max_by_key(|s| latency_of(s))
+            .max_by_key(|s| s.latency_us())
     }
-}
-
-/// Response latency, or the step's duration when nothing came back.
-pub(super) fn latency_of(step: &StepResult) -> u64 {
-    step.response
-        .as_ref()
-        .map_or(step.duration_ms, |r| r.latency_ms)
 }
 
 /// Counts over integrations for the coverage section.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub(super) struct Coverage {
+pub struct Coverage {
     pub total: usize,
     pub tested: usize,
     pub passing: usize,
@@ -206,7 +223,7 @@ pub(super) struct Coverage {
     pub untested: usize,
 }
 
-pub(super) fn coverage(groups: &[Group]) -> Coverage {
+pub fn coverage(groups: &[Group]) -> Coverage {
     let mut c = Coverage {
         total: groups.len(),
         ..Coverage::default()

@@ -3,13 +3,26 @@
 //! re-rendered into the other reports without re-running anything.
 
 pub use crate::diagnostic::Diagnostic;
+mod check;
+mod outcome;
+pub mod render;
+mod units;
+pub mod v1;
+
+pub use check::{bounded, CheckKind, CheckResult, CheckStatus};
+pub use outcome::{ErrorKind, Outcome, SkipReason};
+pub use render::check_line;
+pub use units::{latency_text, ms_text, prose_duration};
+
 use indexmap::IndexMap;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// Bumped when a field is removed or changes meaning; adding a field does not bump it.
-pub const RESULTS_VERSION: u32 = 1;
+/// Bumped when a field is removed or changes meaning; adding a field does not bump it
+/// (docs/results.md, "Versions").
+pub const RESULTS_VERSION: u32 = 2;
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
 pub struct RunResults {
     /// Shape version of this document, see [`RESULTS_VERSION`].
     pub version: u32,
@@ -22,7 +35,7 @@ pub struct RunResults {
     pub load_errors: Vec<Diagnostic>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
 pub struct RunInfo {
     /// RFC 3339, UTC, whole seconds: `2026-01-05T09:00:00Z`.
     pub started_at: String,
@@ -48,13 +61,13 @@ pub struct RunInfo {
 }
 
 /// How a category is headed in the report.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
 pub struct CategoryLabel {
     pub icon: Option<String>,
     pub title: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
 pub struct PlanResult {
     pub name: String,
     /// Path of the plan file as given on the command line (relative when given so).
@@ -68,9 +81,12 @@ pub struct PlanResult {
     pub steps: Vec<StepResult>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, JsonSchema)]
 pub struct StepResult {
-    /// Step name, unique within its plan.
+    /// Stable id, unique in the run and the same across runs while the plan is
+    /// unchanged: `plan/phase/step[item]`, slugged (see [`crate::plan::id`]).
+    pub id: String,
+    /// Step name, unique within its phase; `name [item]` for a `for_each` item.
     pub name: String,
     pub phase: String,
     /// 1-based line of the step in the plan file (in `file`, when that is given).
@@ -86,16 +102,26 @@ pub struct StepResult {
     #[serde(default)]
     pub tags: Vec<String>,
     pub outcome: Outcome,
-    /// One line: why it failed, errored or was skipped. `None` when it passed.
+    /// One line for people: why it failed, errored or was skipped. `None` when it
+    /// passed.
     pub message: Option<String>,
-    /// Short CamelCase token for failures and errors (`StatusMismatch`, `Timeout`, …).
-    pub error_kind: Option<String>,
+    /// Why it failed or errored; set exactly when the outcome is `failed` or `error`.
+    pub error_kind: Option<ErrorKind>,
+    /// Why it was not sent; set exactly when the outcome is `not_tested`,
+    /// `not_configured` or `skipped`.
+    pub skip_reason: Option<SkipReason>,
     /// What the step calls, for reports: method and URL path from the plan.
     pub endpoint: Endpoint,
     /// The request as sent (rendered); `None` when nothing was sent.
     pub request: Option<RequestInfo>,
     /// The response received; `None` when nothing came back.
     pub response: Option<ResponseInfo>,
+    /// When the step started and ended: RFC 3339, UTC, milliseconds
+    /// (`2026-01-05T09:00:00.123Z`). Absent in results upgraded from version 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finished_at: Option<String>,
     /// Time spent on the step, including rendering and retries.
     pub duration_ms: u64,
     /// Every check evaluated, passed or not, in plan order.
@@ -111,7 +137,7 @@ pub struct StepResult {
     pub attempts: u32,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
 pub struct Endpoint {
     pub method: String,
     /// URL path (no scheme, host or query), e.g. `/api/llm/health`. When the URL could
@@ -119,19 +145,19 @@ pub struct Endpoint {
     pub path: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
 pub struct RequestInfo {
     pub method: String,
     pub url: String,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
 pub struct ResponseInfo {
     pub status: u16,
     /// Canonical reason phrase, e.g. `OK`, `Service Unavailable`.
     pub reason: String,
-    /// From sending the request to having read the whole body.
-    pub latency_ms: u64,
+    /// From sending the request to having read the whole body, in microseconds.
+    pub latency_us: u64,
     /// Size of the whole body in bytes, decoded (after `Content-Encoding` is undone).
     pub body_bytes: u64,
     /// The start of the body as text (at most 64 KiB), decoded by its charset; a
@@ -149,7 +175,7 @@ pub struct ResponseInfo {
 }
 
 /// One redirect followed.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
 pub struct Redirect {
     pub status: u16,
     /// Where it led.
@@ -174,79 +200,13 @@ impl Redirect {
     }
 }
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    /// Sent, every check held, within the warn budget.
-    Passed,
-    /// Sent, every check held, but slower than the warn budget.
-    Slow,
-    /// Sent, and a check was false.
-    Failed,
-    /// Could not be checked: refused, timeout, template error, unreadable body.
-    Error,
-    /// `pending`: not sent, reported as Not Tested.
-    NotTested,
-    /// `requires_env` unmet: not sent, reported as Not Configured.
-    NotConfigured,
-    /// Not sent because of `when`, a filter or an interruption.
-    Skipped,
-}
-
-impl Outcome {
-    /// Whether the step went to the executor's send path: passed, slow, failed, or an
-    /// error (which may have happened before a request left, e.g. a template error;
-    /// `StepResult::request` tells whether one did).
-    pub fn was_sent(self) -> bool {
-        matches!(
-            self,
-            Outcome::Passed | Outcome::Slow | Outcome::Failed | Outcome::Error
-        )
-    }
-
-    pub fn is_failure(self) -> bool {
-        matches!(self, Outcome::Failed | Outcome::Error)
-    }
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct CheckResult {
-    pub kind: CheckKind,
-    /// What was checked: `status`, a header name, a JSONPath, `body`, `latency`.
-    pub subject: String,
-    /// Human-readable expectation, e.g. `200`, `contains "ok"`, `<= 3000 ms`.
-    pub expected: String,
-    /// Human-readable actual value (truncated), e.g. `503`, `nothing selected`.
-    pub actual: String,
-    pub status: CheckStatus,
-}
-
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum CheckKind {
-    Status,
-    Header,
-    Json,
-    Body,
-    Latency,
-}
-
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum CheckStatus {
-    Pass,
-    /// Held, but over the warn budget (latency only).
-    Warn,
-    Fail,
-}
-
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
 pub struct LatencyBudget {
     pub warn_ms: Option<u64>,
     pub fail_ms: Option<u64>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
 pub struct OnFailure {
     pub priority: Priority,
     pub impact: Option<String>,
@@ -256,7 +216,9 @@ pub struct OnFailure {
     pub fix_time: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Priority {
     Critical,
@@ -318,6 +280,15 @@ impl RunResults {
         } else {
             crate::exit::PASSED
         }
+    }
+}
+
+impl StepResult {
+    /// Response latency in microseconds, or the step's duration when nothing came back.
+    pub fn latency_us(&self) -> u64 {
+        self.response
+            .as_ref()
+            .map_or(self.duration_ms.saturating_mul(1000), |r| r.latency_us)
     }
 }
 

@@ -1,0 +1,165 @@
+//! The one renderer of outcomes: labels, icons, "expected X, got Y", exact values
+//! (`file:line:col` is [`crate::diagnostic::Diagnostic`]'s Display). The console,
+//! JUnit, Markdown (and the executor's one-line messages) all say a thing the same
+//! way because they all say it here; each writer then only escapes for its format.
+
+use super::{CheckResult, CheckStatus, Outcome, Priority, SkipReason};
+
+/// How an outcome is shown: an icon for terminals and emoji reports, a plain marker
+/// for the others, a label for sentences and headings.
+pub struct OutcomeStyle {
+    pub icon: &'static str,
+    /// `[PASS]`: for `--no-emoji` and logs.
+    pub marker: &'static str,
+    /// `passed`, `not configured`: lower case, for sentences.
+    pub label: &'static str,
+    /// `Not Configured`: for headings and table cells.
+    pub title: &'static str,
+}
+
+pub fn style(outcome: Outcome) -> OutcomeStyle {
+    let (icon, marker, label, title) = match outcome {
+        Outcome::Passed => ("✅", "[PASS]", "passed", "Passed"),
+        Outcome::Slow => ("⚠️", "[SLOW]", "slow", "Slow"),
+        Outcome::Failed => ("❌", "[FAIL]", "failed", "Failed"),
+        Outcome::Error => ("💥", "[ERROR]", "error", "Error"),
+        Outcome::NotTested => ("🔄", "[NOT TESTED]", "not tested", "Not Tested"),
+        Outcome::NotConfigured => ("⛔", "[NOT CONFIGURED]", "not configured", "Not Configured"),
+        Outcome::Skipped => ("⏭️", "[SKIPPED]", "skipped", "Skipped"),
+    };
+    OutcomeStyle {
+        icon,
+        marker,
+        label,
+        title,
+    }
+}
+
+/// The icon or the plain marker.
+pub fn mark(outcome: Outcome, emoji: bool) -> &'static str {
+    let s = style(outcome);
+    if emoji {
+        s.icon
+    } else {
+        s.marker
+    }
+}
+
+/// `🔴 CRITICAL`, or `CRITICAL` without emoji.
+pub fn priority(p: Priority, emoji: bool) -> String {
+    let (icon, word) = match p {
+        Priority::Critical => ("🔴", "CRITICAL"),
+        Priority::High => ("🔴", "HIGH"),
+        Priority::Medium => ("🟠", "MEDIUM"),
+        Priority::Low => ("🟡", "LOW"),
+    };
+    if emoji {
+        format!("{icon} {word}")
+    } else {
+        word.to_string()
+    }
+}
+
+/// What a skip reason means, when a step carries no message of its own.
+pub fn skip_text(reason: Option<SkipReason>) -> &'static str {
+    match reason {
+        Some(SkipReason::Pending) => "pending: marked pending in the plan",
+        Some(SkipReason::RequiresEnv) => "not configured: required environment not set",
+        Some(SkipReason::WhenFalse) => "skipped: its `when` condition was false",
+        Some(SkipReason::EmptyForEach) => "skipped: its for_each list was empty",
+        Some(SkipReason::MissingCapture) => {
+            "skipped: an earlier step did not capture a value it uses"
+        }
+        Some(SkipReason::FilteredByTag) => "filtered: by --tag or --skip-tag",
+        Some(SkipReason::FilteredByStep) => "filtered: by --step",
+        Some(SkipReason::FailFast) => "not run: --fail-fast after a failure",
+        Some(SkipReason::Interrupted) => "interrupted: the run was stopped",
+        None => "skipped: not run",
+    }
+}
+
+/// `subject: expected X, got Y`.
+pub fn check_line(c: &CheckResult) -> String {
+    format!(
+        "{}: expected {}, got {}",
+        c.subject, c.expected_text, c.actual_text
+    )
+}
+
+/// `[kind] subject: expected X, got Y`, with ` (ok)` / ` (warning)` when it held.
+pub fn check_line_with_kind(c: &CheckResult) -> String {
+    let mark = match c.status {
+        CheckStatus::Pass => " (ok)",
+        CheckStatus::Warn => " (warning)",
+        CheckStatus::Fail => "",
+    };
+    format!("[{}] {}{mark}", c.kind.label(), check_line(c))
+}
+
+/// `s` on one line with nothing lost: every character kept (runs of spaces too),
+/// newline, carriage return and tab written as `\n`, `\r`, `\t`, cut to `max_chars`
+/// characters ending in `…` when longer. For values and messages, where "a  b" and
+/// "a b" are different answers.
+pub fn exact_line(s: &str, max_chars: usize) -> String {
+    let mut out = String::with_capacity(s.len().min(max_chars * 4));
+    for (count, c) in s.chars().enumerate() {
+        if count >= max_chars {
+            out.push('…');
+            return out;
+        }
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::results::CheckKind;
+    use serde_json::json;
+
+    #[test]
+    fn values_keep_their_whitespace_visibly() {
+        assert_eq!(exact_line("a  b", 100), "a  b");
+        assert_eq!(exact_line("a\nb\tc\r", 100), "a\\nb\\tc\\r");
+        assert_eq!(exact_line("abcdef", 3), "abc…");
+        assert_eq!(exact_line("abc", 3), "abc");
+    }
+
+    #[test]
+    fn checks_read_expected_then_got() {
+        let c = CheckResult {
+            kind: CheckKind::Status,
+            subject: "status".into(),
+            matcher: "status".into(),
+            expected: json!(200),
+            actual: json!(503),
+            status: CheckStatus::Fail,
+            expected_text: "200".into(),
+            actual_text: "503 Service Unavailable".into(),
+        };
+        assert_eq!(
+            check_line(&c),
+            "status: expected 200, got 503 Service Unavailable"
+        );
+        assert_eq!(
+            check_line_with_kind(&c),
+            "[status] status: expected 200, got 503 Service Unavailable"
+        );
+    }
+
+    #[test]
+    fn every_outcome_has_its_own_icon_and_marker() {
+        let icons: std::collections::HashSet<_> =
+            Outcome::ALL.iter().map(|o| style(*o).icon).collect();
+        let markers: std::collections::HashSet<_> =
+            Outcome::ALL.iter().map(|o| style(*o).marker).collect();
+        assert_eq!(icons.len(), Outcome::ALL.len());
+        assert_eq!(markers.len(), Outcome::ALL.len());
+    }
+}
