@@ -6,6 +6,7 @@ pub use crate::diagnostic::Diagnostic;
 mod check;
 mod outcome;
 pub mod render;
+pub mod schema;
 mod units;
 pub mod v1;
 

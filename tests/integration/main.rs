@@ -29,6 +29,7 @@ mod matchers;
 mod onboard_demo;
 mod parallel;
 mod report_props;
+mod results_schema;
 mod results_versions;
 mod schema;
 mod seams;
