@@ -82,6 +82,33 @@ pub struct Matcher {
     /// How many values the path selected: a number or a matcher.
     #[schemars(example = 0, example = json!({"gte": 1}))]
     pub count: Option<Expected>,
+    /// Size in bytes: of the body (decoded from any `Content-Encoding`), or of a string's UTF-8. A number or a matcher.
+    #[schemars(example = 1024, example = json!({"lte": 65536}))]
+    pub bytes: Option<Expected>,
+    /// SHA-256 of the body's bytes (or a string's UTF-8), in hex.
+    #[schemars(example = &"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")]
+    pub sha256: Option<Digest>,
+    /// MD5 of the body's bytes (or a string's UTF-8), in hex.
+    #[schemars(example = &"098f6bcd4621d373cade4e832627b4f6")]
+    pub md5: Option<Digest>,
+}
+
+/// A digest in hex, compared case-insensitively.
+#[derive(Debug, Clone, PartialEq, Eq, JsonSchema)]
+#[schemars(with = "String")]
+pub struct Digest(pub String);
+
+impl<'de> Deserialize<'de> for Digest {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        let hex = s.trim().to_ascii_lowercase();
+        if hex.is_empty() || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(de::Error::custom(format!(
+                "`{s}` is not a hex digest (write the digest as hex digits, e.g. `098f6bcd…`)"
+            )));
+        }
+        Ok(Digest(hex))
+    }
 }
 
 /// `equals: null` means "equals null", not "no equals key".
@@ -132,7 +159,7 @@ impl<'de> Deserialize<'de> for Expected {
                 let m = Matcher::deserialize(MapAccessDeserializer::new(map))?;
                 if m == Matcher::default() {
                     return Err(de::Error::custom(
-                        "empty matcher: give at least one of equals, contains, matches, exists, type, length, gt, lt, one_of, each, count; to compare with an empty object write `{ equals: {} }`",
+                        "empty matcher: give at least one of equals, contains, matches, exists, type, length, gt, lt, one_of, each, count, bytes, sha256, md5; to compare with an empty object write `{ equals: {} }`",
                     ));
                 }
                 Ok(Expected::Matcher(Box::new(m)))
@@ -187,7 +214,10 @@ impl Expected {
                 for v in m.one_of.iter().flatten() {
                     value_strings(v, out);
                 }
-                for e in [&m.length, &m.each, &m.count].into_iter().flatten() {
+                for e in [&m.length, &m.each, &m.count, &m.bytes]
+                    .into_iter()
+                    .flatten()
+                {
                     e.template_strings(out);
                 }
             }
@@ -217,7 +247,7 @@ impl Expected {
                 for v in m.one_of.iter_mut().flatten() {
                     *v = render_strings(v, render)?;
                 }
-                for e in [&mut m.length, &mut m.each, &mut m.count]
+                for e in [&mut m.length, &mut m.each, &mut m.count, &mut m.bytes]
                     .into_iter()
                     .flatten()
                 {

@@ -174,6 +174,11 @@ pub enum Body {
     Json(TValue),
     Form(Vec<(String, Text)>),
     Raw(Text),
+    /// `body: { file: … }`: the file's bytes, read when the step is sent.
+    File {
+        path: PathBuf,
+        content_type: String,
+    },
     Multipart(Vec<(String, Part)>),
 }
 

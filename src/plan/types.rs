@@ -327,9 +327,9 @@ pub struct Request {
     /// A form, sent `application/x-www-form-urlencoded`; values are templates.
     #[schemars(example = json!({"grant_type": "client_credentials"}))]
     pub form: Option<IndexMap<String, Scalar>>,
-    /// A raw body, a template (set `Content-Type` yourself).
-    #[schemars(with = "Option<Text>", example = &"<ping/>")]
-    pub body: Option<String>,
+    /// A raw body: a template (set `Content-Type` yourself), or `{ file: PATH }` to send a file's bytes as they are (relative to the file the step is written in).
+    #[schemars(example = &"<ping/>", example = json!({"file": "data/order.json"}))]
+    pub body: Option<RawBody>,
     /// A `multipart/form-data` body: field name → text (a template) or `{ file: PATH }` (relative to the plan file).
     #[schemars(example = json!({"title": "Q3 report", "attachment": {"file": "files/report.csv", "content_type": "text/csv"}}))]
     pub multipart: Option<IndexMap<String, MultipartField>>,
@@ -358,6 +358,25 @@ impl<'de> Deserialize<'de> for Scalar {
             )),
         }
     }
+}
+
+/// `body:` text (a template) or a file sent as it is.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum RawBody {
+    #[schemars(with = "Text")]
+    Text(String),
+    File(BodyFile),
+}
+
+/// `body: { file: data/order.json, content_type: application/json }`
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BodyFile {
+    /// Required. Path relative to the file the step is written in; the bytes are sent unchanged (not a template).
+    pub file: String,
+    /// Sent as `Content-Type` unless the step sets that header (default: guessed from the extension).
+    pub content_type: Option<String>,
 }
 
 /// One part of a `multipart` body.

@@ -443,7 +443,7 @@ fn step_templates(rs: &ResolvedStep) -> Vec<(&str, At, Use)> {
                 out.push((t.as_str(), req_at.key("multipart").key(k), Use::Other));
             }
         }
-        if let Some(body) = &req.body {
+        if let Some(super::types::RawBody::Text(body)) = &req.body {
             out.push((body.as_str(), req_at.key("body"), Use::Other));
         }
         if let Some(json) = &req.json {

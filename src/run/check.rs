@@ -108,10 +108,26 @@ pub fn check_json(path: &JsonPath, expected: &Expected, body: &Value) -> CheckRe
     result(CheckKind::Json, &path.source, expected, found, outcome)
 }
 
-pub fn check_body(expected: &Expected, body: &str) -> CheckResult {
-    let text = Value::String(body.to_string());
-    let outcome = judge(expected, &Target::new(Cow::Borrowed(&text), None, 1, true));
-    result(CheckKind::Body, "body", expected, text.clone(), outcome)
+/// `body`: `text` is the body decoded by its charset, `raw` its bytes (what `bytes`,
+/// `sha256` and `md5` read). A binary body is shown as `binary_shown`, not as text.
+pub fn check_body(
+    expected: &Expected,
+    text: &str,
+    raw: &[u8],
+    binary_shown: Option<&str>,
+) -> CheckResult {
+    let value = Value::String(text.to_string());
+    let mut target = Target::new(Cow::Borrowed(&value), None, 1, true);
+    target.raw = Some(raw);
+    let (mut actual, ok) = judge(expected, &target);
+    let found = match binary_shown {
+        Some(shown) => {
+            actual = actual.replacen(&show(&value), shown, 1);
+            Value::String(shown.to_string())
+        }
+        None => value.clone(),
+    };
+    result(CheckKind::Body, "body", expected, found, (actual, ok))
 }
 
 /// The expectation as JSON: the literal, or the matcher as an object of its keys.
@@ -143,6 +159,9 @@ fn matcher_json(m: &Matcher) -> Map<String, Value> {
         ("one_of", m.one_of.clone().map(Value::Array)),
         ("each", m.each.as_ref().map(expected_json)),
         ("count", m.count.as_ref().map(expected_json)),
+        ("bytes", m.bytes.as_ref().map(expected_json)),
+        ("sha256", m.sha256.as_ref().map(|d| Value::from(d.0.as_str()))),
+        ("md5", m.md5.as_ref().map(|d| Value::from(d.0.as_str()))),
     ];
     entries
         .into_iter()
@@ -188,6 +207,8 @@ struct Target<'a> {
     /// Header or body text: literal numbers and booleans compare by their text,
     /// and `gt`/`lt`… read the text as a number.
     text: bool,
+    /// The body's bytes, for `bytes`, `sha256`, `md5` (else a string's UTF-8).
+    raw: Option<&'a [u8]>,
 }
 
 impl<'a> Target<'a> {
@@ -197,6 +218,7 @@ impl<'a> Target<'a> {
             items,
             count,
             text,
+            raw: None,
         }
     }
 
@@ -258,6 +280,9 @@ fn matcher_notes(m: &Matcher, t: &Target) -> Vec<String> {
         key("one_of", &m.one_of, |xs| one_of(t, xs)),
         key("each", &m.each, |x| each(t, x)),
         key("count", &m.count, |x| nested_number(t.count, x)),
+        key("bytes", &m.bytes, |x| nested_number(bytes_of(t)?.len(), x)),
+        key("sha256", &m.sha256, |d| digest(t, &d.0, sha256_hex)),
+        key("md5", &m.md5, |d| digest(t, &d.0, md5_hex)),
     ];
     notes.into_iter().flatten().collect()
 }
@@ -373,6 +398,34 @@ fn each(t: &Target, expected: &Expected) -> Check {
     Err(format!("{total} of {all} fail, first [{i}]: {first}"))
 }
 
+/// The bytes `bytes`, `sha256` and `md5` read: the body's, or a string's UTF-8.
+fn bytes_of<'t>(t: &'t Target) -> Result<Cow<'t, [u8]>, String> {
+    match (t.raw, t.value.as_ref()) {
+        (Some(raw), _) => Ok(Cow::Borrowed(raw)),
+        (None, Value::String(s)) => Ok(Cow::Owned(s.as_bytes().to_vec())),
+        (None, other) => Err(format!("not a string ({})", type_name(other))),
+    }
+}
+
+fn digest(t: &Target, want: &str, hash: fn(&[u8]) -> String) -> Check {
+    let got = hash(&bytes_of(t)?);
+    ok_if(got == want, || format!("is {got}"))
+}
+
+fn sha256_hex(data: &[u8]) -> String {
+    use sha2::Digest;
+    hex(&sha2::Sha256::digest(data))
+}
+
+pub fn md5_hex(data: &[u8]) -> String {
+    use md5::Digest;
+    hex(&md5::Md5::digest(data))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// A length or count checked against a nested expectation.
 fn nested_number(n: usize, expected: &Expected) -> Check {
     let v = Value::from(n);
@@ -419,6 +472,9 @@ fn describe_matcher(m: &Matcher) -> String {
         m.one_of.as_ref().map(|xs| format!("one_of [{}]", list(xs))),
         nested("each", &m.each),
         nested("count", &m.count),
+        nested("bytes", &m.bytes),
+        m.sha256.as_ref().map(|d| format!("sha256 {}", d.0)),
+        m.md5.as_ref().map(|d| format!("md5 {}", d.0)),
     ];
     let parts: Vec<String> = parts.into_iter().flatten().collect();
     parts.join(" and ")

@@ -15,7 +15,7 @@ fn json(source: &str, expected: &str, body: Value) -> CheckResult {
 }
 
 fn body(expected: &str, text: &str) -> CheckResult {
-    check_body(&e(expected), text)
+    check_body(&e(expected), text, text.as_bytes(), None)
 }
 
 fn header(expected: &str, values: &[&str]) -> CheckResult {
@@ -742,4 +742,44 @@ fn show_truncates_long_values() {
     let arr = show(&json!(vec![12345; 1000]));
     assert_eq!(arr.chars().count(), 201);
     assert!(arr.ends_with('…'));
+}
+
+#[test]
+fn bytes_and_digests_read_the_body_bytes() {
+    // "café": 4 characters, 5 bytes.
+    assert_eq!(
+        body("{ length: 4, bytes: 5 }", "café").status,
+        CheckStatus::Pass
+    );
+    let sha = "{ sha256: 9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08 }";
+    assert_eq!(
+        body(sha, "test").status,
+        CheckStatus::Pass,
+        "hex in any case"
+    );
+    let md5 = body("{ md5: 00000000000000000000000000000000 }", "test");
+    assert_eq!(md5.status, CheckStatus::Fail);
+    assert!(
+        md5.actual
+            .contains("md5: is 098f6bcd4621d373cade4e832627b4f6"),
+        "{}",
+        md5.actual
+    );
+    let big = body("{ bytes: { gt: 10 } }", "test");
+    assert!(
+        big.actual.contains("bytes: 4 (gt: not > 10)"),
+        "{}",
+        big.actual
+    );
+}
+
+#[test]
+fn a_binary_body_is_shown_as_its_excerpt() {
+    let raw = b"\x89PNG\0\0";
+    let text = String::from_utf8_lossy(raw);
+    let shown = "[binary body: image/png, 6 bytes] 89 50 4e 47 00 00";
+    let c = check_body(&e("{ bytes: 7 }"), &text, raw, Some(shown));
+    assert_eq!(c.status, CheckStatus::Fail);
+    assert!(c.actual.starts_with(shown), "{}", c.actual);
+    assert!(!c.actual.contains('\u{fffd}'), "{}", c.actual);
 }

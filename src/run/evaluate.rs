@@ -5,6 +5,7 @@ use super::capture::capture;
 use super::check;
 use super::http::Received;
 use super::redact::Redactor;
+use super::text;
 use crate::plan::expect::Expect;
 use crate::plan::model::{BodySchema, Step};
 use crate::plan::types::Capture;
@@ -21,6 +22,8 @@ pub(crate) struct Evaluation {
     checks: Vec<CheckResult>,
     json: Option<Value>,
     body_text: String,
+    /// How the body was read as text (charset, lossy, binary), for the excerpt.
+    text_note: TextNote,
     /// The body is not JSON but a JSONPath or schema check needed it.
     json_error: Option<String>,
 }
@@ -45,7 +48,15 @@ impl Evaluation {
 }
 
 pub(crate) fn evaluate(step: &Step, expect: &Expect, received: &Received) -> Evaluation {
-    let body_text = String::from_utf8_lossy(&received.body).into_owned();
+    let content_type = received.header_values("content-type").into_iter().next();
+    let decoded = text::decode(content_type.as_deref(), &received.body);
+    let text_note = TextNote {
+        media: text::media_type(content_type.as_deref()),
+        charset: decoded.charset,
+        lossy: decoded.lossy,
+        binary: decoded.binary,
+    };
+    let body_text = decoded.text;
     let mut checks = Vec::new();
     if let Some(status) = &expect.status {
         checks.push(check::check_status(
@@ -69,7 +80,12 @@ pub(crate) fn evaluate(step: &Step, expect: &Expect, received: &Received) -> Eva
             .iter()
             .any(|(_, c)| matches!(c, Capture::Json(_)));
     let (json, json_error) = if needs_json {
-        match serde_json::from_slice::<Value>(&received.body) {
+        // RFC 8259: UTF-8, a BOM tolerated.
+        let bytes = received
+            .body
+            .strip_prefix(b"\xef\xbb\xbf")
+            .unwrap_or(&received.body);
+        match serde_json::from_slice::<Value>(bytes) {
             Ok(v) => (Some(v), None),
             Err(e) => (None, Some(format!("response is not JSON ({e})"))),
         }
@@ -85,7 +101,15 @@ pub(crate) fn evaluate(step: &Step, expect: &Expect, received: &Received) -> Eva
         }
     }
     if let Some(expected) = &expect.body {
-        checks.push(check::check_body(expected, &body_text));
+        let binary = text_note
+            .binary
+            .then(|| text::binary_excerpt(&text_note.media, &received.body));
+        checks.push(check::check_body(
+            expected,
+            &body_text,
+            &received.body,
+            binary.as_deref(),
+        ));
     }
     if let Some(budget) = &expect.latency {
         checks.push(check::check_latency(budget, received.latency));
@@ -95,6 +119,7 @@ pub(crate) fn evaluate(step: &Step, expect: &Expect, received: &Received) -> Eva
         checks,
         json,
         body_text,
+        text_note,
         json_error,
     }
 }
@@ -149,7 +174,7 @@ pub(crate) fn finish(
         reason: received.reason.clone(),
         latency_us: received.latency.as_micros() as u64,
         body_bytes: received.body.len() as u64,
-        body_excerpt: redactor.redact(&excerpt(&eval.body_text, &received.body)),
+        body_excerpt: redactor.redact(&excerpt(&eval.body_text, &eval.text_note, &received.body)),
         encoding: received.encoding.clone(),
         wire_bytes: received
             .encoding
@@ -251,12 +276,25 @@ fn failure_summary(failed: &[&CheckResult], total: usize) -> String {
     }
 }
 
-fn excerpt(body: &str, raw: &[u8]) -> String {
+struct TextNote {
+    media: String,
+    charset: &'static str,
+    lossy: bool,
+    binary: bool,
+}
+
+fn excerpt(body: &str, note: &TextNote, raw: &[u8]) -> String {
+    if note.binary {
+        return text::binary_excerpt(&note.media, raw);
+    }
     // Lossy decoding is said, so a reader does not take U+FFFD for what the server sent.
-    let note = if std::str::from_utf8(raw).is_err() {
-        "[the body is not valid UTF-8: shown decoded lossily]\n"
+    let note = if note.lossy {
+        format!(
+            "[the body is not valid {}: shown decoded lossily]\n",
+            note.charset
+        )
     } else {
-        ""
+        String::new()
     };
     if body.len() <= EXCERPT_BYTES {
         return format!("{note}{body}");

@@ -11,6 +11,7 @@ mod prepare;
 pub mod redact;
 pub mod schedule;
 pub mod step;
+pub mod text;
 
 use crate::plan::model::{Plan, Suite};
 use crate::results::StepResult;

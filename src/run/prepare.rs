@@ -64,6 +64,26 @@ pub(crate) fn render_request(
             let text = t.render(text, scope)?;
             (Some(OutgoingBody::Raw(text.clone())), text)
         }
+        Some(Body::File { path, content_type }) => {
+            let bytes = std::fs::read(path).map_err(|e| {
+                Prepared::Failed(
+                    ErrorKind::FileError,
+                    format!(
+                        "cannot read body file {}: {e}",
+                        crate::plan::discover::display(path)
+                    ),
+                )
+            })?;
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            let content_type = content_type.clone();
+            (
+                Some(OutgoingBody::Bytes {
+                    bytes,
+                    content_type,
+                }),
+                text,
+            )
+        }
         Some(Body::Multipart(parts)) => (Some(multipart(cx, parts, scope)?), String::new()),
     };
     let mut outgoing = Outgoing {

@@ -1,5 +1,5 @@
 //! Functions every template can call: `uuid()`, `now()`, `timestamp()`,
-//! `hmac_sha256(key, msg)`, `sha256(s)`, `base64(s)`.
+//! `hmac_sha256(key, msg)`, `sha256(s)`, `md5(s)`, `base64(s)`.
 
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
@@ -10,13 +10,14 @@ use sha2::{Digest, Sha256};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Functions every template can call (registered by [`register`]).
-pub const FUNCTIONS: [&str; 6] = [
+pub const FUNCTIONS: [&str; 7] = [
     "now",
     "timestamp",
     "uuid",
     "hmac_sha256",
     "sha256",
     "base64",
+    "md5",
 ];
 
 /// A function argument as text: strings as they are, other values as they print.
@@ -78,4 +79,18 @@ pub(super) fn register(env: &mut Environment<'static>) {
     env.add_function(FUNCTIONS[5], |s: JValue| {
         Ok::<_, Error>(BASE64.encode(text_arg("base64", &s)?.as_bytes()))
     });
+    env.add_function(FUNCTIONS[6], |s: JValue| {
+        Ok::<_, Error>(hex(&md5::Md5::digest(text_arg("md5", &s)?.as_bytes())))
+    });
+}
+
+#[cfg(test)]
+mod md5_tests {
+    #[test]
+    fn md5_is_the_hex_digest_of_the_text() {
+        let mut env = minijinja::Environment::new();
+        super::register(&mut env);
+        let out = env.render_str("{{ md5('test') }}", ()).unwrap();
+        assert_eq!(out, "098f6bcd4621d373cade4e832627b4f6");
+    }
 }

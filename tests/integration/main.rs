@@ -14,6 +14,7 @@ mod flow;
 mod http_compression;
 mod http_redirects;
 mod http_requests;
+mod http_text;
 #[cfg(unix)]
 mod interrupt;
 mod junit;

@@ -2,7 +2,7 @@
 //! templates compiled, JSON Schemas and multipart files looked up ([`super::files`]), `for_each` lists expanded when
 //! they are literal. Every error is collected and located in the file it is written in.
 
-use super::files::{file_part, SchemaCache};
+use super::files::{body_file, file_part, SchemaCache};
 use super::for_each::{expand, ForEachSpec};
 use crate::diagnostic::Diagnostic;
 use crate::plan::expect::Expect;
@@ -11,7 +11,7 @@ use crate::plan::model::{
     Action, Body, Checks, Flow, HttpRequest, Part, Plan, RetryPolicy, Step, When,
 };
 use crate::plan::resolved::{At, Layer, PhaseInfo, Resolved, ResolvedStep};
-use crate::plan::types::{MultipartField, Request, Scalar};
+use crate::plan::types::{MultipartField, RawBody, Request, Scalar};
 use crate::template::{TValue, Templates, Text};
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
@@ -489,9 +489,17 @@ impl Compiler<'_> {
                 .collect();
             return Some(Body::Multipart(parts));
         }
-        req.body
-            .as_ref()
-            .map(|b| Body::Raw(self.text(b, &req_at.key("body"))))
+        match req.body.as_ref()? {
+            RawBody::Text(b) => Some(Body::Raw(self.text(b, &req_at.key("body")))),
+            RawBody::File(f) => {
+                let at = req_at.key("body");
+                let (body, error) = body_file(f, &at);
+                if let Some(e) = error {
+                    self.error(&at.key("file"), e);
+                }
+                Some(body)
+            }
+        }
     }
 }
 

@@ -4,9 +4,9 @@
 //! the file the key is written in.
 
 use crate::plan::discover::display;
-use crate::plan::model::{BodySchema, Part};
+use crate::plan::model::{Body, BodySchema, Part};
 use crate::plan::resolved::At;
-use crate::plan::types::FilePart;
+use crate::plan::types::{BodyFile, FilePart};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -85,6 +85,24 @@ pub(crate) fn file_part(f: &FilePart, at: &At) -> (Part, Option<String>) {
         content_type,
     };
     (part, error)
+}
+
+/// `body: { file: … }`: the path (relative to the file the step is in) and its
+/// Content-Type, or why the file cannot be sent.
+pub(crate) fn body_file(f: &BodyFile, at: &At) -> (Body, Option<String>) {
+    let path = at.src.dir.join(&f.file);
+    let error = (!path.is_file()).then(|| {
+        format!(
+            "body file `{}` not found: {} does not exist (paths are relative to the file the step is written in)",
+            f.file,
+            display(&path)
+        )
+    });
+    let content_type = f
+        .content_type
+        .clone()
+        .unwrap_or_else(|| guess_content_type(&path).to_string());
+    (Body::File { path, content_type }, error)
 }
 
 /// The Content-Type of a file part by its extension.

@@ -64,6 +64,11 @@ pub enum OutgoingBody {
     /// URL-encoded form (`Content-Type: application/x-www-form-urlencoded` unless set).
     Form(String),
     Raw(String),
+    /// A file's bytes (`body: { file: … }`), with the Content-Type sent unless set.
+    Bytes {
+        bytes: Vec<u8>,
+        content_type: String,
+    },
     Multipart(Vec<MultipartPart>),
 }
 
@@ -302,6 +307,15 @@ impl Http {
                 req = req.body(text.clone());
             }
             Some(OutgoingBody::Raw(s)) => req = req.body(s.clone()),
+            Some(OutgoingBody::Bytes {
+                bytes,
+                content_type,
+            }) => {
+                if !headers.contains_key(CONTENT_TYPE) {
+                    req = req.header(CONTENT_TYPE, content_type.as_str());
+                }
+                req = req.body(bytes.clone());
+            }
             Some(OutgoingBody::Multipart(parts)) => req = req.multipart(multipart_form(parts)?),
             // Servers (and proxies) answer 411 to a body-less POST without a length.
             None if matches!(*method, Method::POST | Method::PUT | Method::PATCH)

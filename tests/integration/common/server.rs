@@ -213,6 +213,8 @@ fn router(state: Arc<ServerState>) -> Router {
         .route("/redirect", any(redirect_route))
         .route("/encoded/{coding}", get(encoded_route))
         .route("/garbled/{coding}", get(garbled_route))
+        .route("/charset/{label}", get(charset_route))
+        .route("/binary", get(binary_route))
         .fallback(|| async { (StatusCode::NOT_FOUND, Json(json!({"error": "no route"}))) })
         .layer(middleware::from_fn_with_state(state.clone(), count))
         .with_state(state)
@@ -557,4 +559,38 @@ async fn garbled_route(Path(coding): Path<String>) -> Response {
         b"this is not compressed at all".to_vec(),
     )
         .into_response()
+}
+
+/// `?text=` encoded in the charset `label` (`utf-16` is little-endian with a BOM), with
+/// `Content-Type: text/plain; charset=<label>` and a header `x-name` in ISO-8859-1.
+async fn charset_route(
+    Path(label): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let text = q.get("text").cloned().unwrap_or_default();
+    let body = if label == "utf-16" {
+        let mut out = vec![0xff, 0xfe];
+        out.extend(text.encode_utf16().flat_map(|u| u.to_le_bytes()));
+        out
+    } else {
+        let encoding = encoding_rs::Encoding::for_label(label.as_bytes()).expect("label");
+        encoding.encode(&text).0.into_owned()
+    };
+    let mut headers = HeaderMap::new();
+    let ct = format!("text/plain; charset={label}");
+    headers.insert("content-type", HeaderValue::from_str(&ct).expect("ct"));
+    headers.insert(
+        "x-name",
+        HeaderValue::from_bytes(b"Jos\xe9").expect("latin1 header"),
+    );
+    (headers, body).into_response()
+}
+
+/// 300 bytes 0..=255,0..=43 as `image/png` (not a real PNG: bytes are what count).
+pub fn binary_body() -> Vec<u8> {
+    (0..300u32).map(|i| (i % 256) as u8).collect()
+}
+
+async fn binary_route() -> Response {
+    ([("content-type", "image/png")], binary_body()).into_response()
 }

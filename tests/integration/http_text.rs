@@ -1,0 +1,158 @@
+//! Charsets and bytes: text decoded by its `Content-Type` charset (latin1, GBK,
+//! windows-1256, UTF-16 with a BOM), non-ASCII header values shown as the bytes meant,
+//! binary bodies checked by size and digest and shown as hex, never as mojibake; a
+//! request body sent from a file.
+
+use crate::common;
+
+use common::server::{binary_body, TestServer};
+use common::{unindent, Workspace};
+use planrun::results::Outcome;
+use sha2::Digest;
+
+#[test]
+fn text_is_decoded_by_its_charset() {
+    let server = TestServer::shared();
+    let ws = Workspace::new("http-charsets");
+    ws.write(
+        "plans/c.yaml",
+        &unindent(
+            "
+            name: charsets
+            steps:
+              - name: latin1
+                request:
+                  url: \"{{ base_url }}/charset/iso-8859-1\"
+                  query: { text: café crème }
+                expect:
+                  body: café crème
+                  headers:
+                    x-name: José
+                capture:
+                  who: { header: x-name }
+              - name: gbk
+                request:
+                  url: \"{{ base_url }}/charset/gbk\"
+                  query: { text: 你好，世界 }
+                expect:
+                  body: { contains: 世界, length: 5, bytes: 10 }
+              - name: arabic
+                request:
+                  url: \"{{ base_url }}/charset/windows-1256\"
+                  query: { text: مرحبا }
+                expect:
+                  body: مرحبا
+              - name: utf16
+                request:
+                  url: \"{{ base_url }}/charset/utf-16\"
+                  query: { text: snow ☃ }
+                expect:
+                  body: snow ☃
+            ",
+        ),
+    );
+    let out = ws.run(&["plans", "--var", &server.var()]);
+    for name in ["latin1", "gbk", "arabic", "utf16"] {
+        assert_eq!(out.step(name).outcome, Outcome::Passed, "{name}\n{out}");
+    }
+    assert_eq!(out.step("latin1").captures["who"], "José");
+    let excerpt = &out.step("gbk").response.as_ref().unwrap().body_excerpt;
+    assert_eq!(excerpt, "你好，世界");
+    assert!(!out.json.contains('\u{fffd}'), "{}", out.json);
+}
+
+#[test]
+fn binary_bodies_are_checked_by_bytes_and_digest_and_shown_as_hex() {
+    let server = TestServer::shared();
+    let body = binary_body();
+    let sha = hex(&sha2::Sha256::digest(&body));
+    let md5 = hex(&md5::Md5::digest(&body));
+    let ws = Workspace::new("http-binary");
+    ws.write(
+        "plans/b.yaml",
+        &unindent(&format!(
+            "
+            name: binary
+            steps:
+              - name: image
+                request: {{ url: \"{{{{ base_url }}}}/binary\" }}
+                expect:
+                  body: {{ bytes: 300, sha256: {sha}, md5: {md5} }}
+              - name: wrong digest
+                request: {{ url: \"{{{{ base_url }}}}/binary\" }}
+                expect:
+                  body: {{ sha256: {zeros} }}
+            ",
+            zeros = "0".repeat(64)
+        )),
+    );
+    let out = ws.run(&["plans", "--var", &server.var()]);
+    assert_eq!(out.step("image").outcome, Outcome::Passed, "{out}");
+    let wrong = out.step("wrong digest");
+    assert_eq!(wrong.outcome, Outcome::Failed);
+    let check = &wrong.checks[0];
+    assert!(
+        check
+            .actual
+            .starts_with("[binary body: image/png, 300 bytes] 00 01 02 03"),
+        "{}",
+        check.actual
+    );
+    assert!(
+        check.actual.contains(&format!("sha256: is {sha}")),
+        "{}",
+        check.actual
+    );
+    let excerpt = &wrong.response.as_ref().unwrap().body_excerpt;
+    assert!(
+        excerpt.starts_with("[binary body: image/png, 300 bytes] 00 01 02"),
+        "{excerpt}"
+    );
+    for text in [&out.json, &out.junit, &out.markdown] {
+        assert!(!text.contains('\u{fffd}'), "no mojibake:\n{text}");
+    }
+}
+
+#[test]
+fn a_request_body_comes_from_a_file_next_to_the_plan() {
+    let server = TestServer::shared();
+    let ws = Workspace::new("http-body-file");
+    ws.write("plans/data/order.json", "{\"order\": \"from-a-file-7731\"}");
+    ws.write(
+        "plans/f.yaml",
+        &unindent(
+            "
+            name: body file
+            steps:
+              - name: sent
+                request:
+                  method: POST
+                  url: \"{{ base_url }}/echo\"
+                  body: { file: data/order.json }
+                expect:
+                  json:
+                    $.body.order: from-a-file-7731
+                    $.headers['content-type']: application/json
+            ",
+        ),
+    );
+    let out = ws.run(&["plans", "--var", &server.var()]);
+    assert_eq!(out.step("sent").outcome, Outcome::Passed, "{out}");
+
+    ws.write(
+        "plans/f.yaml",
+        "name: body file\nsteps:\n  - name: sent\n    request:\n      method: POST\n      url: \"{{ base_url }}/echo\"\n      body: { file: data/missing.json }\n",
+    );
+    let out = ws.run(&["plans", "--var", &server.var()]);
+    assert_eq!(out.code(), 2, "{out}");
+    assert!(
+        out.exec
+            .stderr
+            .contains("body file `data/missing.json` not found"),
+        "{out}"
+    );
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
