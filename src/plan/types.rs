@@ -374,8 +374,10 @@ pub enum RawBody {
 #[serde(deny_unknown_fields)]
 pub struct BodyFile {
     /// Required. Path relative to the file the step is written in; the bytes are sent unchanged (not a template).
+    #[schemars(example = &"data/order.json")]
     pub file: String,
     /// Sent as `Content-Type` unless the step sets that header (default: guessed from the extension).
+    #[schemars(example = &"application/json")]
     pub content_type: Option<String>,
 }
 
