@@ -160,7 +160,10 @@ fn matcher_json(m: &Matcher) -> Map<String, Value> {
         ("each", m.each.as_ref().map(expected_json)),
         ("count", m.count.as_ref().map(expected_json)),
         ("bytes", m.bytes.as_ref().map(expected_json)),
-        ("sha256", m.sha256.as_ref().map(|d| Value::from(d.0.as_str()))),
+        (
+            "sha256",
+            m.sha256.as_ref().map(|d| Value::from(d.0.as_str())),
+        ),
         ("md5", m.md5.as_ref().map(|d| Value::from(d.0.as_str()))),
     ];
     entries

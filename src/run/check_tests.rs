@@ -760,16 +760,16 @@ fn bytes_and_digests_read_the_body_bytes() {
     let md5 = body("{ md5: 00000000000000000000000000000000 }", "test");
     assert_eq!(md5.status, CheckStatus::Fail);
     assert!(
-        md5.actual
+        md5.actual_text
             .contains("md5: is 098f6bcd4621d373cade4e832627b4f6"),
         "{}",
-        md5.actual
+        md5.actual_text
     );
     let big = body("{ bytes: { gt: 10 } }", "test");
     assert!(
-        big.actual.contains("bytes: 4 (gt: not > 10)"),
+        big.actual_text.contains("bytes: 4 (gt: not > 10)"),
         "{}",
-        big.actual
+        big.actual_text
     );
 }
 
@@ -780,6 +780,6 @@ fn a_binary_body_is_shown_as_its_excerpt() {
     let shown = "[binary body: image/png, 6 bytes] 89 50 4e 47 00 00";
     let c = check_body(&e("{ bytes: 7 }"), &text, raw, Some(shown));
     assert_eq!(c.status, CheckStatus::Fail);
-    assert!(c.actual.starts_with(shown), "{}", c.actual);
-    assert!(!c.actual.contains('\u{fffd}'), "{}", c.actual);
+    assert!(c.actual_text.starts_with(shown), "{}", c.actual_text);
+    assert!(!c.actual_text.contains('\u{fffd}'), "{}", c.actual_text);
 }

@@ -93,15 +93,15 @@ fn binary_bodies_are_checked_by_bytes_and_digest_and_shown_as_hex() {
     let check = &wrong.checks[0];
     assert!(
         check
-            .actual
+            .actual_text
             .starts_with("[binary body: image/png, 300 bytes] 00 01 02 03"),
         "{}",
-        check.actual
+        check.actual_text
     );
     assert!(
-        check.actual.contains(&format!("sha256: is {sha}")),
+        check.actual_text.contains(&format!("sha256: is {sha}")),
         "{}",
-        check.actual
+        check.actual_text
     );
     let excerpt = &wrong.response.as_ref().unwrap().body_excerpt;
     assert!(
