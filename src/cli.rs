@@ -8,7 +8,7 @@ use std::path::PathBuf;
     name = "planrun",
     version,
     about = "Declarative integration tests: YAML plans in; JUnit XML, a Markdown integration report and JSON results out",
-    after_help = "Exit codes: 0 every sent step passed, 1 a step failed, 2 invalid plans or arguments (nothing sent)."
+    after_help = MAIN_EXAMPLES
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -18,17 +18,100 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run plans and write the reports.
+    #[command(after_help = RUN_EXAMPLES)]
     Run(RunArgs),
     /// Check plans without sending anything; every error as file:line:column.
+    #[command(after_help = VALIDATE_EXAMPLES)]
     Validate(ValidateArgs),
     /// Show plans › phases › steps with method and URL.
+    #[command(after_help = LIST_EXAMPLES)]
     List(LoadArgs),
     /// Re-render the JUnit and Markdown reports from a saved results.json.
+    #[command(after_help = REPORT_EXAMPLES)]
     Report(ReportArgs),
     /// Start the bundled demo target and run the bundled plans against it.
+    #[command(after_help = DEMO_EXAMPLES)]
     Demo(DemoArgs),
     /// Print the JSON Schema of plans or of planrun.yaml (for editors).
+    #[command(after_help = SCHEMA_EXAMPLES)]
     Schema(SchemaArgs),
+    /// Print a completion script for a shell (bash, zsh, fish, powershell, elvish).
+    #[command(after_help = COMPLETIONS_EXAMPLES)]
+    Completions(CompletionsArgs),
+    /// Print a manual page (roff), generated from these same options.
+    #[command(after_help = MAN_EXAMPLES)]
+    Man(ManArgs),
+}
+
+const MAIN_EXAMPLES: &str = "\
+Examples:
+  planrun demo                              the bundled plans against the bundled target
+  planrun validate plans/                   check plans, send nothing
+  planrun run plans/ --env staging          run with planrun.yaml's `staging` vars
+  planrun completions bash > ~/.local/share/bash-completion/completions/planrun
+
+Exit codes: 0 every sent step passed, 1 a step failed, 2 invalid plans or command line
+(nothing sent), 130 interrupted.";
+
+const RUN_EXAMPLES: &str = "\
+Examples:
+  planrun run plans/ --env staging
+  planrun run plans/smoke.yaml --var base_url=http://127.0.0.1:8080 --tag smoke
+  planrun run plans/ --jobs 1 --fail-fast --quiet
+  planrun run plans/ --output ndjson | jq -c 'select(.event == \"step_finished\")'
+
+Exit codes: 0 every sent step passed, 1 a step failed, 2 invalid plans or command line
+(nothing sent), 130 interrupted (the reports are still written).";
+
+const VALIDATE_EXAMPLES: &str = "\
+Examples:
+  planrun validate plans/
+  planrun validate plans/ --env prod --format json";
+
+const LIST_EXAMPLES: &str = "\
+Examples:
+  planrun list plans/
+  planrun list plans/ --env staging         URLs with staging's variables filled in";
+
+const REPORT_EXAMPLES: &str = "\
+Example:
+  planrun report --from reports/results.json --junit out.xml --report out.md";
+
+const DEMO_EXAMPLES: &str = "\
+Examples:
+  planrun demo
+  planrun demo --scenario healthy
+  planrun demo --serve 127.0.0.1:3000       serve the target; run plans by hand
+  planrun demo --export demo/               write the demo plans out to read and edit";
+
+const SCHEMA_EXAMPLES: &str = "\
+Example:
+  planrun schema plan > schemas/plan.schema.json";
+
+const COMPLETIONS_EXAMPLES: &str = "\
+Examples:
+  planrun completions bash > ~/.local/share/bash-completion/completions/planrun
+  planrun completions zsh > \"${fpath[1]}/_planrun\"
+  planrun completions fish > ~/.config/fish/completions/planrun.fish
+  planrun completions powershell >> $PROFILE";
+
+const MAN_EXAMPLES: &str = "\
+Examples:
+  planrun man > planrun.1 && man ./planrun.1
+  planrun man run > planrun-run.1";
+
+#[derive(Debug, Args, Clone)]
+pub struct ManArgs {
+    /// The command whose page to print (`run` gives planrun-run(1)); planrun(1) without.
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct CompletionsArgs {
+    /// The shell to complete planrun in.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -36,7 +119,7 @@ pub struct ValidateArgs {
     #[command(flatten)]
     pub load: LoadArgs,
     /// `text` (file:line:column: message) or `json` (for tools).
-    #[arg(long, value_enum, default_value_t = Format::Text)]
+    #[arg(long, value_enum, default_value_t = Format::Text, help_heading = "Output")]
     pub format: Format,
 }
 
@@ -62,12 +145,13 @@ pub enum SchemaKind {
 }
 
 #[derive(Debug, Args, Clone)]
+#[command(next_help_heading = "Plans")]
 pub struct LoadArgs {
     /// Plan files or folders (searched recursively, in file-name order).
     #[arg(default_value = "plans")]
     pub paths: Vec<PathBuf>,
     /// Environment from planrun.yaml whose vars every plan sees.
-    #[arg(long = "env", value_name = "NAME")]
+    #[arg(long = "env", value_name = "NAME", env = "PLANRUN_ENV")]
     pub environment: Option<String>,
     /// A variable for every plan; wins over everything else. Repeatable.
     #[arg(long = "var", value_name = "K=V", value_parser = parse_var)]
@@ -81,13 +165,13 @@ pub struct RunArgs {
     #[command(flatten)]
     pub output: OutputArgs,
     /// Plans run at once (steps within a plan always run in order). Default: CPUs.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", env = "PLANRUN_JOBS", help_heading = "Sending")]
     pub jobs: Option<usize>,
     /// Accept any TLS certificate (self-signed, expired, wrong host) for every step.
-    #[arg(long)]
+    #[arg(long, help_heading = "Sending")]
     pub insecure: bool,
     /// Another variable name whose value is a secret (masked as *** in every output).
-    #[arg(long = "secret", value_name = "NAME")]
+    #[arg(long = "secret", value_name = "NAME", help_heading = "Sending")]
     pub secrets: Vec<String>,
     #[command(flatten)]
     pub filter: FilterArgs,
@@ -95,6 +179,7 @@ pub struct RunArgs {
 
 /// Which steps to send; the others are reported as skipped, naming the filter.
 #[derive(Debug, Args, Clone, Default)]
+#[command(next_help_heading = "Selecting steps")]
 pub struct FilterArgs {
     /// Send only steps with this tag (repeatable: any of them).
     #[arg(long = "tag", value_name = "TAG")]
@@ -111,19 +196,31 @@ pub struct FilterArgs {
 }
 
 #[derive(Debug, Args, Clone)]
+#[command(next_help_heading = "Reports")]
 pub struct OutputArgs {
     /// JUnit XML file.
-    #[arg(long, value_name = "FILE", default_value = "reports/junit.xml")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        default_value = "reports/junit.xml",
+        env = "PLANRUN_JUNIT"
+    )]
     pub junit: PathBuf,
     /// Markdown integration report.
     #[arg(
         long,
         value_name = "FILE",
-        default_value = "reports/integration-report.md"
+        default_value = "reports/integration-report.md",
+        env = "PLANRUN_REPORT"
     )]
     pub report: PathBuf,
     /// JSON results (re-render later with `planrun report`).
-    #[arg(long, value_name = "FILE", default_value = "reports/results.json")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        default_value = "reports/results.json",
+        env = "PLANRUN_JSON"
+    )]
     pub json: PathBuf,
     /// Add testcase file/line to the JUnit (GitHub/GitLab annotations; not junit-10.xsd valid).
     #[arg(long)]
@@ -137,10 +234,17 @@ pub struct OutputArgs {
 
 /// What the terminal shows while a run goes.
 #[derive(Debug, Args, Clone, Default)]
+#[command(next_help_heading = "Terminal")]
 pub struct TerminalArgs {
     /// `text`: a line per step and a summary, for people; `ndjson`: the run's events as
     /// JSON lines on stdout, for tools (the other messages go to stderr).
-    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = OutputFormat::Text)]
+    #[arg(
+        long,
+        value_enum,
+        value_name = "FORMAT",
+        default_value_t = OutputFormat::Text,
+        env = "PLANRUN_OUTPUT"
+    )]
     pub output: OutputFormat,
 }
 
@@ -157,14 +261,16 @@ pub struct ReportArgs {
     #[arg(long, value_name = "FILE", default_value = "reports/results.json")]
     pub from: PathBuf,
     /// JUnit XML file to write.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", help_heading = "Reports")]
     pub junit: Option<PathBuf>,
     /// Markdown report to write.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", help_heading = "Reports")]
     pub report: Option<PathBuf>,
-    #[arg(long)]
+    /// Add testcase file/line to the JUnit (GitHub/GitLab annotations; not junit-10.xsd valid).
+    #[arg(long, help_heading = "Reports")]
     pub junit_locations: bool,
-    #[arg(long)]
+    /// Plain-text markers instead of emoji in the Markdown report.
+    #[arg(long, help_heading = "Reports")]
     pub no_emoji: bool,
 }
 
@@ -215,5 +321,44 @@ fn parse_var(text: &str) -> Result<(String, String), String> {
         _ => Err(format!(
             "`{text}` is not K=V: write --var base_url=http://127.0.0.1:8080"
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    /// `--help`, completions and the man page all read this text: none may be blank.
+    #[test]
+    fn every_command_and_option_says_what_it_does() {
+        fn walk(command: &clap::Command, path: &str, blank: &mut Vec<String>) {
+            for arg in command.get_arguments() {
+                let builtin = matches!(arg.get_id().as_str(), "help" | "version");
+                if !builtin
+                    && arg
+                        .get_help()
+                        .is_none_or(|h| h.to_string().trim().is_empty())
+                {
+                    blank.push(format!("{path} {}", arg.get_id()));
+                }
+            }
+            for sub in command.get_subcommands() {
+                if sub.get_about().is_none() {
+                    blank.push(format!("{path} {}", sub.get_name()));
+                }
+                walk(sub, &format!("{path} {}", sub.get_name()), blank);
+            }
+        }
+        let mut command = Cli::command();
+        command.build();
+        let mut blank = Vec::new();
+        walk(&command, "planrun", &mut blank);
+        assert_eq!(blank, Vec::<String>::new(), "options without help text");
     }
 }

@@ -1,6 +1,7 @@
 //! What each command does: load → run → report, with the exit codes of the contract.
 
 mod demo;
+mod shell;
 
 use crate::cli::{
     Cli, Command, Format, LoadArgs, OutputArgs, OutputFormat, ReportArgs, RunArgs, SchemaArgs,
@@ -28,6 +29,8 @@ pub fn main() -> i32 {
         Command::Report(args) => cmd_report(&args),
         Command::Demo(args) => demo::cmd_demo(&args),
         Command::Schema(args) => cmd_schema(&args),
+        Command::Completions(args) => shell::completions(args.shell),
+        Command::Man(args) => shell::man(args.command.as_deref()),
     }
 }
 

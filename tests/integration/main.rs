@@ -35,6 +35,7 @@ mod results_versions;
 mod schema;
 mod seams;
 mod secrets;
+mod shell;
 mod snapshots;
 mod tls;
 mod validate_corpus;
