@@ -11,10 +11,12 @@ use crate::console::{summary_line, Console, Ndjson, Notes};
 use crate::diagnostic::Diagnostic;
 use crate::exit;
 use crate::plan::load::{load, LoadOptions};
+use crate::plan::model::{Plan, Suite};
 use crate::plan::schema;
 use crate::report::{json, junit, markdown, write_atomic};
 use crate::results::{RunInfo, RunResults, RESULTS_VERSION};
 use crate::run::{run_suite, Cancel, EventSink, Filter, RunOptions};
+use crate::template::{Scope, Text};
 use clap::Parser;
 use std::path::Path;
 use std::sync::Arc;
@@ -156,8 +158,11 @@ fn cmd_list(args: &LoadArgs) -> i32 {
             return exit::INVALID;
         }
     };
+    let env: Vec<(String, String)> = std::env::vars().collect();
+    let redactor = crate::run::redact::Redactor::from_env(&env, &[]);
     for plan in &suite.plans {
         say!("{} ({}, {} steps)", plan.name, plan.file, plan.steps.len());
+        let known = known_vars(&suite, plan);
         let mut phase: Option<&str> = None;
         for step in &plan.steps {
             if phase != Some(step.phase.as_str()) {
@@ -177,13 +182,61 @@ fn cmd_list(args: &LoadArgs) -> i32 {
                 note.push_str(&format!("  [from {file}:{}]", step.line));
             }
             let (method, target) = match step.http() {
-                Some(r) => (r.method.as_str(), r.url.source()),
-                None => ("", ""),
+                Some(r) => (r.method.as_str(), shown_url(&suite, &r.url, &known)),
+                None => ("", String::new()),
             };
+            let target = redactor.redact(&target);
             say!("    {method:<7} {target}  — {}{note}", step.name);
         }
     }
     exit::PASSED
+}
+
+/// The variables `list` knows without sending anything: the suite's (planrun.yaml,
+/// `--env`, `--var`) and the plan's own `vars` that render from them.
+fn known_vars(suite: &Suite, plan: &Plan) -> serde_json::Map<String, serde_json::Value> {
+    let mut vars = suite.globals.clone();
+    for (name, value) in &plan.vars {
+        let scope = Scope::new(vars.clone());
+        if let Ok(v) = suite.templates.render_value(value, &scope) {
+            vars.insert(name.clone(), v);
+        }
+    }
+    vars
+}
+
+/// A step's URL with the variables `list` knows filled in; a URL that needs more
+/// (a capture, an item of `for_each`) keeps those `{{ … }}` as written.
+fn shown_url(
+    suite: &Suite,
+    url: &Text,
+    known: &serde_json::Map<String, serde_json::Value>,
+) -> String {
+    let scope = Scope::new(known.clone());
+    if let Ok(rendered) = suite.templates.render(url, &scope) {
+        return rendered;
+    }
+    // Fill in the plain `{{ name }}` it knows, leave the rest.
+    let source = url.source();
+    let mut out = String::new();
+    let mut rest = source;
+    while let Some(start) = rest.find("{{") {
+        let Some(len) = rest[start..].find("}}") else {
+            break;
+        };
+        let expr = rest[start + 2..start + len].trim();
+        out.push_str(&rest[..start]);
+        match known.get(expr) {
+            Some(serde_json::Value::String(v)) => out.push_str(v),
+            Some(v @ (serde_json::Value::Number(_) | serde_json::Value::Bool(_))) => {
+                out.push_str(&v.to_string())
+            }
+            _ => out.push_str(&rest[start..start + len + 2]),
+        }
+        rest = &rest[start + len + 2..];
+    }
+    out.push_str(rest);
+    out
 }
 
 fn cmd_run(args: &RunArgs) -> i32 {

@@ -228,7 +228,7 @@ fn validate_prints_every_error_of_every_file() {
 }
 
 #[test]
-fn list_shows_plans_phases_and_steps_with_method_and_url_template() {
+fn list_shows_plans_phases_and_steps_with_method_and_url() {
     let ws = Workspace::new("list");
     ws.write("plans/good.yaml", GOOD);
     ws.write("plans/failing.yaml", FAILING);
@@ -241,14 +241,14 @@ fn list_shows_plans_phases_and_steps_with_method_and_url_template() {
     let expected = [
         "Failing (plans/failing.yaml, 1 steps)",
         "  Failing",
-        "    GET     {{ base_url }}/status/500  — wrong status",
+        "    GET     http://127.0.0.1:1/status/500  — wrong status",
         "Good (plans/good.yaml, 4 steps)",
         "  Health",
-        "    GET     {{ base_url }}/status/200  — up",
+        "    GET     http://127.0.0.1:1/status/200  — up",
         "  Items",
-        "    POST    {{ base_url }}/items  — create",
-        "    GET     {{ base_url }}/items/{{ id }}  — later  [pending]",
-        "    DELETE  {{ base_url }}/items/1  — needs a key  [requires PLANRUN_IT_LIST_VAR]",
+        "    POST    http://127.0.0.1:1/items  — create",
+        "    GET     http://127.0.0.1:1/items/{{ id }}  — later  [pending]",
+        "    DELETE  http://127.0.0.1:1/items/1  — needs a key  [requires PLANRUN_IT_LIST_VAR]",
     ];
     assert_eq!(lines, expected, "{out}");
 }
@@ -281,4 +281,42 @@ fn a_problem_repeated_in_many_steps_is_shown_three_times_then_counted() {
     let json = ws.exec(&["validate", "plans", "--format", "json"], &[]);
     let doc: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
     assert_eq!(doc["errors"].as_array().map(Vec::len), Some(6), "{json}");
+}
+
+#[test]
+fn list_fills_in_the_urls_with_the_variables_it_knows() {
+    let ws = Workspace::new("list-env");
+    ws.write(
+        "plans/planrun.yaml",
+        "environments:\n  staging:\n    base_url: https://staging.example.com\n",
+    );
+    ws.write(
+        "plans/p.yaml",
+        r#"
+        name: Listed
+        vars:
+          api: "{{ base_url }}/api"
+        steps:
+          - name: create
+            request: { url: "{{ api }}/items?key={{ env.SERVICE_API_KEY }}" }
+            capture: { item_id: $.id }
+          - name: read back
+            request: { url: "{{ base_url }}/items/{{ item_id }}" }
+        "#,
+    );
+    let secret = [("SERVICE_API_KEY", "sk-live-1234567890")];
+    let out = ws.exec(&["list", "plans", "--env", "staging"], &secret);
+    assert_eq!(out.code, 0, "{out}");
+    // Known variables are filled in, secrets masked, a capture left as written.
+    assert!(
+        out.stdout
+            .contains("GET     https://staging.example.com/api/items?key=***  — create"),
+        "{out}"
+    );
+    assert!(
+        out.stdout
+            .contains("GET     https://staging.example.com/items/{{ item_id }}  — read back"),
+        "{out}"
+    );
+    assert!(!out.stdout.contains("sk-live"), "{out}");
 }
