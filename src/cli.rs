@@ -41,6 +41,9 @@ pub enum Command {
     /// Print a manual page (roff), generated from these same options.
     #[command(after_help = MAN_EXAMPLES)]
     Man(ManArgs),
+    /// Start a suite: plans/planrun.yaml, an example plan, schemas, a CI snippet.
+    #[command(after_help = INIT_EXAMPLES)]
+    Init(InitArgs),
 }
 
 const MAIN_EXAMPLES: &str = "\
@@ -95,6 +98,11 @@ Examples:
   planrun completions fish > ~/.config/fish/completions/planrun.fish
   planrun completions powershell >> $PROFILE";
 
+const INIT_EXAMPLES: &str = "\
+Examples:
+  planrun init                              a suite in the current folder
+  planrun init my-tests && cd my-tests && planrun validate plans";
+
 const MAN_EXAMPLES: &str = "\
 Examples:
   planrun man > planrun.1 && man ./planrun.1
@@ -112,6 +120,13 @@ pub struct CompletionsArgs {
     /// The shell to complete planrun in.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct InitArgs {
+    /// Folder to create the suite in (created when missing); nothing is overwritten.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
 }
 
 #[derive(Debug, Args, Clone)]

@@ -22,6 +22,7 @@ pub mod console;
 pub mod demo;
 pub mod diagnostic;
 pub mod exit;
+pub mod init;
 pub mod plan;
 pub mod report;
 pub mod results;

@@ -33,6 +33,7 @@ pub fn main() -> i32 {
         Command::Schema(args) => cmd_schema(&args),
         Command::Completions(args) => shell::completions(args.shell),
         Command::Man(args) => shell::man(args.command.as_deref()),
+        Command::Init(args) => crate::init::cmd_init(&args.dir),
     }
 }
 

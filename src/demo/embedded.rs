@@ -31,7 +31,7 @@ pub const FILES: &[(&str, &str)] = &[
 
 /// The JSON Schemas the plans' modelines point at (`../../schemas/…`), written next to
 /// exported plans so editors find them.
-fn schema_files() -> Vec<(&'static str, String)> {
+pub fn schema_files() -> Vec<(&'static str, String)> {
     vec![
         (
             "schemas/plan.schema.json",

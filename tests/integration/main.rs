@@ -28,6 +28,7 @@ mod latency;
 mod markdown_gfm;
 mod matchers;
 mod onboard_demo;
+mod onboard_init;
 mod parallel;
 mod report_props;
 mod results_schema;
