@@ -60,7 +60,7 @@ const RUN_EXAMPLES: &str = "\
 Examples:
   planrun run plans/ --env staging
   planrun run plans/smoke.yaml --var base_url=http://127.0.0.1:8080 --tag smoke
-  planrun run plans/ --jobs 1 --fail-fast --quiet
+  planrun run plans/ --jobs 1 --fail-fast
   planrun run plans/ --output ndjson | jq -c 'select(.event == \"step_finished\")'
 
 Exit codes: 0 every sent step passed, 1 a step failed, 2 invalid plans or command line
