@@ -1,7 +1,10 @@
 //! The broken-plan corpus: `tests/broken/NN-name.yaml`, one mistake each (the last one
 //! several, all reported at once). Each file says what `planrun validate` must print:
 //! `# expect: LINE:COLUMN: message` (` … ` stands for any text), one line per error,
-//! and optionally `# args: --env dev`. The real binary runs on each file.
+//! and optionally `# args: --env dev`. The real binary runs on each file, and its whole
+//! stderr must equal the golden file `NN-name.stderr` next to it. After a deliberate
+//! change of wording, `UPDATE_GOLDEN=1 cargo test --test integration validate_corpus`
+//! rewrites the golden files (review the diff: the `# expect:` lines still hold).
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -71,6 +74,7 @@ fn corpus() -> Vec<Case> {
 fn every_broken_plan_fails_with_its_located_message() {
     let cases = corpus();
     assert!(cases.len() >= 30, "only {} broken plans", cases.len());
+    let mut stale = Vec::new();
     for case in &cases {
         assert!(
             !case.expects.is_empty(),
@@ -82,6 +86,7 @@ fn every_broken_plan_fails_with_its_located_message() {
         let out = planrun(&args);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{}:\n{stderr}", case.rel);
+        golden(&case.rel, &stderr, &mut stale);
         let errors: Vec<&str> = stderr
             .lines()
             .filter(|l| l.starts_with(&format!("{}:", case.rel)) && !l.contains(": note: "))
@@ -115,6 +120,39 @@ fn every_broken_plan_fails_with_its_located_message() {
             );
         }
     }
+    assert!(
+        stale.is_empty(),
+        "stderr differs from the golden file (UPDATE_GOLDEN=1 rewrites them):\n{}",
+        stale.join("\n")
+    );
+}
+
+/// Compares `stderr` with `plan`'s golden `.stderr` file, or rewrites it with
+/// `UPDATE_GOLDEN=1`. A difference is recorded in `stale` (with a diff of the first
+/// differing line), so one run lists every stale file.
+fn golden(plan: &str, stderr: &str, stale: &mut Vec<String>) {
+    let path = root().join(plan.replace(".yaml", ".stderr"));
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, stderr).unwrap();
+        return;
+    }
+    let want = std::fs::read_to_string(&path).unwrap_or_default();
+    if want == stderr {
+        return;
+    }
+    let first = want
+        .lines()
+        .zip(stderr.lines())
+        .find(|(a, b)| a != b)
+        .map(|(a, b)| format!("  want: {a}\n  got:  {b}"))
+        .unwrap_or_else(|| {
+            format!(
+                "  want {} lines, got {}",
+                want.lines().count(),
+                stderr.lines().count()
+            )
+        });
+    stale.push(format!("{}:\n{first}", path.display()));
 }
 
 #[test]
