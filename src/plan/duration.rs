@@ -4,7 +4,7 @@ use serde::{de, Deserialize, Deserializer};
 use std::fmt;
 use std::time::Duration;
 
-/// A duration read from YAML; a bare number means seconds.
+/// A duration read from YAML. A bare number is an error: `500` could be either unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PlanDuration(pub Duration);
 
@@ -18,8 +18,9 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         format!("invalid duration `{text}`: write a number and a unit, like `750ms`, `10s`, `2m`")
     })?;
     let millis_per_unit = match unit.trim() {
+        "" => return Err(no_unit(number)),
         "ms" => 1.0,
-        "" | "s" => 1_000.0,
+        "s" => 1_000.0,
         "m" | "min" => 60_000.0,
         "h" => 3_600_000.0,
         "d" => 86_400_000.0,
@@ -36,6 +37,11 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     Ok(Duration::from_micros((ms * 1000.0).round() as u64))
 }
 
+/// What to say of a duration written as a bare number.
+pub fn no_unit(number: impl fmt::Display) -> String {
+    format!("the duration `{number}` has no unit: add a unit: `{number}ms` or `{number}s`")
+}
+
 impl<'de> Deserialize<'de> for PlanDuration {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
@@ -48,17 +54,16 @@ impl<'de> Deserialize<'de> for PlanDuration {
                 parse_duration(v).map(PlanDuration).map_err(E::custom)
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<PlanDuration, E> {
-                Ok(PlanDuration(Duration::from_secs(v)))
+                Err(E::custom(no_unit(v)))
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<PlanDuration, E> {
-                u64::try_from(v)
-                    .map(|s| PlanDuration(Duration::from_secs(s)))
-                    .map_err(|_| E::custom("a duration cannot be negative"))
+                match u64::try_from(v) {
+                    Ok(v) => self.visit_u64(v),
+                    Err(_) => Err(E::custom("a duration cannot be negative")),
+                }
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<PlanDuration, E> {
-                parse_duration(&format!("{v}s"))
-                    .map(PlanDuration)
-                    .map_err(E::custom)
+                Err(E::custom(no_unit(v)))
             }
         }
         d.deserialize_any(V)
@@ -79,7 +84,10 @@ mod tests {
             parse_duration("7d").unwrap(),
             Duration::from_secs(7 * 86400)
         );
-        assert_eq!(parse_duration("3").unwrap(), Duration::from_secs(3));
+        assert_eq!(
+            parse_duration("3").unwrap_err(),
+            "the duration `3` has no unit: add a unit: `3ms` or `3s`"
+        );
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The `expect` block: status forms, latency budgets, header/JSON/body checks.
 
-use super::duration::{parse_duration, PlanDuration};
+use super::duration::{no_unit, parse_duration, PlanDuration};
 use super::jsonpath::JsonPath;
 use super::matcher::Expected;
 use super::schema::Text;
@@ -251,10 +251,13 @@ impl<'de> Deserialize<'de> for LatencySpec {
                 })
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<LatencySpec, E> {
-                Ok(LatencySpec {
-                    warn: None,
-                    fail: Some(Duration::from_secs(v)),
-                })
+                Err(E::custom(no_unit(v)))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<LatencySpec, E> {
+                Err(E::custom(no_unit(v)))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<LatencySpec, E> {
+                Err(E::custom(no_unit(v)))
             }
             fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<LatencySpec, A::Error> {
                 let m = LatencyMap::deserialize(MapAccessDeserializer::new(map))?;

@@ -48,6 +48,19 @@ pub fn with_key_hint(message: &str) -> String {
         .skip(1)
         .step_by(2)
         .collect();
+    // A step's keys (it has both `request` and `expect`): a check or a request key
+    // written one level too high.
+    if allowed.contains(&"request") && allowed.contains(&"expect") {
+        let under = match given {
+            "status" | "json" | "latency" | "schema" => Some("expect"),
+            "url" | "method" | "headers" | "query" | "body" | "form" | "multipart"
+            | "follow_redirects" => Some("request"),
+            _ => None,
+        };
+        if let Some(parent) = under {
+            return format!("{message}; did you mean to put it under `{parent}:`?");
+        }
+    }
     match nearest(given, allowed) {
         Some(near) => format!("{message}; did you mean `{near}`?"),
         None => message.to_string(),
@@ -110,6 +123,10 @@ mod tests {
         assert!(with_key_hint(m).ends_with("did you mean `status`?"));
         let m = "unknown field `zzzzzz`, expected one of `name`, `expect`";
         assert_eq!(with_key_hint(m), m);
+        let m = "unknown field `status`, expected one of `name`, `request`, `expect`";
+        assert!(with_key_hint(m).ends_with("; did you mean to put it under `expect:`?"));
+        let m = "unknown field `url`, expected one of `name`, `request`, `expect`";
+        assert!(with_key_hint(m).ends_with("; did you mean to put it under `request:`?"));
         let m = "unknown variant `critcal`, expected one of `critical`, `high`";
         assert!(with_key_hint(m).ends_with("did you mean `critical`?"));
     }

@@ -15,11 +15,15 @@ pub struct JsonPath {
 
 impl JsonPath {
     pub fn parse(source: &str) -> Result<JsonPath, String> {
-        let query = parse_json_path(source).map_err(|e| {
-            format!(
+        let query = parse_json_path(source).map_err(|e| match bracketed(source) {
+            Some(fixed) => format!(
+                "invalid JSONPath `{source}`: {}: a name with `-` or other characters goes in brackets: `{fixed}`",
+                one_line(&e.to_string())
+            ),
+            None => format!(
                 "invalid JSONPath `{source}`: {} (RFC 9535 paths start with `$`, e.g. `$.items[0].id`)",
                 one_line(&e.to_string())
-            )
+            ),
         })?;
         let singular = query.segments.iter().all(|s| match s {
             Segment::Selector(sel) => matches!(sel, Selector::Name(_) | Selector::Index(_)),
@@ -41,6 +45,26 @@ impl JsonPath {
             .map(|refs| refs.into_iter().map(|r| r.val()).collect())
             .unwrap_or_default()
     }
+}
+
+/// `$.headers.content-type` (a dialect many tools accept) in RFC 9535 bracket form,
+/// `$.headers['content-type']`, when that form parses.
+fn bracketed(source: &str) -> Option<String> {
+    let rest = source.strip_prefix("$.")?;
+    let plain = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let mut out = String::from("$");
+    for name in rest.split('.') {
+        if name.is_empty() || name.contains(['[', ']', '\'', '"', '*', '?', '(']) {
+            return None;
+        }
+        if name.chars().all(plain) {
+            out.push('.');
+            out.push_str(name);
+        } else {
+            out.push_str(&format!("['{name}']"));
+        }
+    }
+    (out != source && parse_json_path(&out).is_ok()).then_some(out)
 }
 
 /// The parser's multi-line report (`--> 1:9`, the source, a caret, `= expected …`)
@@ -109,5 +133,11 @@ mod tests {
         assert!(err.contains("invalid JSONPath `$.a[`"), "{err}");
         assert!(err.contains("at character 5: expected"), "{err}");
         assert!(!err.contains('\n'), "{err}");
+        let err = JsonPath::parse("$.headers.content-type").unwrap_err();
+        assert!(
+            err.ends_with("goes in brackets: `$.headers['content-type']`"),
+            "{err}"
+        );
+        assert!(JsonPath::parse("$.headers['content-type']").is_ok());
     }
 }

@@ -154,11 +154,14 @@ impl<'a> Checker<'a> {
                 self.error(&rs.at.key("name"), msg.into());
             }
             if let Some(req) = &rs.step.request {
+                let at = rs.at.key("request").key("url");
                 if req.url.trim().is_empty() {
-                    let at = rs.at.key("request").key("url");
                     self.error(&at, "the request `url` is empty".into());
+                } else if let Some(message) = no_scheme(&req.url) {
+                    self.error(&at, message);
                 }
             }
+            self.templated_keys(rs);
             env_lists.push((&rs.step.requires_env, rs.at.clone()));
         }
         for (names, parent) in env_lists {
@@ -171,6 +174,54 @@ impl<'a> Checker<'a> {
                         format!("`{name}` does not look like an environment variable name (A-Z, 0-9 and _, not starting with a digit): did you mean `{hint}`?"),
                     );
                 }
+            }
+        }
+    }
+
+    /// Names (header, query, form, multipart, capture, expected header) are sent and
+    /// matched as written: a template there would go out as `{{ key }}`.
+    fn templated_keys(&mut self, rs: &ResolvedStep) {
+        let mut keys: Vec<(&str, At, &str)> = Vec::new();
+        for layer in &rs.layers {
+            let (d, at) = (&*layer.defaults, &layer.at);
+            for k in d.headers.keys() {
+                keys.push((k, at.key("headers").key(k), "header name"));
+            }
+            for k in d.query.keys() {
+                keys.push((k, at.key("query").key(k), "query parameter name"));
+            }
+            for k in d.expect.iter().flat_map(|e| e.headers.keys()) {
+                keys.push((k, at.key("expect").key("headers").key(k), "header name"));
+            }
+        }
+        let step = &rs.step;
+        let req_at = rs.at.key("request");
+        if let Some(req) = &step.request {
+            for k in req.headers.keys() {
+                keys.push((k, req_at.key("headers").key(k), "header name"));
+            }
+            for k in req.query.keys() {
+                keys.push((k, req_at.key("query").key(k), "query parameter name"));
+            }
+            for k in req.form.iter().flat_map(|f| f.keys()) {
+                keys.push((k, req_at.key("form").key(k), "form field name"));
+            }
+            for k in req.multipart.iter().flat_map(|f| f.keys()) {
+                keys.push((k, req_at.key("multipart").key(k), "multipart field name"));
+            }
+        }
+        for k in step.expect.headers.keys() {
+            keys.push((k, rs.at.key("expect").key("headers").key(k), "header name"));
+        }
+        for k in step.capture.keys() {
+            keys.push((k, rs.at.key("capture").key(k), "capture name"));
+        }
+        for (key, at, what) in keys {
+            if is_template(key) {
+                self.error(
+                    &at,
+                    format!("`{key}`: a {what} is used as written, templates in names are not rendered: write the name itself (templates go in values)"),
+                );
             }
         }
     }
@@ -380,12 +431,28 @@ impl<'a> Checker<'a> {
                 .iter()
                 .flat_map(|s| s.step.capture.keys().map(String::as_str)),
         );
+        // `API_KEY` written as a variable: the environment is read as `env.API_KEY`.
+        if is_env_name(var) && var.chars().any(|c| c.is_ascii_uppercase()) {
+            return format!("undefined variable `{var}`: to read the environment variable, write `{{{{ env.{var} }}}}`, and add `requires_env: [{var}]` to the step so it is Not Configured (not an error) when it is unset");
+        }
         let hint = match nearest(var, known) {
             Some(near) => format!("did you mean `{near}`?"),
             None => format!("define it in the plan's `vars`, in planrun.yaml (`vars` or `environments`), or pass --var {var}=…"),
         };
         format!("undefined variable `{var}`: {hint}")
     }
+}
+
+/// Why a URL with no template in front has no scheme, if so: `localhost:3000/x`.
+fn no_scheme(url: &str) -> Option<String> {
+    let url = url.trim();
+    let literal = url.split("{{").next().unwrap_or("");
+    if literal.is_empty() || url.contains("://") {
+        return None;
+    }
+    Some(format!(
+        "the URL `{url}` has no scheme: write `http://{url}` or `https://{url}` (or start it with a variable such as `{{{{ base_url }}}}`)"
+    ))
 }
 
 struct Context<'c> {

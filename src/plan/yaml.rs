@@ -9,7 +9,7 @@ use super::hint::with_hint;
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
-use yaml_rust2::scanner::Marker;
+use yaml_rust2::scanner::{Marker, TScalarStyle};
 
 /// A YAML syntax or shape error, located in the document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,7 +20,12 @@ pub struct YamlError {
 }
 
 /// Deserialize a whole document; the error carries serde_yaml's line and column.
+/// A key written twice in one map is an error (serde keeps the last one silently in
+/// maps such as `headers` or `json`: a check would disappear).
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
+    if let Some(dup) = first_duplicate_key(text) {
+        return Err(dup);
+    }
     serde_yaml::from_str(text).map_err(|e| {
         let (line, column) = e
             .location()
@@ -30,6 +35,8 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
         // Not even YAML (as opposed to YAML of the wrong shape): say so, with what to check.
         let message = if message.contains("duplicate") {
             format!("{message}: a key may appear only once in a map")
+        } else if message.contains("found a tab character") || tab_indented(text, line) {
+            "a tab in the indentation: YAML indents with spaces only; replace the tab with spaces".to_string()
         } else if serde_yaml::from_str::<serde_yaml::Value>(text).is_err() {
             format!("YAML syntax error: {message} (check the indentation, quotes and brackets around here)")
         } else {
@@ -41,6 +48,100 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
             message,
         }
     })
+}
+
+/// Whether line `line` (1-based) is indented with a tab.
+fn tab_indented(text: &str, line: u32) -> bool {
+    let Some(l) = text.lines().nth(line.saturating_sub(1) as usize) else {
+        return false;
+    };
+    l.chars()
+        .take_while(|c| c.is_whitespace())
+        .any(|c| c == '\t')
+}
+
+/// A plain scalar that YAML reads as an integer JSON cannot hold (beyond i64 and u64).
+fn beyond_64_bits(text: &str) -> bool {
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+    !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && text.parse::<i64>().is_err()
+        && text.parse::<u64>().is_err()
+}
+
+/// The first key written twice in the same map (located at its second occurrence), or
+/// an integer beyond 64 bits. A document yaml-rust2 cannot parse has neither here
+/// (serde reports its syntax error).
+fn first_duplicate_key(text: &str) -> Option<YamlError> {
+    let mut finder = DuplicateKeys::default();
+    let mut parser = Parser::new_from_str(text);
+    let _ = parser.load(&mut finder, false);
+    finder.found
+}
+
+/// Per open map: the scalar keys seen (with their line) and whether the next node is a
+/// key; per open list, nothing (its items are values).
+#[derive(Default)]
+struct DuplicateKeys {
+    stack: Vec<Option<(HashMap<String, u32>, bool)>>,
+    found: Option<YamlError>,
+}
+
+impl DuplicateKeys {
+    /// A node starts: `Some(text)` for a scalar. Returns whether it was a map key.
+    fn node(&mut self, scalar: Option<&str>, mark: Marker) {
+        let Some(Some((keys, expect_key))) = self.stack.last_mut() else {
+            return;
+        };
+        let is_key = *expect_key;
+        *expect_key = !*expect_key;
+        if !is_key || self.found.is_some() {
+            return;
+        }
+        let Some(key) = scalar.filter(|k| *k != "<<") else {
+            return;
+        };
+        let line = mark.line() as u32;
+        if let Some(first) = keys.insert(key.to_string(), line) {
+            self.found = Some(YamlError {
+                line,
+                column: mark.col() as u32 + 1,
+                message: format!(
+                    "duplicate key `{key}` (first at line {first}): a key may appear only once in a map, the second would silently replace the first"
+                ),
+            });
+        }
+    }
+}
+
+impl MarkedEventReceiver for DuplicateKeys {
+    fn on_event(&mut self, ev: Event, mark: Marker) {
+        match ev {
+            Event::Scalar(text, style, ..) => {
+                if style == TScalarStyle::Plain && beyond_64_bits(&text) && self.found.is_none() {
+                    self.found = Some(YamlError {
+                        line: mark.line() as u32,
+                        column: mark.col() as u32 + 1,
+                        message: format!("the number `{text}` does not fit in 64 bits: quote it (\"{text}\") to use it as text"),
+                    });
+                }
+                self.node(Some(&text), mark)
+            }
+            Event::Alias(_) => self.node(None, mark),
+            Event::MappingStart(..) => {
+                self.node(None, mark);
+                self.stack.push(Some((HashMap::new(), true)));
+            }
+            Event::SequenceStart(..) => {
+                self.node(None, mark);
+                self.stack.push(None);
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                self.stack.pop();
+            }
+            _ => {}
+        }
+    }
 }
 
 /// serde_yaml appends " at line L column C"; the caller prints the location itself.
@@ -174,6 +275,36 @@ mod tests {
         assert_eq!(pos.locate("phases[0].steps[0].request.url"), (7, 11));
         // unknown paths fall back to the nearest ancestor
         assert_eq!(pos.locate("phases[0].steps[1].request.url").0, 9);
+    }
+
+    #[test]
+    fn a_key_twice_in_any_map_is_an_error_at_the_second() {
+        let doc = "a:\n  headers: { X-A: 1, x-b: [1, {X-A: 2}], X-A: 3 }\nb: 1\n";
+        let err = from_str::<serde_yaml::Value>(doc).unwrap_err();
+        assert_eq!((err.line, err.column), (2, 42));
+        assert!(err
+            .message
+            .starts_with("duplicate key `X-A` (first at line 2)"));
+        let nested = "a:\n  - { k: 1 }\n  - { k: 2 }\nb:\n  k: 1\n  j: 2\n";
+        assert!(from_str::<serde_yaml::Value>(nested).is_ok());
+    }
+
+    #[test]
+    fn tabs_and_huge_integers_say_what_to_do() {
+        let err = from_str::<serde_yaml::Value>("a:\n\tb: 1\n").unwrap_err();
+        assert!(
+            err.message.starts_with("a tab in the indentation"),
+            "{}",
+            err.message
+        );
+        let err = from_str::<serde_json::Value>("a:\n  b: 123456789012345678901234\n").unwrap_err();
+        assert_eq!(err.line, 2);
+        assert!(
+            err.message
+                .contains("`123456789012345678901234` does not fit in 64 bits"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]

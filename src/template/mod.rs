@@ -2,6 +2,7 @@
 //! is loaded; rendering only looks it up. Strings with no `{{`/`{%` are kept as text.
 
 mod functions;
+mod names;
 
 pub use functions::{hmac_sha256_hex, FUNCTIONS};
 use minijinja::value::{Serde, Value as JValue, ValueKind};
@@ -201,6 +202,9 @@ impl Templates {
         self.env
             .add_template_owned(name.clone(), compiled_source.to_string())
             .map_err(|e| syntax_message(&source, &e))?;
+        if let Some(message) = names::unknown_name(&self.env, &source) {
+            return Err(message);
+        }
         let variables = self
             .env
             .get_template(&name)
@@ -301,12 +305,14 @@ pub fn variables(source: &str) -> Option<BTreeSet<String>> {
     let template = env.template_from_str(source).ok()?;
     let globals: BTreeSet<&str> = env.globals().map(|(name, _)| name).collect();
     let found = template.undeclared_variables(true);
+    // An unknown function is reported as such when the template is compiled.
+    let called = names::called(source);
     Some(
         found
             .into_iter()
             .filter(|v| {
                 let root = v.split('.').next().unwrap_or("");
-                !globals.contains(root) && !FUNCTIONS.contains(&root)
+                !globals.contains(root) && !FUNCTIONS.contains(&root) && !called.contains(root)
             })
             .collect(),
     )
@@ -396,6 +402,24 @@ mod tests {
         let mut t = Templates::new();
         let err = t.text("{{ a + }}", "t").unwrap_err();
         assert!(err.starts_with("invalid template `{{ a + }}`"), "{err}");
+    }
+
+    #[test]
+    fn builtin_filters_render_and_unknown_names_fail_at_compile_time() {
+        let mut t = Templates::new();
+        let s = scope(json!({"q": "a b&c", "o": {"k": [1]}}));
+        let enc = t.text("{{ q | urlencode }}", "t").unwrap();
+        assert_eq!(t.render(&enc, &s).unwrap(), "a%20b%26c");
+        let js = t.text("{{ o | tojson }}", "t").unwrap();
+        assert_eq!(t.render(&js, &s).unwrap(), r#"{"k": [1]}"#);
+        let err = t.text("{{ q | urlencod }}", "t").unwrap_err();
+        assert!(err.starts_with("unknown filter `urlencod`"), "{err}");
+        let err = t.typed("{{ uuid4() }}", "t").unwrap_err();
+        assert!(err.starts_with("unknown function `uuid4()`"), "{err}");
+        assert!(t
+            .text("{{ 'x|y(' ~ q.upper() ~ range(2) | string }}", "t")
+            .is_ok());
+        assert!(variables("{{ uuid4() }}").unwrap().is_empty());
     }
 
     #[test]
