@@ -188,6 +188,10 @@ pub struct RunArgs {
     /// Another variable name whose value is a secret (masked as *** in every output).
     #[arg(long = "secret", value_name = "NAME", help_heading = "Sending")]
     pub secrets: Vec<String>,
+    /// Also fail the run (exit 1) when a step has this outcome: slow, not-configured,
+    /// not-tested, skipped (repeatable or comma-separated; adds to `fail_on:` in planrun.yaml).
+    #[arg(long = "fail-on", value_name = "KIND", value_delimiter = ',')]
+    pub fail_on: Vec<crate::exit::FailOn>,
     #[command(flatten)]
     pub filter: FilterArgs,
 }

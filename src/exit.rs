@@ -1,16 +1,61 @@
 //! The process exit codes, the contract with CI scripts (README, "Exit codes").
 
 /// Every step that was sent passed (slow, skipped, not tested and not configured
-/// steps do not fail a run).
+/// steps do not fail a run, unless [`FailOn`] names them).
 pub const PASSED: i32 = 0;
-/// At least one step failed or errored.
+/// At least one step failed or errored, or had an outcome [`FailOn`] names.
 pub const STEP_FAILED: i32 = 1;
-/// The plans or the command line are invalid, or a report could not be written:
-/// nothing was sent, or the run cannot be trusted to have been reported.
+/// The plans or the command line are invalid (filters that select no step too), or a
+/// report could not be written: nothing was sent, or the run cannot be trusted to have
+/// been reported.
 pub const INVALID: i32 = 2;
 /// The run was interrupted (Ctrl-C, SIGTERM) before every step was done: 128 + SIGINT,
 /// as shells report it.
 pub const INTERRUPTED: i32 = 130;
+
+/// An outcome that does not fail a run by default but may, by choice: `--fail-on KIND`
+/// or `fail_on:` in `planrun.yaml`.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, schemars::JsonSchema, clap::ValueEnum,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum FailOn {
+    /// Passed, but over a `warn` latency budget.
+    Slow,
+    /// `requires_env` unset: not sent.
+    #[serde(alias = "not_configured")]
+    #[value(alias = "not_configured")]
+    NotConfigured,
+    /// `pending`: not sent.
+    #[serde(alias = "not_tested")]
+    #[value(alias = "not_tested")]
+    NotTested,
+    /// Not sent because of `when`, a failed capture, an empty list or `--fail-fast`.
+    Skipped,
+}
+
+impl FailOn {
+    pub fn matches(self, outcome: crate::results::Outcome) -> bool {
+        use crate::results::Outcome;
+        matches!(
+            (self, outcome),
+            (FailOn::Slow, Outcome::Slow)
+                | (FailOn::NotConfigured, Outcome::NotConfigured)
+                | (FailOn::NotTested, Outcome::NotTested)
+                | (FailOn::Skipped, Outcome::Skipped)
+        )
+    }
+
+    /// As written on the command line: `not-configured`.
+    pub fn name(self) -> &'static str {
+        match self {
+            FailOn::Slow => "slow",
+            FailOn::NotConfigured => "not-configured",
+            FailOn::NotTested => "not-tested",
+            FailOn::Skipped => "skipped",
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {

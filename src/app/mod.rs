@@ -9,13 +9,13 @@ use crate::cli::{
 };
 use crate::console::{summary_line, Console, Ndjson, Notes};
 use crate::diagnostic::Diagnostic;
-use crate::exit;
+use crate::exit::{self, FailOn};
 use crate::plan::load::{load, LoadOptions};
 use crate::plan::model::{Plan, Suite};
 use crate::plan::schema;
 use crate::report::{json, junit, markdown, write_atomic};
 use crate::results::{RunInfo, RunResults, RESULTS_VERSION};
-use crate::run::{run_suite, Cancel, EventSink, Filter, RunOptions};
+use crate::run::{run_suite, Cancel, Candidate, EventSink, Filter, RunOptions};
 use crate::template::{Scope, Text};
 use clap::Parser;
 use std::path::Path;
@@ -254,11 +254,17 @@ fn cmd_run(args: &RunArgs) -> i32 {
         fail_fast: args.filter.fail_fast,
         ..RunOptions::default()
     };
-    execute(&load_options(&args.load), opts, &args.output)
+    execute(&load_options(&args.load), opts, &args.fail_on, &args.output)
 }
 
-/// Load, run and write every report; used by `run` and `demo`.
-pub fn execute(load_opts: &LoadOptions, opts: RunOptions, output: &OutputArgs) -> i32 {
+/// Load, run and write every report; used by `run` and `demo`. `fail_on` (`--fail-on`)
+/// adds to the suite's `fail_on:`.
+pub fn execute(
+    load_opts: &LoadOptions,
+    opts: RunOptions,
+    fail_on: &[FailOn],
+    output: &OutputArgs,
+) -> i32 {
     let notes = match output.terminal.output {
         OutputFormat::Text => Notes::Stdout,
         OutputFormat::Ndjson => Notes::Stderr,
@@ -283,6 +289,17 @@ pub fn execute(load_opts: &LoadOptions, opts: RunOptions, output: &OutputArgs) -
         );
         write_reports(&load_failed(&[]), output, notes);
         return exit::INVALID;
+    }
+    if let Some(message) = opts.filter.selects_nothing(&candidates(&suite)) {
+        eprintln!("error: {message}; nothing was sent");
+        write_reports(&load_failed(&[]), output, notes);
+        return exit::INVALID;
+    }
+    let mut fail_on = fail_on.to_vec();
+    for kind in &suite.fail_on {
+        if !fail_on.contains(kind) {
+            fail_on.push(*kind);
+        }
     }
     let names = suite.plans.iter().map(|p| p.name.clone()).collect();
     let total = suite.plans.iter().map(|p| p.steps.len()).sum();
@@ -332,7 +349,52 @@ pub fn execute(load_opts: &LoadOptions, opts: RunOptions, output: &OutputArgs) -
     if !write_reports(&results, output, notes) {
         return exit::INVALID;
     }
-    results.exit_code()
+    let code = results.exit_code();
+    if code != exit::PASSED {
+        return code;
+    }
+    match failed_by_policy(&results, &fail_on) {
+        Some(why) => {
+            notes.say(format_args!("failing the run: {why}"));
+            exit::STEP_FAILED
+        }
+        None => code,
+    }
+}
+
+/// The steps as the filters see them before the run.
+fn candidates(suite: &Suite) -> Vec<Candidate<'_>> {
+    let steps = suite.plans.iter().flat_map(|p| p.steps.iter());
+    steps
+        .map(|s| Candidate {
+            base_name: &s.base_name,
+            name: &s.name,
+            tags: &s.tags,
+            runtime_list: s.flow.for_each.is_some(),
+        })
+        .collect()
+}
+
+/// Why `--fail-on` / `fail_on:` fails an otherwise passing run
+/// (`2 steps not configured (--fail-on not-configured)`), if it does.
+fn failed_by_policy(results: &RunResults, fail_on: &[FailOn]) -> Option<String> {
+    let steps: Vec<_> = results.plans.iter().flat_map(|p| p.steps.iter()).collect();
+    let reasons: Vec<String> = fail_on
+        .iter()
+        .filter_map(|kind| {
+            let n = steps.iter().filter(|s| kind.matches(s.outcome)).count();
+            let what = match (kind, n) {
+                (_, 0) => return None,
+                (FailOn::Slow, _) => "slow",
+                (FailOn::NotConfigured, _) => "not configured",
+                (FailOn::NotTested, _) => "not tested",
+                (FailOn::Skipped, _) => "skipped",
+            };
+            let noun = if n == 1 { "step" } else { "steps" };
+            Some(format!("{n} {noun} {what} (--fail-on {})", kind.name()))
+        })
+        .collect();
+    (!reasons.is_empty()).then(|| reasons.join(", "))
 }
 
 /// First Ctrl-C (or SIGTERM): stop sending, finish the reports. Second: exit at once.

@@ -24,6 +24,8 @@ pub struct Suite {
     /// `report.categories`: category name → (icon, title).
     pub categories: Vec<(String, Option<String>, Option<String>)>,
     pub config_file: Option<PathBuf>,
+    /// `fail_on:` of `planrun.yaml`: outcomes that fail the run besides failures and errors.
+    pub fail_on: Vec<crate::exit::FailOn>,
     /// Found by the static checks, not errors: shown by `planrun validate`.
     pub notes: Vec<Diagnostic>,
 }

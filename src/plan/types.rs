@@ -39,6 +39,11 @@ pub struct SuiteConfig {
     /// Responses longer than this fail the step, for every plan (default 10MiB); `defaults` and steps override it.
     #[schemars(example = &"10MiB")]
     pub max_body_size: Option<ByteSize>,
+    /// Outcomes that fail the run (exit 1) besides failures and errors, as `--fail-on` does:
+    /// `slow`, `not-configured`, `not-tested`, `skipped`.
+    #[serde(default)]
+    #[schemars(example = json!(["not-configured", "slow"]))]
+    pub fail_on: Vec<crate::exit::FailOn>,
 }
 
 /// The `report:` section of `planrun.yaml`.

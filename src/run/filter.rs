@@ -55,6 +55,95 @@ impl Filter {
     pub fn names_items(&self) -> bool {
         self.steps.iter().any(|g| g.contains('['))
     }
+
+    /// Whether any filter was given.
+    pub fn is_active(&self) -> bool {
+        !(self.tags.is_empty() && self.skip_tags.is_empty() && self.steps.is_empty())
+    }
+
+    /// Whether the filters could send this step. `runtime_list`: a `for_each` whose
+    /// items are known only when it runs, so a glob naming an item
+    /// (`per provider [open*]`) is matched, generously, by its part before `[`.
+    fn could_select(&self, step: &Candidate<'_>) -> bool {
+        if self.reason(step.base_name, step.name, step.tags).is_none() {
+            return true;
+        }
+        step.runtime_list
+            && self.steps.iter().any(|g| match g.split_once('[') {
+                Some((before, _)) => glob(before.trim_end(), step.base_name),
+                None => false,
+            })
+            && (Filter {
+                steps: Vec::new(),
+                ..self.clone()
+            })
+            .reason(step.base_name, step.name, step.tags)
+            .is_none()
+    }
+
+    /// `None` when the filters leave at least one step to send; otherwise what to tell
+    /// the user: the filters given and what the plans have
+    /// (`--tag nightly selected no step; tags in these plans: smoke, payments`).
+    pub fn selects_nothing(&self, steps: &[Candidate<'_>]) -> Option<String> {
+        if !self.is_active() || steps.iter().any(|s| self.could_select(s)) {
+            return None;
+        }
+        let mut given: Vec<String> = Vec::new();
+        given.extend(self.tags.iter().map(|t| format!("--tag {t}")));
+        given.extend(self.skip_tags.iter().map(|t| format!("--skip-tag {t}")));
+        given.extend(self.steps.iter().map(|g| format!("--step \"{g}\"")));
+        let mut exists: Vec<String> = Vec::new();
+        if !self.tags.is_empty() || !self.skip_tags.is_empty() {
+            let mut tags: Vec<&str> = Vec::new();
+            for t in steps.iter().flat_map(|s| s.tags.iter()) {
+                if !tags.contains(&t.as_str()) {
+                    tags.push(t);
+                }
+            }
+            exists.push(match tags.is_empty() {
+                true => "no step in these plans has a tag".to_string(),
+                false => format!("tags in these plans: {}", tags.join(", ")),
+            });
+        }
+        if !self.steps.is_empty() {
+            let mut names: Vec<&str> = Vec::new();
+            for s in steps {
+                if !names.contains(&s.base_name) {
+                    names.push(s.base_name);
+                }
+            }
+            let shown = names.len().min(STEP_NAMES_SHOWN);
+            let mut list = names[..shown].join(", ");
+            if names.len() > shown {
+                list.push_str(&format!(
+                    ", … ({} more; `planrun list` shows them)",
+                    names.len() - shown
+                ));
+            }
+            exists.push(format!("steps in these plans: {list}"));
+        }
+        if steps.is_empty() {
+            exists = vec!["these plans have no step".to_string()];
+        }
+        Some(format!(
+            "{} selected no step; {}",
+            given.join(" "),
+            exists.join("; ")
+        ))
+    }
+}
+
+/// Step names listed when `--step` selects nothing.
+const STEP_NAMES_SHOWN: usize = 10;
+
+/// A step as the filters see it before the run.
+#[derive(Debug, Clone, Copy)]
+pub struct Candidate<'a> {
+    pub base_name: &'a str,
+    pub name: &'a str,
+    pub tags: &'a [String],
+    /// A `for_each` list known only when the step runs.
+    pub runtime_list: bool,
 }
 
 /// `*` matches any run of characters, `?` one character; everything else itself.
@@ -135,5 +224,77 @@ mod tests {
                 "filtered: --step \"log*\"".to_string()
             ))
         );
+    }
+
+    fn step<'a>(name: &'a str, tags: &'a [String]) -> Candidate<'a> {
+        Candidate {
+            base_name: name,
+            name,
+            tags,
+            runtime_list: false,
+        }
+    }
+
+    #[test]
+    fn a_filter_that_selects_nothing_names_the_filter_and_what_exists() {
+        let smoke = vec!["smoke".to_string()];
+        let pay = vec!["payments".to_string(), "smoke".to_string()];
+        let steps = [step("login", &smoke), step("charge", &pay)];
+        assert_eq!(Filter::default().selects_nothing(&steps), None);
+        let f = Filter {
+            tags: vec!["nightly".into()],
+            ..Filter::default()
+        };
+        assert_eq!(
+            f.selects_nothing(&steps).as_deref(),
+            Some("--tag nightly selected no step; tags in these plans: smoke, payments")
+        );
+        let f = Filter {
+            tags: vec!["payments".into()],
+            ..Filter::default()
+        };
+        assert_eq!(f.selects_nothing(&steps), None);
+        let f = Filter {
+            skip_tags: vec!["smoke".into()],
+            ..Filter::default()
+        };
+        assert_eq!(
+            f.selects_nothing(&steps).as_deref(),
+            Some("--skip-tag smoke selected no step; tags in these plans: smoke, payments")
+        );
+        let f = Filter {
+            steps: vec!["log out*".into()],
+            ..Filter::default()
+        };
+        assert_eq!(
+            f.selects_nothing(&steps).as_deref(),
+            Some("--step \"log out*\" selected no step; steps in these plans: login, charge")
+        );
+        let f = Filter {
+            tags: vec!["payments".into()],
+            steps: vec!["login".into()],
+            ..Filter::default()
+        };
+        assert!(
+            f.selects_nothing(&steps).is_some(),
+            "filters combine: login is not tagged payments"
+        );
+    }
+
+    #[test]
+    fn an_item_glob_may_select_a_list_known_only_at_run_time() {
+        let none: Vec<String> = Vec::new();
+        let mut each = step("per provider", &none);
+        each.runtime_list = true;
+        let f = Filter {
+            steps: vec!["per provider [open*]".into()],
+            ..Filter::default()
+        };
+        assert_eq!(f.selects_nothing(&[each]), None);
+        let f = Filter {
+            steps: vec!["other [open*]".into()],
+            ..Filter::default()
+        };
+        assert!(f.selects_nothing(&[each]).is_some());
     }
 }

@@ -22,7 +22,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 pub use event::{Event, EventSink};
-pub use filter::Filter;
+pub use filter::{Candidate, Filter};
 pub use schedule::run_suite;
 
 pub struct RunOptions {

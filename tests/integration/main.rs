@@ -41,3 +41,4 @@ mod snapshots;
 mod tls;
 mod validate_corpus;
 mod vars;
+mod verdict;

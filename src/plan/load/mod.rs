@@ -105,6 +105,7 @@ pub fn load(opts: &LoadOptions) -> Result<Suite, Vec<Diagnostic>> {
             .map(|(name, c)| (name.clone(), c.icon.clone(), c.title.clone()))
             .collect(),
         config_file,
+        fail_on: config.fail_on.clone(),
         notes,
     })
 }

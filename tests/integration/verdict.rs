@@ -1,0 +1,123 @@
+//! The verdict is never greener than the run: filters that select nothing, `--fail-on`
+//! and `fail_on:`, the failures section, health, and what a failing step says first.
+
+use crate::common::{server::TestServer, Workspace};
+use planrun::results::Outcome;
+
+const PLAN: &str = r#"
+    name: Verdict
+    steps:
+      - name: login
+        tags: [smoke]
+        request: { url: "{{ base_url }}/echo/verdict/login" }
+        expect: { status: 200 }
+      - name: charge
+        tags: [payments, smoke]
+        request: { url: "{{ base_url }}/delay/30" }
+        expect: { status: 200, latency: { warn: 1ms, fail: 10s } }
+      - name: send email
+        requires_env: [VERDICT_SMTP_KEY]
+        request: { url: "{{ base_url }}/echo/verdict/email" }
+      - name: refund
+        pending: not built yet
+"#;
+
+#[test]
+fn filters_that_select_no_step_exit_2_naming_the_filter_and_what_exists() {
+    let server = TestServer::start();
+    let ws = Workspace::new("verdict-filters");
+    ws.write("plans/p.yaml", PLAN);
+    let base = server.var();
+    let run = |extra: &[&str]| {
+        let mut args = vec!["run", "plans", "--var", &base];
+        args.extend_from_slice(extra);
+        ws.exec(&args, &[])
+    };
+    let out = run(&["--tag", "nightly"]);
+    assert_eq!(out.code, 2, "{out}");
+    assert!(
+        out.stderr.contains(
+            "error: --tag nightly selected no step; tags in these plans: smoke, payments; nothing was sent"
+        ),
+        "{out}"
+    );
+    let out = run(&["--step", "log out*"]);
+    assert_eq!(out.code, 2, "{out}");
+    assert!(
+        out.stderr.contains(
+            "--step \"log out*\" selected no step; steps in these plans: login, charge, send email, refund"
+        ),
+        "{out}"
+    );
+    let out = run(&["--skip-tag", "smoke", "--tag", "payments"]);
+    assert_eq!(out.code, 2, "{out}");
+    assert!(
+        out.stderr
+            .contains("--tag payments --skip-tag smoke selected no step"),
+        "{out}"
+    );
+    assert_eq!(server.requests(), 0, "nothing may be sent");
+    // A filter that selects something still runs.
+    let out = run(&["--tag", "payments"]);
+    assert_eq!(out.code, 0, "{out}");
+}
+
+#[test]
+fn fail_on_turns_chosen_outcomes_into_a_failed_run() {
+    let server = TestServer::start();
+    let ws = Workspace::new("verdict-fail-on");
+    ws.write("plans/p.yaml", PLAN);
+    let base = server.var();
+    let out = ws.run(&["plans", "--var", &base]);
+    assert_eq!(out.code(), 0, "default: only failures fail a run\n{out}");
+    assert_eq!(out.step("charge").outcome, Outcome::Slow);
+
+    for (flags, why) in [
+        (&["--fail-on", "slow"][..], "1 step slow (--fail-on slow)"),
+        (
+            &["--fail-on", "not-configured,not-tested"][..],
+            "1 step not configured (--fail-on not-configured), 1 step not tested (--fail-on not-tested)",
+        ),
+        (
+            &["--fail-on", "skipped", "--fail-on", "not_tested"][..],
+            "1 step not tested (--fail-on not-tested)",
+        ),
+    ] {
+        let mut args = vec!["plans", "--var", &base];
+        args.extend_from_slice(flags);
+        let out = ws.run(&args);
+        assert_eq!(out.code(), 1, "{flags:?}\n{out}");
+        assert!(
+            out.exec.stdout.contains(&format!("failing the run: {why}")),
+            "{flags:?}\n{out}"
+        );
+    }
+    // Nothing was skipped: the policy names an outcome no step had.
+    let out = ws.run(&["plans", "--var", &base, "--fail-on", "skipped"]);
+    assert_eq!(out.code(), 0, "{out}");
+
+    let out = ws.exec(&["run", "plans", "--fail-on", "flaky"], &[]);
+    assert_eq!(out.code, 2, "{out}");
+    assert!(
+        out.stderr
+            .contains("possible values: slow, not-configured, not-tested, skipped"),
+        "{out}"
+    );
+
+    // The suite's policy lives with it.
+    ws.write("plans/planrun.yaml", "fail_on: [not-configured]\n");
+    let out = ws.run(&["plans", "--var", &base]);
+    assert_eq!(out.code(), 1, "{out}");
+    assert!(
+        out.exec
+            .stdout
+            .contains("failing the run: 1 step not configured (--fail-on not-configured)"),
+        "{out}"
+    );
+    let out = ws.run_env(&["plans", "--var", &base], &[("VERDICT_SMTP_KEY", "k")]);
+    assert_eq!(out.code(), 0, "configured now\n{out}");
+    ws.write("plans/planrun.yaml", "fail_on: [flaky]\n");
+    let out = ws.exec(&["run", "plans", "--var", &base], &[]);
+    assert_eq!(out.code, 2, "{out}");
+    assert!(out.stderr.contains("planrun.yaml:1:"), "{out}");
+}
