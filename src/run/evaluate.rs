@@ -206,7 +206,19 @@ pub(crate) fn finish(
         .iter()
         .filter(|c| c.status == CheckStatus::Fail)
         .collect();
-    if let Some(e) = &eval.json_error {
+    let status_failed = failed.iter().any(|c| c.kind == CheckKind::Status);
+    if let (Some(_), true) = (&eval.json_error, status_failed) {
+        // The status leads: an HTML error page is a failed status, not a JSON problem;
+        // the JSON checks are named as not checked, and why.
+        result.outcome = Outcome::Failed;
+        result.error_kind = Some(failure_kind(&failed));
+        let message = format!(
+            "{}; {}",
+            failure_summary(&failed, result.checks.len()),
+            not_checked(step, received)
+        );
+        result.message = Some(redactor.redact(&message));
+    } else if let Some(e) = &eval.json_error {
         result.outcome = Outcome::Error;
         result.error_kind = Some(ErrorKind::InvalidJson);
         let what = if step.checks.expect.json.is_empty() {
@@ -250,6 +262,31 @@ pub(crate) fn finish(
         }
     }
     result
+}
+
+/// `not checked, the body is text/html, not JSON: $.id, schema`
+fn not_checked(step: &Step, received: &Received) -> String {
+    let mut names: Vec<String> = step
+        .checks
+        .expect
+        .json
+        .keys()
+        .map(|p| p.to_string())
+        .collect();
+    if step.checks.schema.is_some() {
+        names.push("schema".into());
+    }
+    let content_type = received
+        .header_values("content-type")
+        .first()
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty());
+    let body = match content_type {
+        Some(t) => format!("the body is {t}, not JSON"),
+        None => "the body is not JSON".to_string(),
+    };
+    format!("not checked, {body}: {}", names.join(", "))
 }
 
 fn failure_kind(failed: &[&CheckResult]) -> ErrorKind {

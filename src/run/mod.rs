@@ -181,6 +181,12 @@ impl<'a> PlanContext<'a> {
         guard.unwrap_or_else(|e| e.into_inner()).add_value(value);
     }
 
+    /// The password in a URL's userinfo, to mask from now on.
+    pub fn learn_url_password(&self, url: &str) {
+        let guard = self.shared.redactor.lock();
+        guard.unwrap_or_else(|e| e.into_inner()).add_url_password(url);
+    }
+
     /// Why the filters leave this step out (`filtered: --tag smoke`), if they do.
     pub fn filtered(
         &self,

@@ -58,8 +58,12 @@ impl Redactor {
         if let Some(r) = &mut step.request {
             r.url = self.redact(&r.url);
         }
+        step.endpoint.path = self.redact(&step.endpoint.path);
         if let Some(r) = &mut step.response {
             r.body_excerpt = self.redact(&r.body_excerpt);
+            for hop in &mut r.redirects {
+                hop.location = self.redact(&hop.location);
+            }
         }
         for c in &mut step.checks {
             c.expected = self.redact_json(&c.expected);
@@ -69,6 +73,20 @@ impl Redactor {
         }
         for v in step.captures.values_mut() {
             *v = self.redact_json(v);
+        }
+    }
+
+    /// The password of a URL's userinfo (`https://bob:s3cret@host/`), as written and
+    /// percent-decoded: a secret wherever the URL or its parts are shown.
+    pub fn add_url_password(&mut self, text: &str) {
+        let Ok(url) = reqwest::Url::parse(text.trim()) else {
+            return;
+        };
+        if let Some(password) = url.password() {
+            self.add(password);
+            if let Ok(decoded) = percent_decode(password) {
+                self.add(&decoded);
+            }
         }
     }
 
@@ -97,6 +115,30 @@ impl Redactor {
     }
 }
 
+/// `%XX` escapes decoded, when the result is UTF-8.
+fn percent_decode(text: &str) -> Result<String, std::string::FromUtf8Error> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out)
+}
+
 pub fn is_sensitive_header(name: &str) -> bool {
     SENSITIVE_HEADERS
         .iter()
@@ -117,5 +159,17 @@ mod tests {
         r.add("Bearer tok-abcdef");
         assert_eq!(r.redact("key sk-12345 home /root"), "key *** home /root");
         assert_eq!(r.redact("echo tok-abcdef"), "echo ***");
+    }
+
+    #[test]
+    fn a_url_password_is_a_secret_as_written_and_decoded() {
+        let mut r = Redactor::default();
+        r.add_url_password("https://bob:p%40ss-word@api.example.com/v1");
+        r.add_url_password("https://alice@api.example.com/");
+        r.add_url_password("not a url");
+        assert_eq!(
+            r.redact("https://bob:p%40ss-word@api.example.com/v1 p@ss-word alice"),
+            "https://bob:***@api.example.com/v1 *** alice"
+        );
     }
 }

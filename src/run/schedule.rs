@@ -68,6 +68,9 @@ pub async fn run_suite(
         started_at: run.started_at.clone(),
     });
     let mut redactor = Redactor::from_env(&opts.env, &opts.secret_names);
+    for value in suite.globals.values().filter_map(Value::as_str) {
+        redactor.add_url_password(value);
+    }
     for name in &opts.secret_names {
         if let Some(value) = suite.globals.get(name) {
             redactor.add_value(value);
@@ -119,6 +122,7 @@ pub async fn run_suite(
     for step in plans.iter_mut().flat_map(|p| p.steps.iter_mut()) {
         redactor.redact_step(step);
     }
+    run.target = run.target.as_deref().map(|t| redactor.redact(t));
     drop(redactor);
     run.finished_at = rfc3339(SystemTime::now());
     run.duration_ms = clock.elapsed().as_millis() as u64;

@@ -231,6 +231,7 @@ async fn run_one(
         }
     }
     learn_cookies(cx, &outgoing);
+    cx.learn_url_password(&outgoing.url);
     let redactor = cx.redactor();
     result.request = Some(RequestInfo {
         method: outgoing.method.clone(),

@@ -82,3 +82,54 @@ fn secrets_are_masked_in_every_output_including_later_steps() {
     let message = later.message.as_deref().unwrap();
     assert!(message.contains(r#"got "***""#), "{message}");
 }
+
+#[test]
+fn a_url_password_and_a_cookie_seen_later_are_masked_everywhere() {
+    let server = TestServer::shared();
+    let ws = Workspace::new("secrets-url-cookie");
+    let with_password = server
+        .base_url()
+        .replacen("http://", "http://bob:it-url-pass-0005@", 1);
+    ws.write(
+        "plans/p.yaml",
+        r#"
+        name: Userinfo
+        steps:
+          - name: path carries the session before it is known
+            request: { url: "{{ base_url }}/echo/sess-itcookie0006" }
+            expect: { status: 201 }
+          - name: login
+            request:
+              method: POST
+              url: "{{ base_url }}/login"
+              form: { user: itcookie0006, password: secret }
+            expect: { status: 200 }
+          - name: fails with the password in its URL
+            request: { url: "{{ base_url }}/status/500" }
+            expect: { status: 200 }
+        "#,
+    );
+    let out = ws.run(&["plans", "--var", &format!("base_url={with_password}")]);
+    assert_eq!(out.code(), 1, "{out}");
+    for secret in ["it-url-pass-0005", "sess-itcookie0006"] {
+        for (what, text) in [
+            ("results.json", &out.json),
+            ("junit", &out.junit),
+            ("markdown", &out.markdown),
+            ("stdout", &out.exec.stdout),
+            ("stderr", &out.exec.stderr),
+        ] {
+            assert!(!text.contains(secret), "{secret} in {what}:\n{text}");
+        }
+    }
+    let failing = out.step("fails with the password in its URL");
+    let url = &failing.request.as_ref().expect("sent").url;
+    assert!(url.starts_with("http://bob:***@127.0.0.1:"), "{url}");
+    assert_eq!(
+        out.results.run.target.as_deref().map(|t| t.contains("bob:***@")),
+        Some(true)
+    );
+    let early = out.step("path carries the session before it is known");
+    assert_eq!(early.endpoint.path, "/echo/***");
+    assert!(out.markdown.contains("/echo/***"), "{}", out.markdown);
+}

@@ -121,3 +121,39 @@ fn fail_on_turns_chosen_outcomes_into_a_failed_run() {
     assert_eq!(out.code, 2, "{out}");
     assert!(out.stderr.contains("planrun.yaml:1:"), "{out}");
 }
+
+#[test]
+fn an_html_error_page_is_a_failed_status_with_the_json_checks_not_checked() {
+    let server = TestServer::shared();
+    let ws = Workspace::new("verdict-status-leads");
+    ws.write(
+        "plans/p.yaml",
+        r#"
+        name: Status leads
+        steps:
+          - name: error page
+            request: { url: "{{ base_url }}/error-page/500" }
+            expect:
+              status: 200
+              json: { $.id: 1, $.ok: true }
+          - name: wrong body with the right status
+            request: { url: "{{ base_url }}/not-json" }
+            expect:
+              status: 200
+              json: { $.id: 1 }
+        "#,
+    );
+    let out = ws.run(&["plans", "--var", &server.var()]);
+    assert_eq!(out.code(), 1, "{out}");
+    let step = out.step("error page");
+    assert_eq!(step.outcome, Outcome::Failed, "{step:?}");
+    assert_eq!(step.error_kind.as_deref(), Some("StatusMismatch"));
+    assert_eq!(
+        step.message.as_deref(),
+        Some("status: expected 200, got 500 Internal Server Error; not checked, the body is text/html, not JSON: $.id, $.ok")
+    );
+    // With the status as expected, a body that is not JSON is still an error.
+    let step = out.step("wrong body with the right status");
+    assert_eq!(step.outcome, Outcome::Error);
+    assert_eq!(step.error_kind.as_deref(), Some("InvalidJson"));
+}

@@ -192,6 +192,7 @@ fn router(state: Arc<ServerState>) -> Router {
         .route("/doc", get(doc_route))
         .route("/text", get(|| async { TEXT_BODY }))
         .route("/not-json", get(not_json))
+        .route("/error-page/{code}", get(error_page))
         .route("/headers", get(headers_route))
         .route("/status/{code}", any(status_route))
         .route("/delay/{ms}", get(delay_route))
@@ -233,6 +234,16 @@ async fn not_json() -> impl IntoResponse {
     (
         [("content-type", "text/html")],
         "<html><body>oops</body></html>",
+    )
+}
+
+/// An HTML error page with the given status, as a proxy or framework sends one.
+async fn error_page(Path(code): Path<u16>) -> impl IntoResponse {
+    let status = StatusCode::from_u16(code).unwrap_or(StatusCode::BAD_REQUEST);
+    (
+        status,
+        [("content-type", "text/html; charset=utf-8")],
+        "<html><body><h1>Internal Server Error</h1></body></html>",
     )
 }
 
