@@ -30,20 +30,28 @@ pub enum FailOn {
     #[serde(alias = "not_tested")]
     #[value(alias = "not_tested")]
     NotTested,
-    /// Not sent because of `when`, a failed capture, an empty list or `--fail-fast`.
+    /// Not sent because of `when`, a failed capture, an empty list or `--fail-fast`
+    /// (not counting steps a `--tag`, `--skip-tag` or `--step` filter left out).
     Skipped,
 }
 
 impl FailOn {
-    pub fn matches(self, outcome: crate::results::Outcome) -> bool {
-        use crate::results::Outcome;
-        matches!(
-            (self, outcome),
-            (FailOn::Slow, Outcome::Slow)
-                | (FailOn::NotConfigured, Outcome::NotConfigured)
-                | (FailOn::NotTested, Outcome::NotTested)
-                | (FailOn::Skipped, Outcome::Skipped)
-        )
+    /// Whether this policy counts the step against the run. Steps a filter left out were
+    /// left out on purpose: `skipped` does not count them.
+    pub fn matches(self, step: &crate::results::StepResult) -> bool {
+        use crate::results::{Outcome, SkipReason};
+        match self {
+            FailOn::Slow => step.outcome == Outcome::Slow,
+            FailOn::NotConfigured => step.outcome == Outcome::NotConfigured,
+            FailOn::NotTested => step.outcome == Outcome::NotTested,
+            FailOn::Skipped => {
+                step.outcome == Outcome::Skipped
+                    && !matches!(
+                        step.skip_reason,
+                        Some(SkipReason::FilteredByTag | SkipReason::FilteredByStep)
+                    )
+            }
+        }
     }
 
     /// As written on the command line: `not-configured`.

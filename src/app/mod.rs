@@ -382,7 +382,7 @@ fn failed_by_policy(results: &RunResults, fail_on: &[FailOn]) -> Option<String> 
     let reasons: Vec<String> = fail_on
         .iter()
         .filter_map(|kind| {
-            let n = steps.iter().filter(|s| kind.matches(s.outcome)).count();
+            let n = steps.iter().filter(|s| kind.matches(s)).count();
             let what = match (kind, n) {
                 (_, 0) => return None,
                 (FailOn::Slow, _) => "slow",

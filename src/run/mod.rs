@@ -184,7 +184,9 @@ impl<'a> PlanContext<'a> {
     /// The password in a URL's userinfo, to mask from now on.
     pub fn learn_url_password(&self, url: &str) {
         let guard = self.shared.redactor.lock();
-        guard.unwrap_or_else(|e| e.into_inner()).add_url_password(url);
+        guard
+            .unwrap_or_else(|e| e.into_inner())
+            .add_url_password(url);
     }
 
     /// Why the filters leave this step out (`filtered: --tag smoke`), if they do.

@@ -126,7 +126,11 @@ fn a_url_password_and_a_cookie_seen_later_are_masked_everywhere() {
     let url = &failing.request.as_ref().expect("sent").url;
     assert!(url.starts_with("http://bob:***@127.0.0.1:"), "{url}");
     assert_eq!(
-        out.results.run.target.as_deref().map(|t| t.contains("bob:***@")),
+        out.results
+            .run
+            .target
+            .as_deref()
+            .map(|t| t.contains("bob:***@")),
         Some(true)
     );
     let early = out.step("path carries the session before it is known");

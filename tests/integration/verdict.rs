@@ -2,7 +2,7 @@
 //! and `fail_on:`, the failures section, health, and what a failing step says first.
 
 use crate::common::{server::TestServer, Workspace};
-use planrun::results::Outcome;
+use planrun::results::{ErrorKind, Outcome};
 
 const PLAN: &str = r#"
     name: Verdict
@@ -95,6 +95,18 @@ fn fail_on_turns_chosen_outcomes_into_a_failed_run() {
     // Nothing was skipped: the policy names an outcome no step had.
     let out = ws.run(&["plans", "--var", &base, "--fail-on", "skipped"]);
     assert_eq!(out.code(), 0, "{out}");
+    // Steps a filter leaves out were left out on purpose: not a skip that fails.
+    let out = ws.run(&[
+        "plans",
+        "--var",
+        &base,
+        "--fail-on",
+        "skipped",
+        "--tag",
+        "payments",
+    ]);
+    assert_eq!(out.step("login").outcome, Outcome::Skipped);
+    assert_eq!(out.code(), 0, "{out}");
 
     let out = ws.exec(&["run", "plans", "--fail-on", "flaky"], &[]);
     assert_eq!(out.code, 2, "{out}");
@@ -147,7 +159,7 @@ fn an_html_error_page_is_a_failed_status_with_the_json_checks_not_checked() {
     assert_eq!(out.code(), 1, "{out}");
     let step = out.step("error page");
     assert_eq!(step.outcome, Outcome::Failed, "{step:?}");
-    assert_eq!(step.error_kind.as_deref(), Some("StatusMismatch"));
+    assert_eq!(step.error_kind, Some(ErrorKind::StatusMismatch));
     assert_eq!(
         step.message.as_deref(),
         Some("status: expected 200, got 500 Internal Server Error; not checked, the body is text/html, not JSON: $.id, $.ok")
@@ -155,5 +167,5 @@ fn an_html_error_page_is_a_failed_status_with_the_json_checks_not_checked() {
     // With the status as expected, a body that is not JSON is still an error.
     let step = out.step("wrong body with the right status");
     assert_eq!(step.outcome, Outcome::Error);
-    assert_eq!(step.error_kind.as_deref(), Some("InvalidJson"));
+    assert_eq!(step.error_kind, Some(ErrorKind::InvalidJson));
 }
