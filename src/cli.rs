@@ -1,7 +1,11 @@
 //! Command-line interface: arguments only; the work is in [`crate::app`].
 
+mod history;
+
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
+
+pub use history::{CompareArgs, HistoryAction, HistoryArgs, HistoryRunArgs};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -44,6 +48,10 @@ pub enum Command {
     /// Start a suite: plans/planrun.yaml, an example plan, schemas, a CI snippet.
     #[command(after_help = INIT_EXAMPLES)]
     Init(InitArgs),
+    /// List the runs in a history file; import saved results into it; prune it.
+    History(HistoryArgs),
+    /// What changed between two saved results.json: regressions, recoveries, latency.
+    Compare(CompareArgs),
 }
 
 const MAIN_EXAMPLES: &str = "\
@@ -249,6 +257,8 @@ pub struct OutputArgs {
     pub no_emoji: bool,
     #[command(flatten)]
     pub terminal: TerminalArgs,
+    #[command(flatten)]
+    pub history: HistoryRunArgs,
 }
 
 /// What the terminal shows while a run goes.

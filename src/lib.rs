@@ -18,11 +18,13 @@ macro_rules! say {
 
 pub mod app;
 pub mod cli;
+pub mod compare;
 pub mod console;
 pub mod demo;
 pub mod diagnostic;
 pub mod exit;
 pub mod init;
+pub mod history;
 pub mod plan;
 pub mod report;
 pub mod results;

@@ -1,6 +1,7 @@
 //! What each command does: load → run → report, with the exit codes of the contract.
 
 mod demo;
+mod history;
 mod shell;
 
 use crate::cli::{
@@ -34,6 +35,8 @@ pub fn main() -> i32 {
         Command::Completions(args) => shell::completions(args.shell),
         Command::Man(args) => shell::man(args.command.as_deref()),
         Command::Init(args) => crate::init::cmd_init(&args.dir),
+        Command::History(args) => history::cmd_history(&args),
+        Command::Compare(args) => history::cmd_compare(&args),
     }
 }
 
@@ -273,7 +276,7 @@ pub fn execute(
         Ok(s) => s,
         Err(errors) => {
             print_diagnostics(&errors);
-            write_reports(&load_failed(&errors), output, notes);
+            write_reports(&load_failed(&errors), output, notes, None);
             return exit::INVALID;
         }
     };
@@ -287,12 +290,12 @@ pub fn execute(
             "error: no plans (*.yaml, *.yml) found in {}",
             shown.join(", ")
         );
-        write_reports(&load_failed(&[]), output, notes);
+        write_reports(&load_failed(&[]), output, notes, None);
         return exit::INVALID;
     }
     if let Some(message) = opts.filter.selects_nothing(&candidates(&suite)) {
         eprintln!("error: {message}; nothing was sent");
-        write_reports(&load_failed(&[]), output, notes);
+        write_reports(&load_failed(&[]), output, notes, None);
         return exit::INVALID;
     }
     let mut fail_on = fail_on.to_vec();
@@ -301,6 +304,7 @@ pub fn execute(
             fail_on.push(*kind);
         }
     }
+    let history_path = history::history_path(&output.history, suite.history.as_deref());
     let names = suite.plans.iter().map(|p| p.name.clone()).collect();
     let total = suite.plans.iter().map(|p| p.steps.len()).sum();
     let console = match output.terminal.output {
@@ -346,12 +350,19 @@ pub fn execute(
             "interrupted: steps not sent are reported as skipped"
         ));
     }
-    if !write_reports(&results, output, notes) {
+    let mut run_history = history::RunHistory::prepare(&results, output, history_path);
+    let reports_ok = write_reports(&results, output, notes, run_history.changes.as_ref());
+    let history_ok = run_history.record(&results, &load_opts.env, notes);
+    if !reports_ok {
         return exit::INVALID;
     }
     let code = results.exit_code();
     if code != exit::PASSED {
         return code;
+    }
+    // A history that could not be used must not pass unnoticed in CI.
+    if !history_ok {
+        return exit::INVALID;
     }
     match failed_by_policy(&results, &fail_on) {
         Some(why) => {
@@ -452,7 +463,12 @@ fn load_failed(errors: &[Diagnostic]) -> RunResults {
 }
 
 /// False when a report could not be written (the error is printed).
-fn write_reports(results: &RunResults, output: &OutputArgs, notes: Notes) -> bool {
+fn write_reports(
+    results: &RunResults,
+    output: &OutputArgs,
+    notes: Notes,
+    changes: Option<&crate::compare::Changes>,
+) -> bool {
     let junit_opts = junit::JunitOptions {
         with_locations: output.junit_locations,
     };
@@ -462,7 +478,7 @@ fn write_reports(results: &RunResults, output: &OutputArgs, notes: Notes) -> boo
     // Each is attempted even when another fails: one unwritable path loses one report.
     let results_json = json::render(results);
     let junit_xml = junit::render(results, &junit_opts);
-    let markdown = markdown::render(results, &md_opts);
+    let markdown = markdown::render_with_changes(results, &md_opts, changes);
     let json_ok = write_one("JSON results", &output.json, &results_json, notes);
     let junit_ok = write_one("JUnit XML", &output.junit, &junit_xml, notes);
     let md_ok = write_one("Markdown report", &output.report, &markdown, notes);

@@ -26,6 +26,8 @@ pub struct Suite {
     pub config_file: Option<PathBuf>,
     /// `fail_on:` of `planrun.yaml`: outcomes that fail the run besides failures and errors.
     pub fail_on: Vec<crate::exit::FailOn>,
+    /// `history:` of planrun.yaml, resolved against its folder.
+    pub history: Option<PathBuf>,
     /// Found by the static checks, not errors: shown by `planrun validate`.
     pub notes: Vec<Diagnostic>,
 }

@@ -44,6 +44,11 @@ pub struct SuiteConfig {
     #[serde(default)]
     #[schemars(example = json!(["not-configured", "slow"]))]
     pub fail_on: Vec<crate::exit::FailOn>,
+    /// History file (SQLite) every run is recorded in, relative to this file; the report
+    /// then shows what changed since the previous run. `--history` and `PLANRUN_HISTORY`
+    /// win over it.
+    #[schemars(with = "Option<Text>", example = &".planrun/history.db")]
+    pub history: Option<String>,
 }
 
 /// The `report:` section of `planrun.yaml`.

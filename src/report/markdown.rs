@@ -2,6 +2,7 @@
 //! every integration, per-category details, critical failures, coverage. Everything is
 //! computed from the results; nothing here knows about any particular product.
 
+mod changes;
 mod phases;
 #[cfg(test)]
 mod tests;
@@ -14,6 +15,7 @@ use text::{cell, endpoint, exact, exact_cell, fenced, inline, value, Marks};
 use super::model::{self, Category, Group, Health, Status};
 use super::sanitize::{clean, one_line};
 use super::{date_of, host_port, percent};
+use crate::compare::Changes;
 use crate::results::render::check_line;
 use crate::results::{
     latency_text, prose_duration, CheckKind, CheckStatus, Outcome, RunResults, StepResult,
@@ -32,12 +34,29 @@ impl Default for MarkdownOptions {
     }
 }
 
+/// The changes section alone, as `planrun compare` prints it.
+pub fn render_changes(c: &Changes, opts: &MarkdownOptions) -> String {
+    let mut out = String::new();
+    changes::section(&mut out, c, Marks(opts.emoji));
+    out
+}
+
 const DEFAULT_TITLE: &str = "Integration & Connector Test Report";
 /// Long enough for a located message with its hint; bounded against hostile input.
 const LOAD_ERROR_MAX_CHARS: usize = 2000;
 
 /// Renders the integration report.
 pub fn render(results: &RunResults, opts: &MarkdownOptions) -> String {
+    render_with_changes(results, opts, None)
+}
+
+/// The integration report with a "Changes Since the Previous Run" section when
+/// `changes` is given.
+pub fn render_with_changes(
+    results: &RunResults,
+    opts: &MarkdownOptions,
+    changes: Option<&Changes>,
+) -> String {
     let integrations = model::integrations(results);
     let categories = model::categories(results);
     let m = Marks(opts.emoji);
@@ -45,6 +64,9 @@ pub fn render(results: &RunResults, opts: &MarkdownOptions) -> String {
     let mut out = String::new();
     header(&mut out, results);
     overview(&mut out, &integrations, m);
+    if let Some(c) = changes {
+        changes::section(&mut out, c, m);
+    }
     details(&mut out, results, &categories, m);
     critical_failures(&mut out, results, m);
     coverage(&mut out, &integrations, &categories);

@@ -104,6 +104,10 @@ pub fn load(opts: &LoadOptions) -> Result<Suite, Vec<Diagnostic>> {
             .iter()
             .map(|(name, c)| (name.clone(), c.icon.clone(), c.title.clone()))
             .collect(),
+        history: config.history.as_ref().map(|h| match &config_file {
+            Some(file) => file.parent().map_or_else(|| h.into(), |dir| dir.join(h)),
+            None => h.into(),
+        }),
         config_file,
         fail_on: config.fail_on.clone(),
         notes,

@@ -1,0 +1,68 @@
+//! Arguments of the history commands (`planrun history`, `planrun compare`) and the
+//! history options of `run` and `demo`.
+
+use clap::{Args, Subcommand};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Where a run is recorded and what it is compared with.
+#[derive(Debug, Args, Clone, Default)]
+pub struct HistoryRunArgs {
+    /// History file (SQLite) to record the run in; the report then shows the changes
+    /// since the previous run of the same suite and environment. Default: `history:` in
+    /// planrun.yaml.
+    #[arg(long, value_name = "FILE", env = "PLANRUN_HISTORY")]
+    pub history: Option<PathBuf>,
+    /// Compare with this saved results.json instead (no history needed).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct HistoryArgs {
+    #[command(subcommand)]
+    pub action: Option<HistoryAction>,
+    /// History file.
+    #[arg(long, value_name = "FILE", global = true, env = "PLANRUN_HISTORY")]
+    pub history: Option<PathBuf>,
+    /// List at most N runs, newest first.
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub last: usize,
+}
+
+#[derive(Debug, Subcommand, Clone)]
+pub enum HistoryAction {
+    /// Add saved results.json files to the history (runs already in it are skipped).
+    Import {
+        #[arg(required = true, value_name = "RESULTS")]
+        files: Vec<PathBuf>,
+    },
+    /// Delete runs older than a duration (`52w`, `365d`) and compact the file.
+    Prune {
+        #[arg(long, value_name = "DURATION", value_parser = parse_keep)]
+        keep: Duration,
+    },
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct CompareArgs {
+    /// The earlier results.json.
+    pub old: PathBuf,
+    /// The later results.json.
+    pub new: PathBuf,
+    /// Plain-text markers instead of emoji.
+    #[arg(long)]
+    pub no_emoji: bool,
+}
+
+/// A duration for `--keep`: the plan durations (`30d`, `12h`) plus weeks (`52w`).
+fn parse_keep(text: &str) -> Result<Duration, String> {
+    match text.trim().strip_suffix('w') {
+        Some(weeks) => weeks
+            .trim()
+            .parse::<u64>()
+            .map(|w| Duration::from_secs(w * 7 * 86_400))
+            .map_err(|_| format!("invalid duration `{text}`: write e.g. `52w` or `365d`")),
+        None => crate::plan::duration::parse_duration(text),
+    }
+}

@@ -1,0 +1,381 @@
+//! The history store: one SQLite file that every `planrun run --history FILE` adds its
+//! run to, so reports can say what changed since the last run and how things trend.
+//!
+//! Written once per run in one transaction. WAL and a busy timeout let two runs record
+//! into the same file at once; a file that is not a planrun history, is damaged, or was
+//! written by a newer planrun is refused with a message saying what to do.
+
+mod commit;
+mod schema;
+
+pub use commit::git_commit;
+pub use schema::SCHEMA_VERSION;
+
+use crate::compare::{Snapshot, StepState};
+use crate::results::{ErrorKind, Outcome, RunResults};
+use rusqlite::{params, Connection, ErrorCode, OptionalExtension, TransactionBehavior};
+use schema::SchemaProblem;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// How long a writer waits for another one to finish before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A problem with the history file, with what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryError {
+    pub path: PathBuf,
+    pub message: String,
+}
+
+impl fmt::Display for HistoryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "history {}: {}", self.path.display(), self.message)
+    }
+}
+
+impl std::error::Error for HistoryError {}
+
+/// An open history file.
+pub struct History {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// One recorded run, as `planrun history` lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunRow {
+    pub run_id: i64,
+    pub suite: String,
+    pub environment: String,
+    pub started_at: String,
+    pub duration_ms: u64,
+    pub git_commit: Option<String>,
+    pub interrupted: bool,
+    pub passed: u64,
+    pub slow: u64,
+    pub failed: u64,
+    pub errors: u64,
+    /// Not tested, not configured and skipped together.
+    pub not_sent: u64,
+}
+
+/// What [`History::record`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recorded {
+    Added {
+        run_id: i64,
+        steps: usize,
+    },
+    /// Importing: the same run (suite, environment, host, start and end) was already there.
+    AlreadyThere,
+}
+
+impl History {
+    /// Opens (creating when absent) and migrates the history at `path`.
+    pub fn open(path: &Path) -> Result<History, HistoryError> {
+        let fail = |message: String| HistoryError {
+            path: path.to_path_buf(),
+            message,
+        };
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| fail(format!("cannot create its folder: {e}")))?;
+        }
+        let mut conn = Connection::open(path).map_err(|e| fail(describe(&e)))?;
+        conn.busy_timeout(BUSY_TIMEOUT)
+            .map_err(|e| fail(describe(&e)))?;
+        let setup = || -> rusqlite::Result<()> {
+            conn.pragma_update(None, "journal_mode", "WAL")?;
+            conn.pragma_update(None, "foreign_keys", "ON")?;
+            Ok(())
+        };
+        setup().map_err(|e| fail(describe(&e)))?;
+        match schema::migrate(&mut conn).map_err(|e| fail(describe(&e)))? {
+            Ok(()) => {}
+            Err(SchemaProblem::Foreign) => {
+                return Err(fail(
+                    "is an SQLite database of another program, not a planrun history: \
+                     give --history a new file name"
+                        .into(),
+                ))
+            }
+            Err(SchemaProblem::Newer(v)) => {
+                return Err(fail(format!(
+                    "was written by a newer planrun (history schema {v}; this planrun \
+                     reads up to {SCHEMA_VERSION}): upgrade planrun, or give --history \
+                     another file"
+                )))
+            }
+        }
+        Ok(History {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    fn fail(&self, e: rusqlite::Error) -> HistoryError {
+        HistoryError {
+            path: self.path.clone(),
+            message: describe(&e),
+        }
+    }
+
+    /// Adds a run and all its steps in one transaction. With `skip_known` (imports), a
+    /// run already recorded is left alone; a live run is always added, even when another
+    /// one started in the same second on the same host.
+    pub fn record(
+        &mut self,
+        results: &RunResults,
+        git_commit: Option<&str>,
+        skip_known: bool,
+    ) -> Result<Recorded, HistoryError> {
+        let snapshot = Snapshot::of(results);
+        let summary = results.summary();
+        let run = &results.run;
+        let started_unix = unix_seconds(&run.started_at);
+        let write = |conn: &mut Connection| -> rusqlite::Result<Recorded> {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            if skip_known {
+                let known: Option<i64> = tx
+                    .query_row(
+                        "SELECT run_id FROM runs WHERE suite = ?1 AND environment = ?2
+                           AND host = ?3 AND started_at = ?4 AND finished_at = ?5",
+                        params![
+                            run.system.as_deref().unwrap_or(""),
+                            run.environment.as_deref().unwrap_or(""),
+                            run.hostname,
+                            run.started_at,
+                            run.finished_at,
+                        ],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                if known.is_some() {
+                    return Ok(Recorded::AlreadyThere);
+                }
+            }
+            tx.execute(
+                "INSERT INTO runs (suite, environment, started_at, started_unix,
+                    finished_at, duration_ms, host, git_commit, planrun_version, interrupted,
+                    passed, slow, failed, errors, not_tested, not_configured, skipped)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+                params![
+                    run.system.as_deref().unwrap_or(""),
+                    run.environment.as_deref().unwrap_or(""),
+                    run.started_at,
+                    started_unix,
+                    run.finished_at,
+                    run.duration_ms as i64,
+                    run.hostname,
+                    git_commit,
+                    results.planrun_version,
+                    run.interrupted,
+                    summary.passed as i64,
+                    summary.slow as i64,
+                    summary.failed as i64,
+                    summary.errors as i64,
+                    summary.not_tested as i64,
+                    summary.not_configured as i64,
+                    summary.skipped as i64,
+                ],
+            )?;
+            let run_id = tx.last_insert_rowid();
+            {
+                let mut insert = tx.prepare(
+                    "INSERT OR REPLACE INTO step_results (run_id, step_key, plan, phase, name,
+                        integration, category, outcome, error_kind, latency_us, duration_ms,
+                        warn_ms, fail_ms)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                )?;
+                for s in &snapshot.steps {
+                    insert.execute(params![
+                        run_id,
+                        s.key,
+                        s.plan,
+                        s.phase,
+                        s.name,
+                        s.integration,
+                        s.category,
+                        outcome_name(s.outcome),
+                        s.error_kind.map(ErrorKind::token),
+                        s.latency_us.map(|v| v as i64),
+                        s.duration_ms as i64,
+                        s.warn_ms.map(|v| v as i64),
+                        s.fail_ms.map(|v| v as i64),
+                    ])?;
+                }
+            }
+            tx.commit()?;
+            Ok(Recorded::Added {
+                run_id,
+                steps: snapshot.steps.len(),
+            })
+        };
+        write(&mut self.conn).map_err(|e| self.fail(e))
+    }
+
+    /// Recorded runs, newest first; at most `limit` when given.
+    pub fn runs(&self, limit: Option<usize>) -> Result<Vec<RunRow>, HistoryError> {
+        let read = || -> rusqlite::Result<Vec<RunRow>> {
+            let mut stmt = self.conn.prepare(
+                "SELECT run_id, suite, environment, started_at, duration_ms, git_commit,
+                        interrupted, passed, slow, failed, errors,
+                        not_tested + not_configured + skipped
+                 FROM runs ORDER BY started_unix DESC, run_id DESC LIMIT ?1",
+            )?;
+            let limit = limit.map_or(-1, |n| n as i64);
+            let rows = stmt.query_map([limit], |r| {
+                Ok(RunRow {
+                    run_id: r.get(0)?,
+                    suite: r.get(1)?,
+                    environment: r.get(2)?,
+                    started_at: r.get(3)?,
+                    duration_ms: r.get::<_, i64>(4)? as u64,
+                    git_commit: r.get(5)?,
+                    interrupted: r.get(6)?,
+                    passed: r.get::<_, i64>(7)? as u64,
+                    slow: r.get::<_, i64>(8)? as u64,
+                    failed: r.get::<_, i64>(9)? as u64,
+                    errors: r.get::<_, i64>(10)? as u64,
+                    not_sent: r.get::<_, i64>(11)? as u64,
+                })
+            })?;
+            rows.collect()
+        };
+        read().map_err(|e| self.fail(e))
+    }
+
+    /// The latest recorded run of the same suite and environment that started no later
+    /// than `results` (which is not recorded yet), with its steps; `None` when there is
+    /// none.
+    pub fn previous(&self, results: &RunResults) -> Result<Option<Snapshot>, HistoryError> {
+        let run = &results.run;
+        let read = || -> rusqlite::Result<Option<Snapshot>> {
+            let found: Option<(i64, String, Option<String>)> = self
+                .conn
+                .query_row(
+                    "SELECT run_id, started_at, git_commit FROM runs
+                     WHERE suite = ?1 AND environment = ?2 AND started_unix <= ?3
+                     ORDER BY started_unix DESC, run_id DESC LIMIT 1",
+                    params![
+                        run.system.as_deref().unwrap_or(""),
+                        run.environment.as_deref().unwrap_or(""),
+                        unix_seconds(&run.started_at),
+                    ],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .optional()?;
+            let Some((run_id, started_at, git_commit)) = found else {
+                return Ok(None);
+            };
+            let mut stmt = self.conn.prepare(
+                "SELECT step_key, plan, phase, name, integration, category, outcome,
+                        error_kind, latency_us, duration_ms, warn_ms, fail_ms
+                 FROM step_results WHERE run_id = ?1",
+            )?;
+            let steps = stmt
+                .query_map([run_id], |r| {
+                    let outcome: String = r.get(6)?;
+                    Ok(StepState {
+                        key: r.get(0)?,
+                        plan: r.get(1)?,
+                        phase: r.get(2)?,
+                        name: r.get(3)?,
+                        integration: r.get(4)?,
+                        category: r.get(5)?,
+                        outcome: outcome_from_name(&outcome),
+                        error_kind: r.get::<_, Option<String>>(7)?.and_then(|t| error_kind(&t)),
+                        latency_us: r.get::<_, Option<i64>>(8)?.map(|v| v as u64),
+                        duration_ms: r.get::<_, i64>(9)? as u64,
+                        warn_ms: r.get::<_, Option<i64>>(10)?.map(|v| v as u64),
+                        fail_ms: r.get::<_, Option<i64>>(11)?.map(|v| v as u64),
+                    })
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Ok(Some(Snapshot {
+                started_at,
+                git_commit,
+                steps,
+            }))
+        };
+        read().map_err(|e| self.fail(e))
+    }
+
+    /// Deletes runs that started before `cutoff_unix` (and their steps), then compacts
+    /// the file. Returns how many runs were deleted.
+    pub fn prune(&mut self, cutoff_unix: i64) -> Result<usize, HistoryError> {
+        let run = |conn: &mut Connection| -> rusqlite::Result<usize> {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let n = tx.execute("DELETE FROM runs WHERE started_unix < ?1", [cutoff_unix])?;
+            tx.commit()?;
+            if n > 0 {
+                conn.execute_batch("VACUUM")?;
+            }
+            Ok(n)
+        };
+        run(&mut self.conn).map_err(|e| self.fail(e))
+    }
+}
+
+/// Seconds since the epoch of an RFC 3339 timestamp (0 when it cannot be read).
+pub fn unix_seconds(timestamp: &str) -> i64 {
+    humantime::parse_rfc3339_weak(timestamp.trim())
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+/// The error in words a user can act on: a damaged file and a locked one say so.
+fn describe(e: &rusqlite::Error) -> String {
+    match e.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) | Some(ErrorCode::DatabaseCorrupt) => {
+            "is not a planrun history (not an SQLite database, or damaged): move it \
+             aside and planrun starts a new one"
+                .into()
+        }
+        Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => format!(
+            "still locked by another writer after {} s: try again when the other run \
+             has finished",
+            BUSY_TIMEOUT.as_secs()
+        ),
+        Some(ErrorCode::ReadOnly) | Some(ErrorCode::CannotOpen) => {
+            format!("cannot be opened for writing: {e}")
+        }
+        _ => e.to_string(),
+    }
+}
+
+fn outcome_name(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Passed => "passed",
+        Outcome::Slow => "slow",
+        Outcome::Failed => "failed",
+        Outcome::Error => "error",
+        Outcome::NotTested => "not_tested",
+        Outcome::NotConfigured => "not_configured",
+        Outcome::Skipped => "skipped",
+    }
+}
+
+/// A token written by [`ErrorKind::token`]; `None` for one this planrun does not know.
+fn error_kind(token: &str) -> Option<ErrorKind> {
+    serde_json::from_value(serde_json::Value::String(token.to_string())).ok()
+}
+
+fn outcome_from_name(name: &str) -> Outcome {
+    match name {
+        "passed" => Outcome::Passed,
+        "slow" => Outcome::Slow,
+        "failed" => Outcome::Failed,
+        "error" => Outcome::Error,
+        "not_tested" => Outcome::NotTested,
+        "not_configured" => Outcome::NotConfigured,
+        // Only this planrun writes the column; an unknown word reads as not sent.
+        _ => Outcome::Skipped,
+    }
+}
+
+#[cfg(test)]
+mod tests;
