@@ -34,11 +34,13 @@ pub struct HistoryArgs {
 pub enum HistoryAction {
     /// Add saved results.json files to the history (runs already in it are skipped).
     Import {
+        /// results.json files written by `planrun run`.
         #[arg(required = true, value_name = "RESULTS")]
         files: Vec<PathBuf>,
     },
     /// Delete runs older than a duration (`52w`, `365d`) and compact the file.
     Prune {
+        /// Keep the runs that started within this long before now.
         #[arg(long, value_name = "DURATION", value_parser = parse_keep)]
         keep: Duration,
     },
