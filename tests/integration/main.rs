@@ -37,6 +37,7 @@ mod schema;
 mod seams;
 mod secrets;
 mod shell;
+mod shards;
 mod snapshots;
 mod tls;
 mod validate_corpus;
