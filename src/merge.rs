@@ -175,12 +175,12 @@ fn plans_in_suite_order(parts: &[Part], suite_plans: &[String]) -> Result<Vec<Pl
                     other, part.file, plan.file
                 ));
             }
+            // Step ids are unique in a run, so the same id twice is the same step.
             for step in &plan.steps {
-                let key = step_key(plan, step);
-                if let Some(other) = step_owner.insert(key.clone(), &part.file) {
+                if let Some(other) = step_owner.insert(step.id.clone(), &part.file) {
                     return Err(format!(
-                        "step {key} is in both {other} and {}: the parts overlap",
-                        part.file
+                        "step {} (plan {}) is in both {other} and {}: the parts overlap",
+                        step.id, plan.file, part.file
                     ));
                 }
             }
@@ -204,11 +204,6 @@ fn plans_in_suite_order(parts: &[Part], suite_plans: &[String]) -> Result<Vec<Pl
         ));
     }
     Ok(plans)
-}
-
-/// What identifies a step across parts.
-fn step_key(plan: &PlanResult, step: &crate::results::StepResult) -> String {
-    format!("`{}` of {}", step.name, plan.file)
 }
 
 /// The first part's suite facts; the run spans the earliest start to the latest finish.

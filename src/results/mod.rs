@@ -68,7 +68,7 @@ pub struct RunInfo {
 }
 
 /// Which part of a split suite a run is, and what the whole suite was.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
 pub struct ShardInfo {
     /// 1-based part number.
     pub index: usize,
@@ -80,7 +80,7 @@ pub struct ShardInfo {
 }
 
 /// One run that a merged run was made of.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
 pub struct RunPart {
     /// `k/n`.
     pub shard: String,

@@ -331,6 +331,15 @@ fn merge_refuses_overlapping_parts() {
             "overlap",
         ],
     );
+
+    // The same steps under another plan file: refused by step id.
+    json["plans"][0]["file"] = "plans/a-copy.yaml".into();
+    std::fs::write(ws.path("fake3.json"), json.to_string()).expect("write");
+    let out = merge(&ws, &["part1/results.json", "fake3.json"]);
+    assert_refused(
+        &out,
+        &["step plan-a/", "in both part1/results.json and fake3.json"],
+    );
 }
 
 #[test]
