@@ -314,9 +314,11 @@ pub struct MergeArgs {
         default_value = "reports/integration-report.md"
     )]
     pub report: PathBuf,
-    #[arg(long)]
+    /// Add testcase file/line to the JUnit (GitHub/GitLab annotations; not junit-10.xsd valid).
+    #[arg(long, help_heading = "Reports")]
     pub junit_locations: bool,
-    #[arg(long)]
+    /// Plain-text markers instead of emoji in the Markdown report.
+    #[arg(long, help_heading = "Reports")]
     pub no_emoji: bool,
 }
 

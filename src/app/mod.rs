@@ -1,8 +1,8 @@
 //! What each command does: load → run → report, with the exit codes of the contract.
 
 mod demo;
-mod shell;
 mod merge;
+mod shell;
 
 use crate::cli::{
     Cli, Command, Format, LoadArgs, OutputArgs, OutputFormat, ReportArgs, RunArgs, SchemaArgs,
