@@ -33,6 +33,8 @@ pub enum Command {
     /// Re-render the JUnit and Markdown reports from a saved results.json.
     #[command(after_help = REPORT_EXAMPLES)]
     Report(ReportArgs),
+    /// Merge the results of `run --shard` parts into the reports of one whole run.
+    Merge(MergeArgs),
     /// Start the bundled demo target and run the bundled plans against it.
     #[command(after_help = DEMO_EXAMPLES)]
     Demo(DemoArgs),
@@ -202,6 +204,11 @@ pub struct RunArgs {
     pub fail_on: Vec<crate::exit::FailOn>,
     #[command(flatten)]
     pub filter: FilterArgs,
+    /// Run only part k of n of the plans (e.g. 2/4), split the same way on every machine,
+    /// balanced by step count; `auto` reads GitLab's CI_NODE_INDEX/CI_NODE_TOTAL. Merge the
+    /// parts' results.json with `planrun merge`.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
 }
 
 /// Which steps to send; the others are reported as skipped, naming the filter.
@@ -295,6 +302,32 @@ pub struct ReportArgs {
     /// Markdown report to write.
     #[arg(long, value_name = "FILE", help_heading = "Reports")]
     pub report: Option<PathBuf>,
+    /// Add testcase file/line to the JUnit (GitHub/GitLab annotations; not junit-10.xsd valid).
+    #[arg(long, help_heading = "Reports")]
+    pub junit_locations: bool,
+    /// Plain-text markers instead of emoji in the Markdown report.
+    #[arg(long, help_heading = "Reports")]
+    pub no_emoji: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct MergeArgs {
+    /// The results.json of every part (`planrun run --shard k/n … --json FILE`).
+    #[arg(required = true, value_name = "RESULTS")]
+    pub parts: Vec<PathBuf>,
+    /// Merged JSON results.
+    #[arg(long, value_name = "FILE", default_value = "reports/results.json")]
+    pub json: PathBuf,
+    /// Merged JUnit XML.
+    #[arg(long, value_name = "FILE", default_value = "reports/junit.xml")]
+    pub junit: PathBuf,
+    /// Merged Markdown integration report.
+    #[arg(
+        long,
+        value_name = "FILE",
+        default_value = "reports/integration-report.md"
+    )]
+    pub report: PathBuf,
     /// Add testcase file/line to the JUnit (GitHub/GitLab annotations; not junit-10.xsd valid).
     #[arg(long, help_heading = "Reports")]
     pub junit_locations: bool,

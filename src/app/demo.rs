@@ -84,7 +84,7 @@ pub fn cmd_demo(args: &DemoArgs) -> i32 {
         ..RunOptions::default()
     };
     // The runner builds its own runtime; the target keeps serving on this one's threads.
-    let code = execute(&load_opts, opts, &[], &args.output);
+    let code = execute(&load_opts, opts, &[], &args.output, None);
     drop(runtime);
     if code == exit::INVALID || code == exit::INTERRUPTED {
         return code;

@@ -2,6 +2,7 @@
 
 mod demo;
 mod history;
+mod merge;
 mod shell;
 
 use crate::cli::{
@@ -15,8 +16,9 @@ use crate::plan::load::{load, LoadOptions};
 use crate::plan::model::{Plan, Suite};
 use crate::plan::schema;
 use crate::report::{json, junit, markdown, write_atomic};
-use crate::results::{RunInfo, RunResults, RESULTS_VERSION};
+use crate::results::{RunInfo, RunResults, ShardInfo, RESULTS_VERSION};
 use crate::run::{run_suite, Cancel, Candidate, EventSink, Filter, RunOptions};
+use crate::shard::{select, Shard, StepCount};
 use crate::template::{Scope, Text};
 use clap::Parser;
 use std::path::Path;
@@ -30,6 +32,7 @@ pub fn main() -> i32 {
         Command::Validate(args) => cmd_validate(&args),
         Command::List(args) => cmd_list(&args),
         Command::Report(args) => cmd_report(&args),
+        Command::Merge(args) => merge::cmd_merge(&args),
         Command::Demo(args) => demo::cmd_demo(&args),
         Command::Schema(args) => cmd_schema(&args),
         Command::Completions(args) => shell::completions(args.shell),
@@ -257,22 +260,40 @@ fn cmd_run(args: &RunArgs) -> i32 {
         fail_fast: args.filter.fail_fast,
         ..RunOptions::default()
     };
-    execute(&load_options(&args.load), opts, &args.fail_on, &args.output)
+    let shard = match &args.shard {
+        Some(text) => match Shard::parse(text, |name| std::env::var(name).ok()) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return exit::INVALID;
+            }
+        },
+        None => None,
+    };
+    execute(
+        &load_options(&args.load),
+        opts,
+        &args.fail_on,
+        &args.output,
+        shard,
+    )
 }
 
-/// Load, run and write every report; used by `run` and `demo`. `fail_on` (`--fail-on`)
-/// adds to the suite's `fail_on:`.
+/// Load, run and write every report; used by `run` and `demo`. With a `shard`, only
+/// that part of the plans runs, and the results say which part of which suite it is.
+/// `fail_on` (`--fail-on`) adds to the suite's `fail_on:`.
 pub fn execute(
     load_opts: &LoadOptions,
     opts: RunOptions,
     fail_on: &[FailOn],
     output: &OutputArgs,
+    shard: Option<Shard>,
 ) -> i32 {
     let notes = match output.terminal.output {
         OutputFormat::Text => Notes::Stdout,
         OutputFormat::Ndjson => Notes::Stderr,
     };
-    let suite = match load(load_opts) {
+    let mut suite = match load(load_opts) {
         Ok(s) => s,
         Err(errors) => {
             print_diagnostics(&errors);
@@ -305,6 +326,29 @@ pub fn execute(
         }
     }
     let history_path = history::history_path(&output.history, suite.history.as_deref());
+    let shard_info = shard.map(|shard| {
+        let suite_plans: Vec<String> = suite.plans.iter().map(|p| p.file.clone()).collect();
+        suite.plans = select(std::mem::take(&mut suite.plans), shard, &StepCount);
+        let steps: usize = suite.plans.iter().map(|p| p.steps.len()).sum();
+        if suite.plans.is_empty() {
+            notes.say(format_args!(
+                "note: part {shard} has no plans (the suite has {} plans, fewer than parts): \
+                 nothing to run here",
+                suite_plans.len()
+            ));
+        } else {
+            notes.say(format_args!(
+                "part {shard}: {} of the suite's {} plans, {steps} steps",
+                suite.plans.len(),
+                suite_plans.len()
+            ));
+        }
+        ShardInfo {
+            index: shard.index,
+            total: shard.total,
+            suite_plans,
+        }
+    });
     let names = suite.plans.iter().map(|p| p.name.clone()).collect();
     let total = suite.plans.iter().map(|p| p.steps.len()).sum();
     let console = match output.terminal.output {
@@ -333,13 +377,14 @@ pub fn execute(
     if let Some(console) = &console {
         console.finish();
     }
-    let results = match results {
+    let mut results = match results {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
             return exit::INVALID;
         }
     };
+    results.run.shard = shard_info;
     notes.say(format_args!(""));
     notes.say(format_args!(
         "{}",
@@ -456,6 +501,8 @@ fn load_failed(errors: &[Diagnostic]) -> RunResults {
             next_review: None,
             categories: Default::default(),
             interrupted: false,
+            shard: None,
+            parts: Vec::new(),
         },
         plans: Vec::new(),
         load_errors: errors.to_vec(),

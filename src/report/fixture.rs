@@ -32,6 +32,8 @@ pub(crate) fn fixture() -> RunResults {
             .into_iter()
             .collect(),
             interrupted: false,
+            shard: None,
+            parts: Vec::new(),
         },
         plans: vec![
             email_plan(),

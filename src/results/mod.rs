@@ -59,6 +59,36 @@ pub struct RunInfo {
     /// True when the run was stopped (Ctrl-C) before every step was sent.
     #[serde(default)]
     pub interrupted: bool,
+    /// `--shard k/n`: this run is one part of a suite split over several machines.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<ShardInfo>,
+    /// `planrun merge`: the parts this run was merged from, in shard order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<RunPart>,
+}
+
+/// Which part of a split suite a run is, and what the whole suite was.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
+pub struct ShardInfo {
+    /// 1-based part number.
+    pub index: usize,
+    /// Number of parts the suite was split into.
+    pub total: usize,
+    /// Every plan file of the suite, in run order (all parts, not only this one): merge
+    /// orders plans by it and finds parts that are missing or from another suite.
+    pub suite_plans: Vec<String>,
+}
+
+/// One run that a merged run was made of.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
+pub struct RunPart {
+    /// `k/n`.
+    pub shard: String,
+    pub hostname: String,
+    pub started_at: String,
+    pub finished_at: String,
+    /// Plans run by this part.
+    pub plans: usize,
 }
 
 /// How a category is headed in the report.

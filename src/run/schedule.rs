@@ -52,6 +52,8 @@ pub async fn run_suite(
             })
             .collect(),
         interrupted: false,
+        shard: None,
+        parts: Vec::new(),
     };
     let mut run = run_info(&suite);
     events.event(&Event::RunStarted {

@@ -37,6 +37,7 @@ mod results_versions;
 mod schema;
 mod seams;
 mod secrets;
+mod shards;
 mod shell;
 mod snapshots;
 mod tls;
