@@ -11,6 +11,7 @@ mod demo_report;
 mod events;
 mod faults;
 mod flow;
+mod http_auth;
 mod http_compression;
 mod http_redirects;
 mod http_requests;
