@@ -110,6 +110,8 @@ pub struct HttpRequest {
     pub query: Vec<(String, Text)>,
     pub headers: Vec<(String, Text)>,
     pub body: Option<Body>,
+    /// `request.auth`.
+    pub auth: Option<Auth>,
     pub timeout: Option<Duration>,
     pub follow_redirects: bool,
     /// Accept any TLS certificate (`insecure: true`); `--insecure` adds to it.
@@ -171,6 +173,14 @@ pub struct BodySchema {
 pub struct RetryPolicy {
     pub attempts: u32,
     pub delay: Duration,
+}
+
+/// Credentials to send; templates rendered when the step runs.
+#[derive(Clone)]
+pub enum Auth {
+    Basic { user: Text, password: Text },
+    Bearer(Text),
+    Digest { user: Text, password: Text },
 }
 
 #[derive(Clone)]

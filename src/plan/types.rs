@@ -343,6 +343,9 @@ pub struct Request {
     /// A `multipart/form-data` body: field name → text (a template) or `{ file: PATH }` (relative to the plan file).
     #[schemars(example = json!({"title": "Q3 report", "attachment": {"file": "files/report.csv", "content_type": "text/csv"}}))]
     pub multipart: Option<IndexMap<String, MultipartField>>,
+    /// Credentials: `{ basic: { user, password } }`, `{ bearer: TOKEN }` or `{ digest: { user, password } }` (RFC 7616, MD5 or SHA-256); values are templates and masked in every report.
+    #[schemars(example = json!({"basic": {"user": "qa", "password": "{{ env.API_PASSWORD }}"}}), example = json!({"bearer": "{{ env.API_TOKEN }}"}))]
+    pub auth: Option<AuthSpec>,
     /// Follow up to 10 redirects (default false: a 302 is checked, not followed).
     #[schemars(example = true)]
     pub follow_redirects: Option<bool>,
@@ -368,6 +371,34 @@ impl<'de> Deserialize<'de> for Scalar {
             )),
         }
     }
+}
+
+/// `auth:` one of `basic`, `bearer`, `digest`.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(extend("minProperties" = 1, "maxProperties" = 1))]
+pub struct AuthSpec {
+    /// `Authorization: Basic …` from a user and password.
+    #[schemars(example = json!({"user": "qa", "password": "{{ env.API_PASSWORD }}"}))]
+    pub basic: Option<Credentials>,
+    /// `Authorization: Bearer <token>`; a template.
+    #[schemars(with = "Option<Text>", example = &"{{ env.API_TOKEN }}")]
+    pub bearer: Option<String>,
+    /// HTTP Digest (RFC 7616, MD5 or SHA-256, qop `auth`): answered when the server challenges with 401.
+    #[schemars(example = json!({"user": "qa", "password": "{{ env.API_PASSWORD }}"}))]
+    pub digest: Option<Credentials>,
+}
+
+/// `{ user, password }`; both templates.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Credentials {
+    /// Required. The user name.
+    #[schemars(with = "Text", example = &"qa")]
+    pub user: String,
+    /// Required. The password (masked in every report).
+    #[schemars(with = "Text", example = &"{{ env.API_PASSWORD }}")]
+    pub password: String,
 }
 
 /// `body:` text (a template) or a file sent as it is.

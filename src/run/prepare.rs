@@ -5,7 +5,7 @@
 use super::http::{MultipartPart, Outgoing, OutgoingBody, DEFAULT_BODY_CAP, DEFAULT_TIMEOUT};
 use super::PlanContext;
 use crate::plan::expect::Expect;
-use crate::plan::model::{Body, HttpRequest, Part, Step};
+use crate::plan::model::{Auth, Body, HttpRequest, Part, Step};
 use crate::plan::validate::REQUEST;
 use crate::results::ErrorKind;
 use crate::template::{RenderError, Scope, Text};
@@ -97,6 +97,7 @@ pub(crate) fn render_request(
         insecure: cx.insecure() || step.insecure,
         max_body: step.max_body.unwrap_or(DEFAULT_BODY_CAP),
         cookies: Some(cx.cookies.clone()),
+        digest: None,
     };
     let mut headers: Vec<Option<(String, String)>> = Vec::new();
     for (k, v) in &step.headers {
@@ -117,7 +118,53 @@ pub(crate) fn render_request(
         }
     }
     outgoing.headers = headers.into_iter().flatten().collect();
+    if let Some(auth) = &step.auth {
+        apply_auth(cx, auth, scope, &mut outgoing)?;
+    }
     Ok(outgoing)
+}
+
+/// `auth`: Basic and Bearer become an `Authorization` header (unless the step writes
+/// one); Digest is answered when the server challenges. Every credential is a secret.
+fn apply_auth(
+    cx: &PlanContext<'_>,
+    auth: &Auth,
+    scope: &Scope,
+    out: &mut Outgoing,
+) -> Result<(), Prepared> {
+    use base64::Engine as _;
+    let t = cx.templates();
+    let secret = |text: &str| cx.learn_secret(&Value::String(text.to_string()));
+    let header = match auth {
+        Auth::Basic { user, password } => {
+            let (user, password) = (t.render(user, scope)?, t.render(password, scope)?);
+            secret(&password);
+            let pair =
+                base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+            secret(&pair);
+            format!("Basic {pair}")
+        }
+        Auth::Bearer(token) => {
+            let token = t.render(token, scope)?;
+            secret(&token);
+            format!("Bearer {token}")
+        }
+        Auth::Digest { user, password } => {
+            let password = t.render(password, scope)?;
+            secret(&password);
+            out.digest = Some((t.render(user, scope)?, password));
+            return Ok(());
+        }
+    };
+    secret(&header);
+    if !out
+        .headers
+        .iter()
+        .any(|(k, _)| k.eq_ignore_ascii_case("authorization"))
+    {
+        out.headers.push(("Authorization".into(), header));
+    }
+    Ok(())
 }
 
 /// `request` for header values: what is sent, the headers rendered so far (not those

@@ -8,7 +8,7 @@ use crate::diagnostic::Diagnostic;
 use crate::plan::expect::Expect;
 use crate::plan::id::step_id;
 use crate::plan::model::{
-    Action, Body, Checks, Flow, HttpRequest, Part, Plan, RetryPolicy, Step, When,
+    Action, Auth, Body, Checks, Flow, HttpRequest, Part, Plan, RetryPolicy, Step, When,
 };
 use crate::plan::resolved::{At, Layer, PhaseInfo, Resolved, ResolvedStep};
 use crate::plan::types::{MultipartField, RawBody, Request, Scalar};
@@ -288,6 +288,7 @@ impl Compiler<'_> {
             query: self.scalars(&query),
             headers: self.scalars(&headers),
             body: self.body(req, &req_at),
+            auth: self.auth(req, &req_at),
             timeout: s.timeout.map(|d| d.0).or(merged.timeout),
             follow_redirects: req
                 .follow_redirects
@@ -442,6 +443,36 @@ impl Compiler<'_> {
             .iter()
             .map(|(k, v, at)| (k.clone(), self.text(&v.0, at)))
             .collect()
+    }
+
+    fn auth(&mut self, req: &Request, req_at: &At) -> Option<Auth> {
+        let spec = req.auth.as_ref()?;
+        let at = req_at.key("auth");
+        let given = [
+            spec.basic.is_some(),
+            spec.bearer.is_some(),
+            spec.digest.is_some(),
+        ];
+        if given.iter().filter(|g| **g).count() != 1 {
+            self.error(&at, "`auth` takes one of `basic`, `bearer` or `digest`");
+            return None;
+        }
+        if let Some(c) = &spec.basic {
+            let at = at.key("basic");
+            return Some(Auth::Basic {
+                user: self.text(&c.user, &at.key("user")),
+                password: self.text(&c.password, &at.key("password")),
+            });
+        }
+        if let Some(c) = &spec.digest {
+            let at = at.key("digest");
+            return Some(Auth::Digest {
+                user: self.text(&c.user, &at.key("user")),
+                password: self.text(&c.password, &at.key("password")),
+            });
+        }
+        let token = spec.bearer.as_ref()?;
+        Some(Auth::Bearer(self.text(token, &at.key("bearer"))))
     }
 
     fn body(&mut self, req: &Request, req_at: &At) -> Option<Body> {

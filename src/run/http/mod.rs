@@ -5,6 +5,7 @@
 
 mod body;
 mod classify;
+mod digest;
 
 use crate::results::ErrorKind;
 use classify::{chain, classify};
@@ -41,6 +42,8 @@ pub struct Outgoing {
     /// The plan's cookie jar: its cookies for the URL are sent (unless the step sets
     /// `Cookie` itself) and every `Set-Cookie` received, redirects included, is kept.
     pub cookies: Option<std::sync::Arc<reqwest::cookie::Jar>>,
+    /// `auth: { digest }`: user and password, answered to a `401` Digest challenge.
+    pub digest: Option<(String, String)>,
 }
 
 impl Outgoing {
@@ -227,9 +230,37 @@ impl Http {
                     }
                 }
             }
-            let response = self
+            let mut response = self
                 .one(out.insecure, &method, &url, &headers, body.as_ref())
                 .await?;
+            // Digest: the first answer is a challenge; answer it once, on this origin.
+            if let (Some((user, password)), StatusCode::UNAUTHORIZED) =
+                (&out.digest, response.status())
+            {
+                let challenge = response
+                    .headers()
+                    .get_all(reqwest::header::WWW_AUTHENTICATE)
+                    .iter()
+                    .find_map(|v| digest::Challenge::parse(&header_text(v.as_bytes())));
+                if let (Some(challenge), true) = (challenge, url.origin() == origin) {
+                    let uri = match url.query() {
+                        Some(q) => format!("{}?{q}", url.path()),
+                        None => url.path().to_string(),
+                    };
+                    let answer = challenge.answer(user, password, method.as_str(), &uri);
+                    let mut headers = headers.clone();
+                    let value = HeaderValue::from_str(&answer).map_err(|_| {
+                        Failure::new(
+                            ErrorKind::InvalidRequest,
+                            "digest credentials cannot go in a header (control characters)",
+                        )
+                    })?;
+                    headers.insert(AUTHORIZATION, value);
+                    response = self
+                        .one(out.insecure, &method, &url, &headers, body.as_ref())
+                        .await?;
+                }
+            }
             if let Some(jar) = &out.cookies {
                 jar.set_cookies(&mut response.headers().get_all(SET_COOKIE).iter(), &url);
             }

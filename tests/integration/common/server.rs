@@ -216,6 +216,7 @@ fn router(state: Arc<ServerState>) -> Router {
         .route("/garbled/{coding}", get(garbled_route))
         .route("/charset/{label}", get(charset_route))
         .route("/binary", get(binary_route))
+        .route("/digest/{alg}", get(digest_route))
         .fallback(|| async { (StatusCode::NOT_FOUND, Json(json!({"error": "no route"}))) })
         .layer(middleware::from_fn_with_state(state.clone(), count))
         .with_state(state)
@@ -604,4 +605,52 @@ pub fn binary_body() -> Vec<u8> {
 
 async fn binary_route() -> Response {
     ([("content-type", "image/png")], binary_body()).into_response()
+}
+
+/// HTTP Digest (RFC 7616) for user `qa`, password `digest-pw-8812`, qop auth:
+/// 401 with a challenge, then 200 when the answer is right.
+async fn digest_route(Path(alg): Path<String>, headers: HeaderMap) -> Response {
+    use sha2::Digest as _;
+    let hash = |s: &str| -> String {
+        let bytes = if alg == "SHA-256" {
+            sha2::Sha256::digest(s.as_bytes()).to_vec()
+        } else {
+            md5::Md5::digest(s.as_bytes()).to_vec()
+        };
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
+    };
+    let challenge = format!(
+        "Digest realm=\"planrun\", qop=\"auth\", algorithm={alg}, nonce=\"abc123\", opaque=\"op\""
+    );
+    let unauthorized = || {
+        (
+            StatusCode::UNAUTHORIZED,
+            [("www-authenticate", challenge.clone())],
+            "",
+        )
+            .into_response()
+    };
+    let Some(auth) = headers.get("authorization").and_then(|v| v.to_str().ok()) else {
+        return unauthorized();
+    };
+    let field = |k: &str| -> String {
+        let start = format!("{k}=");
+        auth.split(", ")
+            .find_map(|p| p.trim_start_matches("Digest ").strip_prefix(&start))
+            .unwrap_or("")
+            .trim_matches('"')
+            .to_string()
+    };
+    let ha1 = hash("qa:planrun:digest-pw-8812");
+    let ha2 = hash(&format!("GET:{}", field("uri")));
+    let want = hash(&format!(
+        "{ha1}:abc123:{}:{}:auth:{ha2}",
+        field("nc"),
+        field("cnonce")
+    ));
+    if field("username") == "qa" && field("response") == want && field("opaque") == "op" {
+        Json(json!({"authenticated": true, "algorithm": alg})).into_response()
+    } else {
+        unauthorized()
+    }
 }
