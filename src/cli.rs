@@ -156,8 +156,9 @@ pub enum Format {
 
 #[derive(Debug, Args, Clone)]
 pub struct SchemaArgs {
-    /// `plan` (schemas/plan.schema.json), `suite` (planrun.yaml: schemas/planrun.schema.json)
-    /// or `include` (files of shared steps: schemas/include.schema.json).
+    /// `plan` (schemas/plan.schema.json), `suite` (planrun.yaml: schemas/planrun.schema.json),
+    /// `include` (files of shared steps: schemas/include.schema.json) or `results`
+    /// (results.json: schemas/results.schema.json).
     #[arg(value_enum, default_value_t = SchemaKind::Plan)]
     pub which: SchemaKind,
 }
@@ -167,6 +168,7 @@ pub enum SchemaKind {
     Plan,
     Suite,
     Include,
+    Results,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -334,6 +336,10 @@ pub struct MergeArgs {
     /// Plain-text markers instead of emoji in the Markdown report.
     #[arg(long, help_heading = "Reports")]
     pub no_emoji: bool,
+    /// Also fail the merged run (exit 1) when a step has this outcome: slow, not-configured,
+    /// not-tested, skipped (repeatable or comma-separated), as `run --fail-on` does.
+    #[arg(long = "fail-on", value_name = "KIND", value_delimiter = ',')]
+    pub fail_on: Vec<crate::exit::FailOn>,
 }
 
 #[derive(Debug, Args, Clone)]

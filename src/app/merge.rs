@@ -89,5 +89,16 @@ pub fn cmd_merge(args: &MergeArgs) -> i32 {
     if !(json_ok && junit_ok && md_ok) {
         return exit::INVALID;
     }
-    merged.exit_code()
+    let code = merged.exit_code();
+    if code != exit::PASSED {
+        return code;
+    }
+    // The parts' planrun.yaml is not read here, so only `--fail-on` sets the policy.
+    match super::failed_by_policy(&merged, &args.fail_on) {
+        Some(why) => {
+            notes.say(format_args!("failing the run: {why}"));
+            exit::STEP_FAILED
+        }
+        None => code,
+    }
 }

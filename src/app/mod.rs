@@ -145,6 +145,7 @@ fn cmd_schema(args: &SchemaArgs) -> i32 {
         SchemaKind::Plan => schema::plan_schema(),
         SchemaKind::Suite => schema::suite_schema(),
         SchemaKind::Include => schema::include_schema(),
+        SchemaKind::Results => crate::results::schema::results_schema(),
     };
     use std::io::Write;
     // A closed stdout (`planrun schema | head`) is not an error.
@@ -433,7 +434,7 @@ fn candidates(suite: &Suite) -> Vec<Candidate<'_>> {
 
 /// Why `--fail-on` / `fail_on:` fails an otherwise passing run
 /// (`2 steps not configured (--fail-on not-configured)`), if it does.
-fn failed_by_policy(results: &RunResults, fail_on: &[FailOn]) -> Option<String> {
+pub(crate) fn failed_by_policy(results: &RunResults, fail_on: &[FailOn]) -> Option<String> {
     let steps: Vec<_> = results.plans.iter().flat_map(|p| p.steps.iter()).collect();
     let reasons: Vec<String> = fail_on
         .iter()

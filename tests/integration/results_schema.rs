@@ -80,3 +80,17 @@ fn an_upgraded_version_1_file_validates() {
     let doc = serde_json::to_value(&upgraded).unwrap();
     assert_eq!(errors(&doc), Vec::<String>::new());
 }
+
+#[test]
+fn planrun_schema_results_prints_the_checked_in_schema() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_planrun"))
+        .args(["schema", "results"])
+        .output()
+        .expect("run planrun schema results");
+    assert!(out.status.success(), "{out:?}");
+    let printed: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/schemas/results.schema.json");
+    let file: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("schema file")).expect("JSON");
+    assert_eq!(printed, file);
+}

@@ -402,3 +402,25 @@ fn merge_refuses_other_results_versions_and_whole_runs() {
         &["part1/results.json is both a part to merge and an output"],
     );
 }
+
+#[test]
+fn merge_honours_fail_on() {
+    let ws = two_parts("merge-fail-on");
+    let parts = ["part1/results.json", "part2/results.json"];
+    let out = merge(&ws, &parts);
+    assert_eq!(
+        out.code, 0,
+        "only pending steps: a pass without a policy\n{out}"
+    );
+    let mut args = vec!["merge"];
+    args.extend_from_slice(&parts);
+    args.extend_from_slice(&["--json", "m/results.json", "--junit", "m/junit.xml"]);
+    args.extend_from_slice(&["--report", "m/report.md", "--fail-on", "not-tested"]);
+    let out = ws.exec(&args, &[]);
+    assert_eq!(out.code, 1, "{out}");
+    assert!(
+        out.stdout
+            .contains("2 steps not tested (--fail-on not-tested)"),
+        "{out}"
+    );
+}
