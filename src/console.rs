@@ -1,7 +1,7 @@
 //! Terminal output while a run goes: one line per step, in plan order whatever
 //! finishes first; a progress bar on stderr when it is a terminal.
 
-use crate::results::{latency_text, render, Outcome, StepResult, Summary};
+use crate::results::{latency_text, render, CheckStatus, Outcome, StepResult, Summary};
 use crate::run::{Event, EventSink};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
@@ -191,7 +191,7 @@ fn step_line(plan: &str, step: &StepResult, color: bool) -> String {
     );
     if let Some(m) = &step.message {
         if step.outcome != Outcome::Passed {
-            let detail = format!("\n      {m}");
+            let detail = detail_lines(step, m);
             line.push_str(&if color && step.outcome.is_failure() {
                 format!("\x1b[31m{detail}\x1b[0m")
             } else {
@@ -200,6 +200,29 @@ fn step_line(plan: &str, step: &StepResult, color: bool) -> String {
         }
     }
     line
+}
+
+/// The step's message; when several checks failed, every one of them, a line each
+/// (the message names only the first).
+fn detail_lines(step: &StepResult, message: &str) -> String {
+    let failed: Vec<_> = step
+        .checks
+        .iter()
+        .filter(|c| c.status == CheckStatus::Fail)
+        .collect();
+    if step.outcome != Outcome::Failed || failed.len() < 2 {
+        return format!("\n      {message}");
+    }
+    let mut out = format!(
+        "\n      {} of {} checks failed:",
+        failed.len(),
+        step.checks.len()
+    );
+    for check in failed {
+        out.push_str("\n        - ");
+        out.push_str(&render::exact_line(&render::check_line(check), 160));
+    }
+    out
 }
 
 pub fn summary_line(s: &Summary, duration_ms: u64) -> String {

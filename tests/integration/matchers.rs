@@ -484,6 +484,15 @@ fn every_check_of_a_step_is_evaluated_and_every_failure_reported() {
             out.junit
         );
     }
+    // The terminal lists every failed check too, a line each, and not the one that held.
+    let terminal = "      3 of 4 checks failed:\n        - status: expected 201, got 200 OK\n        \
+                    - $.name: expected \"gadget\", got \"widget\"\n        - $.id: expected < 0, got 42";
+    assert!(out.exec.stdout.contains(terminal), "{}", out.exec.stdout);
+    assert!(
+        !out.exec.stdout.contains("- $.status:"),
+        "{}",
+        out.exec.stdout
+    );
     // results.json spells the documented names.
     let raw = &out.raw["plans"][1]["steps"];
     let raw_step = raw
