@@ -86,13 +86,28 @@ impl History {
         let mut conn = Connection::open(path).map_err(|e| fail(describe(&e)))?;
         conn.busy_timeout(BUSY_TIMEOUT)
             .map_err(|e| fail(describe(&e)))?;
-        let setup = || -> rusqlite::Result<()> {
-            conn.pragma_update(None, "journal_mode", "WAL")?;
-            conn.pragma_update(None, "foreign_keys", "ON")?;
-            Ok(())
+        // Switching a new file to WAL and its first migration can meet SQLITE_BUSY at once,
+        // without the busy handler (two runs creating the same file); retry within the timeout.
+        let started = std::time::Instant::now();
+        let migrated = loop {
+            let attempt = (|| -> rusqlite::Result<Result<(), SchemaProblem>> {
+                conn.pragma_update(None, "journal_mode", "WAL")?;
+                conn.pragma_update(None, "foreign_keys", "ON")?;
+                schema::migrate(&mut conn)
+            })();
+            match attempt {
+                Err(e)
+                    if matches!(
+                        e.sqlite_error_code(),
+                        Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked)
+                    ) && started.elapsed() < BUSY_TIMEOUT =>
+                {
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                other => break other,
+            }
         };
-        setup().map_err(|e| fail(describe(&e)))?;
-        match schema::migrate(&mut conn).map_err(|e| fail(describe(&e)))? {
+        match migrated.map_err(|e| fail(describe(&e)))? {
             Ok(()) => {}
             Err(SchemaProblem::Foreign) => {
                 return Err(fail(
