@@ -12,14 +12,12 @@ use std::fmt::Write as _;
 
 use text::{cell, endpoint, exact, exact_cell, fenced, inline, value, Marks};
 
-use super::model::{self, Category, Group, Health, Status};
+use super::model::{self, Category, Group};
 use super::sanitize::{clean, one_line};
 use super::{date_of, host_port, percent};
 use crate::compare::Changes;
 use crate::results::render::check_line;
-use crate::results::{
-    latency_text, prose_duration, CheckKind, CheckStatus, Outcome, RunResults, StepResult,
-};
+use crate::results::{latency_text, CheckKind, CheckStatus, Outcome, RunResults, StepResult};
 
 /// How the Markdown report is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -128,78 +126,16 @@ fn overview(out: &mut String, groups: &[Group], m: Marks) {
     out.push_str("| Integration | Status | Health | Notes |\n|---|---|---|---|\n");
     for g in groups {
         let status = g.status();
-        let status_text = match status {
-            Status::Operational | Status::Slow => "Connected",
-            Status::Failing => "Failing",
-            Status::NotConfigured => "Not Configured",
-            Status::NotTested => "Not Tested",
-        };
-        let health = match g.health() {
-            Health::Healthy => "Healthy",
-            Health::Slow => "Slow",
-            Health::Down => "Down",
-            Health::Unknown => "Unknown",
-        };
+        let (status_text, health) = (status.connection(), g.health().label());
         let _ = writeln!(
             out,
             "| {} | {} {status_text} | {health} | {} |",
             cell(g.name),
             m.status(status),
-            exact_cell(&notes(g))
+            exact_cell(&model::notes(g))
         );
     }
     out.push('\n');
-}
-
-/// The Notes cell: why the integration has its status.
-fn notes(g: &Group) -> String {
-    let first_message = |pred: fn(Outcome) -> bool, fallback: &str| -> String {
-        g.first(pred)
-            .and_then(|s| s.message.as_deref())
-            .filter(|m| !m.trim().is_empty())
-            .unwrap_or(fallback)
-            .to_string()
-    };
-    match g.status() {
-        Status::Operational => {
-            let sent = g.steps.iter().filter(|s| s.outcome.was_sent()).count();
-            let passed = g.count(Outcome::Passed);
-            let mut note = format!("{passed}/{sent} steps passed");
-            for (outcome, label) in [
-                (Outcome::NotTested, "not tested"),
-                (Outcome::NotConfigured, "not configured"),
-                (Outcome::Skipped, "skipped"),
-            ] {
-                let n = g.count(outcome);
-                if n > 0 {
-                    let _ = write!(note, ", {n} {label}");
-                }
-            }
-            note
-        }
-        Status::Slow => slow_note(g),
-        Status::Failing => first_message(Outcome::is_failure, "a step failed"),
-        Status::NotConfigured => first_message(
-            |o| o == Outcome::NotConfigured,
-            "required environment not set",
-        ),
-        Status::NotTested => {
-            let n = g.steps.len();
-            let fallback = format!("{n} step{} not tested", if n == 1 { "" } else { "s" });
-            first_message(|o| !o.was_sent(), &fallback)
-        }
-    }
-}
-
-fn slow_note(g: &Group) -> String {
-    let Some(step) = g.slowest() else {
-        return String::new();
-    };
-    let latency = prose_duration(step.latency_us() / 1000);
-    match step.latency_budget.and_then(|b| b.warn_ms) {
-        Some(warn) => format!("{latency} response time (warn {})", prose_duration(warn)),
-        None => format!("{latency} response time"),
-    }
 }
 
 /// `📧 Email Integrations` when planrun.yaml's `report.categories` says so; the icon
@@ -226,13 +162,7 @@ fn details(out: &mut String, r: &RunResults, categories: &[Category], m: Marks) 
 
 fn integration_block(g: &Group, m: Marks) -> String {
     let status = g.status();
-    let word = match status {
-        Status::Operational => "OPERATIONAL",
-        Status::Slow => "SLOW PERFORMANCE",
-        Status::Failing => "FAILING",
-        Status::NotConfigured => "NOT CONFIGURED",
-        Status::NotTested => "NOT TESTED",
-    };
+    let word = status.word();
     let (sent, total) = g.endpoints();
     let mut b = format!(
         "Status: {} {word}\nEndpoints Tested: {sent}/{total}\n",

@@ -7,9 +7,11 @@ use std::collections::HashSet;
 
 mod issues;
 mod phases;
+mod words;
 
 pub use issues::{critical_count, issues, Issue};
 pub use phases::{budgets, phases, Budget, Phase};
+pub use words::notes;
 
 use crate::results::{Outcome, PlanResult, RunResults, StepResult};
 

@@ -1,0 +1,91 @@
+//! What the human reports call a health or a status, and why a group has its status:
+//! one wording for the Markdown and the HTML report, so the two never disagree.
+
+use super::{Group, Health, Status};
+use crate::results::{prose_duration, Outcome};
+
+impl Health {
+    /// `Healthy`, `Slow`, `Down`, `Unknown`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Health::Healthy => "Healthy",
+            Health::Slow => "Slow",
+            Health::Down => "Down",
+            Health::Unknown => "Unknown",
+        }
+    }
+}
+
+impl Status {
+    /// The overview's status text: `Connected`, `Failing`, `Not Configured`, …
+    pub fn connection(self) -> &'static str {
+        match self {
+            Status::Operational | Status::Slow => "Connected",
+            Status::Failing => "Failing",
+            Status::NotConfigured => "Not Configured",
+            Status::NotTested => "Not Tested",
+        }
+    }
+
+    /// The details' status word: `OPERATIONAL`, `SLOW PERFORMANCE`, …
+    pub fn word(self) -> &'static str {
+        match self {
+            Status::Operational => "OPERATIONAL",
+            Status::Slow => "SLOW PERFORMANCE",
+            Status::Failing => "FAILING",
+            Status::NotConfigured => "NOT CONFIGURED",
+            Status::NotTested => "NOT TESTED",
+        }
+    }
+}
+
+/// Why the integration has its status, in a line (raw text: each writer escapes it).
+pub fn notes(g: &Group) -> String {
+    let first_message = |pred: fn(Outcome) -> bool, fallback: &str| -> String {
+        g.first(pred)
+            .and_then(|s| s.message.as_deref())
+            .filter(|m| !m.trim().is_empty())
+            .unwrap_or(fallback)
+            .to_string()
+    };
+    match g.status() {
+        Status::Operational => {
+            let sent = g.steps.iter().filter(|s| s.outcome.was_sent()).count();
+            let passed = g.count(Outcome::Passed);
+            let mut note = format!("{passed}/{sent} steps passed");
+            for (outcome, label) in [
+                (Outcome::NotTested, "not tested"),
+                (Outcome::NotConfigured, "not configured"),
+                (Outcome::Skipped, "skipped"),
+            ] {
+                let n = g.count(outcome);
+                if n > 0 {
+                    note.push_str(&format!(", {n} {label}"));
+                }
+            }
+            note
+        }
+        Status::Slow => slow_note(g),
+        Status::Failing => first_message(Outcome::is_failure, "a step failed"),
+        Status::NotConfigured => first_message(
+            |o| o == Outcome::NotConfigured,
+            "required environment not set",
+        ),
+        Status::NotTested => {
+            let n = g.steps.len();
+            let fallback = format!("{n} step{} not tested", if n == 1 { "" } else { "s" });
+            first_message(|o| !o.was_sent(), &fallback)
+        }
+    }
+}
+
+fn slow_note(g: &Group) -> String {
+    let Some(step) = g.slowest() else {
+        return String::new();
+    };
+    let latency = prose_duration(step.latency_us() / 1000);
+    match step.latency_budget.and_then(|b| b.warn_ms) {
+        Some(warn) => format!("{latency} response time (warn {})", prose_duration(warn)),
+        None => format!("{latency} response time"),
+    }
+}
