@@ -66,12 +66,13 @@ pub fn render_with_changes(
         changes::section(&mut out, c, m);
     }
     details(&mut out, results, &categories, m);
-    critical_failures(&mut out, results, m);
+    let issues = model::issues(results);
+    critical_failures(&mut out, &issues, m);
     coverage(&mut out, &integrations, &categories);
     phases::results_by_phase(&mut out, results, m);
     phases::alerting_thresholds(&mut out, results);
     load_errors(&mut out, results);
-    footer(&mut out, results, &integrations);
+    footer(&mut out, results, &integrations, issues.len());
     out
 }
 
@@ -254,15 +255,13 @@ fn sent_step(b: &mut String, step: &StepResult, m: Marks) {
     }
 }
 
-fn critical_failures(out: &mut String, r: &RunResults, m: Marks) {
+fn critical_failures(out: &mut String, issues: &[model::Issue], m: Marks) {
     out.push_str("## Critical Integration Failures\n\n");
-    let issues = model::issues(r);
     if issues.is_empty() {
         out.push_str("No critical failures.\n\n");
         return;
     }
     for (i, issue) in issues.iter().enumerate() {
-        let f = issue.on_failure;
         let (_, first) = issue.steps[0];
         let _ = writeln!(
             out,
@@ -271,14 +270,28 @@ fn critical_failures(out: &mut String, r: &RunResults, m: Marks) {
             m.outcome(first.outcome),
             inline(&issue.title())
         );
-        let _ = writeln!(out, "**Priority:** {}\n", m.priority(f.priority));
-        for (label, text) in [
-            ("Impact", &f.impact),
-            ("Fix Time", &f.fix_time),
-            ("Action", &f.action),
-        ] {
-            if let Some(t) = text.as_deref().map(inline).filter(|t| !t.is_empty()) {
-                let _ = writeln!(out, "**{label}:** {t}\n");
+        let _ = writeln!(out, "**Priority:** {}\n", m.priority(issue.priority()));
+        match issue.on_failure {
+            Some(f) => {
+                for (label, text) in [
+                    ("Impact", &f.impact),
+                    ("Fix Time", &f.fix_time),
+                    ("Action", &f.action),
+                ] {
+                    if let Some(t) = text.as_deref().map(inline).filter(|t| !t.is_empty()) {
+                        let _ = writeln!(out, "**{label}:** {t}\n");
+                    }
+                }
+            }
+            None => {
+                let (plan, step) = issue.steps[0];
+                let file = step.file.as_deref().unwrap_or(&plan.file);
+                let _ = writeln!(
+                    out,
+                    "**Action:** triage it: add `on_failure` (priority, impact, action) to the step at {}:{}\n",
+                    inline(file),
+                    step.line
+                );
             }
         }
         if let [(_, only)] = issue.steps.as_slice() {
@@ -359,7 +372,7 @@ fn load_errors(out: &mut String, r: &RunResults) {
     fenced(out, &lines.join("\n"));
 }
 
-fn footer(out: &mut String, r: &RunResults, groups: &[Group]) {
+fn footer(out: &mut String, r: &RunResults, groups: &[Group], issues: usize) {
     out.push_str("---\n\n");
     let _ = writeln!(
         out,
@@ -381,6 +394,6 @@ fn footer(out: &mut String, r: &RunResults, groups: &[Group]) {
         "**Test Coverage:** {}% of integrations\n",
         percent(c.tested, c.total)
     );
-    let critical = model::critical_count(r);
-    let _ = writeln!(out, "**Critical Issues:** {critical}");
+    // The number of items the failures section lists, triaged or not.
+    let _ = writeln!(out, "**Critical Issues:** {issues}");
 }

@@ -60,6 +60,16 @@ pub fn priority(p: Priority, emoji: bool) -> String {
     }
 }
 
+/// A critical issue's priority: the plan's triage, or `⚪ UNKNOWN` for a failure
+/// whose step has no `on_failure`.
+pub fn issue_priority(p: Option<Priority>, emoji: bool) -> String {
+    match p {
+        Some(p) => priority(p, emoji),
+        None if emoji => "⚪ UNKNOWN (untriaged)".to_string(),
+        None => "UNKNOWN (untriaged)".to_string(),
+    }
+}
+
 /// What a skip reason means, when a step carries no message of its own.
 pub fn skip_text(reason: Option<SkipReason>) -> &'static str {
     match reason {

@@ -169,3 +169,85 @@ fn an_html_error_page_is_a_failed_status_with_the_json_checks_not_checked() {
     assert_eq!(step.outcome, Outcome::Error);
     assert_eq!(step.error_kind, Some(ErrorKind::InvalidJson));
 }
+
+/// The `### N.` headings of the failures section and the footer's count.
+fn failures_section(md: &str) -> (Vec<String>, String) {
+    let start = md
+        .find("## Critical Integration Failures\n")
+        .expect("failures section");
+    let rest = &md[start..];
+    let end = rest[3..].find("\n## ").map_or(rest.len(), |i| i + 3);
+    let headings = rest[..end]
+        .lines()
+        .filter(|l| l.starts_with("### "))
+        .map(str::to_string)
+        .collect();
+    let footer = md
+        .lines()
+        .find(|l| l.starts_with("**Critical Issues:**"))
+        .expect("footer count")
+        .to_string();
+    (headings, footer)
+}
+
+#[test]
+fn every_failure_is_in_the_failures_section_and_the_footer_counts_them() {
+    let server = TestServer::shared();
+    let ws = Workspace::new("verdict-failures-section");
+    let closed = crate::common::server::closed_port();
+    ws.write(
+        "plans/p.yaml",
+        &format!(
+            r#"
+        name: Billing
+        integration: Billing
+        steps:
+          - name: invoices
+            request: {{ url: "{{{{ base_url }}}}/status/500" }}
+            expect: {{ status: 200 }}
+          - name: charge
+            request: {{ url: "{{{{ base_url }}}}/status/502" }}
+            expect: {{ status: 200 }}
+            on_failure:
+              priority: low
+              action: Restart the payment worker
+          - name: refunds
+            request: {{ url: "http://127.0.0.1:{closed}/refunds" }}
+          - name: health
+            request: {{ url: "{{{{ base_url }}}}/status/200" }}
+        "#
+        ),
+    );
+    let out = ws.run(&["plans", "--var", &server.var()]);
+    assert_eq!(out.code(), 1, "{out}");
+    let (headings, footer) = failures_section(&out.markdown);
+    assert_eq!(
+        headings,
+        [
+            "### 1. ❌ Billing: charge",
+            "### 2. ❌ Billing: invoices",
+            "### 3. 💥 Billing: refunds",
+        ],
+        "{}",
+        out.markdown
+    );
+    assert_eq!(footer, "**Critical Issues:** 3");
+    assert!(out.markdown.contains("**Priority:** 🟡 LOW"));
+    assert_eq!(
+        out.markdown.matches("**Priority:** ⚪ UNKNOWN (untriaged)").count(),
+        2,
+        "{}",
+        out.markdown
+    );
+    assert!(!out.markdown.contains("No critical failures"));
+
+    // Only a run where nothing failed says there were none.
+    let out = ws.run(&["plans", "--var", &server.var(), "--step", "health"]);
+    assert_eq!(out.code(), 0, "{out}");
+    let (headings, footer) = failures_section(&out.markdown);
+    assert!(headings.is_empty(), "{headings:?}");
+    assert_eq!(footer, "**Critical Issues:** 0");
+    assert!(out
+        .markdown
+        .contains("## Critical Integration Failures\n\nNo critical failures.\n"));
+}

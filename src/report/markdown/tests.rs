@@ -229,6 +229,9 @@ fn critical_failures_are_ordered_by_priority() {
             "### 2. ❌ Outlook: outlook status",
             "### 3. ❌ Stripe Payments: charge",
             "### 4. ❌ Stripe Payments: refund",
+            // Failures the plan did not triage come last, one item each.
+            "### 5. ❌ Hostile|Pipe Newline green: nul#x00 and vt#x0B 😀",
+            "### 6. 💥 Hostile|Pipe Newline green: bad template",
         ]
     );
     let priorities: Vec<&str> = crit
@@ -242,14 +245,18 @@ fn critical_failures_are_ordered_by_priority() {
             "**Priority:** 🔴 HIGH",
             "**Priority:** 🟠 MEDIUM",
             "**Priority:** 🟡 LOW",
+            "**Priority:** ⚪ UNKNOWN (untriaged)",
+            "**Priority:** ⚪ UNKNOWN (untriaged)",
         ]
     );
+    assert!(crit.contains("**Action:** triage it: add `on_failure` (priority, impact, action) to the step at "));
     assert!(crit.contains(
         "**Impact:** Calendar changes are not pushed to clients\n\n**Fix Time:** 30 minutes\n\n**Action:** Check the webhook worker\n\n**Failure:** request timed out after 30000 ms\n"
     ));
-    assert!(md.ends_with("**Critical Issues:** 2\n"));
+    // The footer counts what the section lists.
+    assert!(md.ends_with("**Critical Issues:** 6\n"));
 
-    // Equal priorities keep run order; a failure without on_failure is not listed.
+    // Equal priorities keep run order.
     let mut r = fixture();
     for s in r.plans.iter_mut().flat_map(|p| p.steps.iter_mut()) {
         if let Some(f) = s.on_failure.as_mut() {
@@ -260,14 +267,26 @@ fn critical_failures_are_ordered_by_priority() {
     let crit = section(&md, "## Critical Integration Failures", "## ");
     let order: Vec<&str> = crit.lines().filter(|l| l.starts_with("### ")).collect();
     assert_eq!(order[0], "### 1. ❌ Outlook: outlook status");
-    assert_eq!(order.len(), 4);
-    assert!(md.ends_with("**Critical Issues:** 0\n"));
+    assert_eq!(order.len(), 6);
+    assert!(md.ends_with("**Critical Issues:** 6\n"));
 
+    // Without any on_failure every failure is still listed, untriaged.
     for s in r.plans.iter_mut().flat_map(|p| p.steps.iter_mut()) {
         s.on_failure = None;
     }
     let md = render(&r, &emoji());
+    assert!(!md.contains("No critical failures."));
+    assert!(md.ends_with("**Critical Issues:** 6\n"));
+
+    // Only a run where nothing failed says so.
+    for s in r.plans.iter_mut().flat_map(|p| p.steps.iter_mut()) {
+        if s.outcome.is_failure() {
+            s.outcome = Outcome::Passed;
+        }
+    }
+    let md = render(&r, &emoji());
     assert!(md.contains("## Critical Integration Failures\n\nNo critical failures.\n"));
+    assert!(md.ends_with("**Critical Issues:** 0\n"));
 }
 
 #[test]

@@ -25,8 +25,8 @@ impl Marks {
         status.mark(self.0)
     }
 
-    pub(super) fn priority(self, p: Priority) -> String {
-        render::priority(p, self.0)
+    pub(super) fn priority(self, p: Option<Priority>) -> String {
+        render::issue_priority(p, self.0)
     }
 }
 

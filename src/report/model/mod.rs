@@ -9,7 +9,7 @@ mod issues;
 mod phases;
 mod words;
 
-pub use issues::{critical_count, issues, Issue};
+pub use issues::{issues, Issue};
 pub use phases::{budgets, phases, Budget, Phase};
 pub use words::notes;
 
