@@ -234,7 +234,9 @@ fn every_failure_is_in_the_failures_section_and_the_footer_counts_them() {
     assert_eq!(footer, "**Critical Issues:** 3");
     assert!(out.markdown.contains("**Priority:** 🟡 LOW"));
     assert_eq!(
-        out.markdown.matches("**Priority:** ⚪ UNKNOWN (untriaged)").count(),
+        out.markdown
+            .matches("**Priority:** ⚪ UNKNOWN (untriaged)")
+            .count(),
         2,
         "{}",
         out.markdown

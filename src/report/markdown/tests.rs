@@ -249,7 +249,9 @@ fn critical_failures_are_ordered_by_priority() {
             "**Priority:** ⚪ UNKNOWN (untriaged)",
         ]
     );
-    assert!(crit.contains("**Action:** triage it: add `on_failure` (priority, impact, action) to the step at "));
+    assert!(crit.contains(
+        "**Action:** triage it: add `on_failure` (priority, impact, action) to the step at "
+    ));
     assert!(crit.contains(
         "**Impact:** Calendar changes are not pushed to clients\n\n**Fix Time:** 30 minutes\n\n**Action:** Check the webhook worker\n\n**Failure:** request timed out after 30000 ms\n"
     ));
