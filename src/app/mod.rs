@@ -169,7 +169,16 @@ fn cmd_list(args: &LoadArgs) -> i32 {
     let env: Vec<(String, String)> = std::env::vars().collect();
     let redactor = crate::run::redact::Redactor::from_env(&env, &[]);
     for plan in &suite.plans {
-        say!("{} ({}, {} steps)", plan.name, plan.file, plan.steps.len());
+        let config = match &suite.config_of(plan).file {
+            Some(file) => format!("config {}", crate::plan::discover::display(file)),
+            None => "no planrun.yaml".to_string(),
+        };
+        say!(
+            "{} ({}, {} steps; {config})",
+            plan.name,
+            plan.file,
+            plan.steps.len()
+        );
         let known = known_vars(&suite, plan);
         let mut phase: Option<&str> = None;
         for step in &plan.steps {
@@ -203,7 +212,7 @@ fn cmd_list(args: &LoadArgs) -> i32 {
 /// The variables `list` knows without sending anything: the suite's (planrun.yaml,
 /// `--env`, `--var`) and the plan's own `vars` that render from them.
 fn known_vars(suite: &Suite, plan: &Plan) -> serde_json::Map<String, serde_json::Value> {
-    let mut vars = suite.globals.clone();
+    let mut vars = suite.config_of(plan).globals.clone();
     for (name, value) in &plan.vars {
         let scope = Scope::new(vars.clone());
         if let Ok(v) = suite.templates.render_value(value, &scope) {
@@ -320,13 +329,13 @@ pub fn execute(
         write_reports(&load_failed(&[]), output, notes, None);
         return exit::INVALID;
     }
-    let mut fail_on = fail_on.to_vec();
-    for kind in &suite.fail_on {
-        if !fail_on.contains(kind) {
-            fail_on.push(*kind);
+    let history_path = match suite_history(&suite, &output.history) {
+        Ok(path) => path,
+        Err(message) => {
+            eprintln!("error: {message}; nothing was sent");
+            return exit::INVALID;
         }
-    }
-    let history_path = history::history_path(&output.history, suite.history.as_deref());
+    };
     let shard_info = shard.map(|shard| {
         let suite_plans: Vec<String> = suite.plans.iter().map(|p| p.file.clone()).collect();
         suite.plans = select(std::mem::take(&mut suite.plans), shard, &StepCount);
@@ -350,6 +359,12 @@ pub fn execute(
             suite_plans,
         }
     });
+    // Each suite's `fail_on:` applies to its own plans; `--fail-on` to all.
+    let plan_fail_on: Vec<Vec<FailOn>> = suite
+        .plans
+        .iter()
+        .map(|p| suite.config_of(p).fail_on.clone())
+        .collect();
     let names = suite.plans.iter().map(|p| p.name.clone()).collect();
     let total = suite.plans.iter().map(|p| p.steps.len()).sum();
     let console = match output.terminal.output {
@@ -410,7 +425,7 @@ pub fn execute(
     if !history_ok {
         return exit::INVALID;
     }
-    match failed_by_policy(&results, &fail_on) {
+    match failed_by_suite_policy(&results, fail_on, &plan_fail_on) {
         Some(why) => {
             notes.say(format_args!("failing the run: {why}"));
             exit::STEP_FAILED
@@ -432,14 +447,62 @@ fn candidates(suite: &Suite) -> Vec<Candidate<'_>> {
         .collect()
 }
 
+/// `--history`, or the `history:` of the suites' planrun.yaml: suites that name
+/// different files cannot all be recorded by one run.
+fn suite_history(
+    suite: &Suite,
+    args: &crate::cli::HistoryRunArgs,
+) -> Result<Option<std::path::PathBuf>, String> {
+    let mut named: Vec<(&Path, String)> = Vec::new();
+    for config in &suite.configs {
+        if let Some(path) = &config.history {
+            if !named.iter().any(|(p, _)| *p == path.as_path()) {
+                named.push((path, config.shown()));
+            }
+        }
+    }
+    if args.history.is_none() && named.len() > 1 {
+        let which: Vec<String> = named
+            .iter()
+            .map(|(path, config)| format!("{} ({config})", path.display()))
+            .collect();
+        return Err(format!(
+            "the suites of this run name different `history:` files: {}; give --history FILE to record the run in one",
+            which.join(", ")
+        ));
+    }
+    Ok(history::history_path(args, named.first().map(|(p, _)| *p)))
+}
+
 /// Why `--fail-on` / `fail_on:` fails an otherwise passing run
 /// (`2 steps not configured (--fail-on not-configured)`), if it does.
 pub(crate) fn failed_by_policy(results: &RunResults, fail_on: &[FailOn]) -> Option<String> {
-    let steps: Vec<_> = results.plans.iter().flat_map(|p| p.steps.iter()).collect();
-    let reasons: Vec<String> = fail_on
+    failed_by_suite_policy(results, fail_on, &[])
+}
+
+/// [`failed_by_policy`] where plan `i` also fails on `per_plan[i]`, its suite's `fail_on:`.
+fn failed_by_suite_policy(
+    results: &RunResults,
+    fail_on: &[FailOn],
+    per_plan: &[Vec<FailOn>],
+) -> Option<String> {
+    let mut kinds = fail_on.to_vec();
+    for kind in per_plan.iter().flatten() {
+        if !kinds.contains(kind) {
+            kinds.push(*kind);
+        }
+    }
+    let applies = |plan: usize, kind: &FailOn| {
+        fail_on.contains(kind) || per_plan.get(plan).is_some_and(|k| k.contains(kind))
+    };
+    let reasons: Vec<String> = kinds
         .iter()
         .filter_map(|kind| {
-            let n = steps.iter().filter(|s| kind.matches(s)).count();
+            let n = (results.plans.iter().enumerate())
+                .filter(|(i, _)| applies(*i, kind))
+                .flat_map(|(_, p)| p.steps.iter())
+                .filter(|s| kind.matches(s))
+                .count();
             let what = match (kind, n) {
                 (_, 0) => return None,
                 (FailOn::Slow, _) => "slow",
@@ -504,6 +567,7 @@ fn load_failed(errors: &[Diagnostic]) -> RunResults {
             interrupted: false,
             shard: None,
             parts: Vec::new(),
+            suites: Vec::new(),
         },
         plans: Vec::new(),
         load_errors: errors.to_vec(),

@@ -65,17 +65,16 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
-/// `planrun.yaml` in the first given folder (or a plan file's folder), or in a parent
-/// up to the current directory.
-pub fn suite_config(paths: &[PathBuf]) -> Option<PathBuf> {
-    let first = paths.first()?;
-    let start = if first.is_dir() {
-        first.clone()
-    } else {
-        first.parent()?.to_path_buf()
+/// The suite config a plan file uses: `planrun.yaml` in its folder or the nearest
+/// folder above it, looking no higher than the current directory (when the plan is
+/// inside it) so a config elsewhere on the disk is never picked up by accident.
+pub fn suite_config_of(plan_file: &Path) -> Option<PathBuf> {
+    let start = match plan_file.parent()? {
+        p if p.as_os_str().is_empty() => Path::new("."),
+        p => p,
     };
+    let start = std::path::absolute(start).unwrap_or_else(|_| start.to_path_buf());
     let cwd = std::env::current_dir().ok();
-    let start = std::path::absolute(&start).unwrap_or(start);
     let mut dir: Option<&Path> = Some(&start);
     while let Some(d) = dir {
         for name in SUITE_CONFIG_NAMES {

@@ -11,25 +11,56 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Everything a run needs: the plans and the compiled templates they refer to.
+/// Everything a run needs: the plans, the suite configs they use and the compiled
+/// templates they refer to. One tree may hold several suites (each `planrun.yaml`
+/// applies to the plans beneath it); each plan names its config in [`Plan::config`].
 pub struct Suite {
     pub plans: Vec<Plan>,
     pub templates: Templates,
-    /// Variables every plan sees: `env`, suite vars, the chosen environment, `--var`.
+    /// Every config a plan uses, in the order of their first plan; never empty.
+    pub configs: Vec<Config>,
+    /// Name chosen with `--env` (every config defines it).
+    pub environment: Option<String>,
+    /// Found by the static checks, not errors: shown by `planrun validate`.
+    pub notes: Vec<Diagnostic>,
+}
+
+impl Suite {
+    /// The config `plan` uses.
+    pub fn config_of(&self, plan: &Plan) -> &Config {
+        &self.configs[plan.config.min(self.configs.len().saturating_sub(1))]
+    }
+}
+
+/// One `planrun.yaml` as loaded: what it gives the plans beneath it. Plans with no
+/// `planrun.yaml` above them share one config without a file.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// The `planrun.yaml`, when there is one.
+    pub file: Option<PathBuf>,
+    /// Variables its plans see: `env`, suite vars, the chosen environment, `--var`.
     pub globals: Map<String, Value>,
     pub system: Option<String>,
-    pub environment: Option<String>,
     pub title: Option<String>,
     pub review_every: Option<Duration>,
     /// `report.categories`: category name → (icon, title).
     pub categories: Vec<(String, Option<String>, Option<String>)>,
-    pub config_file: Option<PathBuf>,
-    /// `fail_on:` of `planrun.yaml`: outcomes that fail the run besides failures and errors.
+    /// `fail_on:`: outcomes that fail the run besides failures and errors.
     pub fail_on: Vec<crate::exit::FailOn>,
-    /// `history:` of planrun.yaml, resolved against its folder.
+    /// `history:`, resolved against its folder.
     pub history: Option<PathBuf>,
-    /// Found by the static checks, not errors: shown by `planrun validate`.
-    pub notes: Vec<Diagnostic>,
+    /// Files of the plans that use it, as loaded (before `--shard` picks a part).
+    pub plans: Vec<String>,
+}
+
+impl Config {
+    /// How messages and `list` name it: its file, or that there is none.
+    pub fn shown(&self) -> String {
+        match &self.file {
+            Some(file) => super::discover::display(file),
+            None => "no planrun.yaml".to_string(),
+        }
+    }
 }
 
 pub struct Plan {
@@ -42,6 +73,8 @@ pub struct Plan {
     /// Rendered in order when the plan starts (those of included files first).
     pub vars: Vec<(String, TValue)>,
     pub steps: Vec<Step>,
+    /// Index of its suite config in [`Suite::configs`]: the nearest `planrun.yaml` above it.
+    pub config: usize,
 }
 
 /// One step: what reports call it, what it does ([`Action`]), what it checks

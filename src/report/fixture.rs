@@ -34,6 +34,7 @@ pub(crate) fn fixture() -> RunResults {
             interrupted: false,
             shard: None,
             parts: Vec::new(),
+            suites: Vec::new(),
         },
         plans: vec![
             email_plan(),

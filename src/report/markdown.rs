@@ -93,12 +93,35 @@ fn header(out: &mut String, r: &RunResults) {
     if let Some(env) = environment_line(r) {
         let _ = writeln!(out, "**Environment:** {env}\n");
     }
+    suites_lines(out, r);
     if run.interrupted {
         out.push_str(
             "**Note:** the run was interrupted; steps not sent are reported as skipped.\n\n",
         );
     }
     out.push_str("---\n\n");
+}
+
+/// A run over several suites: each with its system, target and plans.
+fn suites_lines(out: &mut String, r: &RunResults) {
+    if r.run.suites.is_empty() {
+        return;
+    }
+    out.push_str("**Suites:**\n\n");
+    for suite in &r.run.suites {
+        let config = suite.config.as_deref().unwrap_or("no planrun.yaml");
+        let mut line = format!("- `{}`", config.replace('`', "'"));
+        if let Some(system) = suite.system.as_deref().map(inline) {
+            line.push_str(&format!(" — {system}"));
+        }
+        if let Some(target) = &suite.target {
+            line.push_str(&format!(" ({})", inline(&host_port(target))));
+        }
+        let n = suite.plans.len();
+        line.push_str(&format!(", {n} plan{}", if n == 1 { "" } else { "s" }));
+        let _ = writeln!(out, "{line}");
+    }
+    out.push('\n');
 }
 
 /// `staging (api.example.com:8443)`, or whichever half is known.

@@ -65,6 +65,27 @@ pub struct RunInfo {
     /// `planrun merge`: the parts this run was merged from, in shard order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub parts: Vec<RunPart>,
+    /// When the plans run came from several suites (each folder with its own
+    /// `planrun.yaml`): each suite, in the order of its first plan. Absent for one suite.
+    /// `system` above is then the suites' systems joined with ` + `, `title` and
+    /// `target` are set only when every suite has the same (docs/results.md).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub suites: Vec<SuiteInfo>,
+}
+
+/// One suite of a run that spans several.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
+pub struct SuiteInfo {
+    /// Its `planrun.yaml`, as shown to users; absent for plans without one.
+    pub config: Option<String>,
+    /// `system` from its `planrun.yaml`.
+    pub system: Option<String>,
+    /// `report.title` from its `planrun.yaml`.
+    pub title: Option<String>,
+    /// Its `base_url` (in the chosen environment), secrets masked.
+    pub target: Option<String>,
+    /// Files of its plans in this run, as in [`PlanResult::file`].
+    pub plans: Vec<String>,
 }
 
 /// Which part of a split suite a run is, and what the whole suite was.

@@ -6,10 +6,12 @@ use super::http::Http;
 use super::redact::Redactor;
 use super::step::run_step;
 use super::{PlanContext, RunOptions, Shared};
-use crate::plan::model::Suite;
+use crate::plan::discover::display;
+use crate::plan::model::{Config, Suite};
+use indexmap::IndexMap;
 use crate::results::{
     CategoryLabel, ErrorKind, Outcome, PlanResult, RunInfo, RunResults, SkipReason, StepResult,
-    Summary, RESULTS_VERSION,
+    SuiteInfo, Summary, RESULTS_VERSION,
 };
 use crate::template::Scope;
 use serde_json::Value;
@@ -24,38 +26,7 @@ pub async fn run_suite(
 ) -> Result<RunResults, String> {
     let started_at = SystemTime::now();
     let clock = Instant::now();
-    let run_info = |suite: &Suite| RunInfo {
-        started_at: rfc3339(started_at),
-        finished_at: String::new(),
-        duration_ms: 0,
-        hostname: hostname(),
-        system: suite.system.clone(),
-        environment: suite.environment.clone(),
-        target: suite
-            .globals
-            .get("base_url")
-            .and_then(Value::as_str)
-            .map(str::to_string),
-        title: suite.title.clone(),
-        next_review: suite
-            .review_every
-            .map(|d| rfc3339(started_at + d)[..10].to_string()),
-        categories: suite
-            .categories
-            .iter()
-            .map(|(name, icon, title)| {
-                let label = CategoryLabel {
-                    icon: icon.clone(),
-                    title: title.clone(),
-                };
-                (name.clone(), label)
-            })
-            .collect(),
-        interrupted: false,
-        shard: None,
-        parts: Vec::new(),
-    };
-    let mut run = run_info(&suite);
+    let mut run = run_info(&suite, started_at);
     events.event(&Event::RunStarted {
         plans: suite
             .plans
@@ -70,12 +41,14 @@ pub async fn run_suite(
         started_at: run.started_at.clone(),
     });
     let mut redactor = Redactor::from_env(&opts.env, &opts.secret_names);
-    for value in suite.globals.values().filter_map(Value::as_str) {
-        redactor.add_url_password(value);
-    }
-    for name in &opts.secret_names {
-        if let Some(value) = suite.globals.get(name) {
-            redactor.add_value(value);
+    for globals in suite.configs.iter().map(|c| &c.globals) {
+        for value in globals.values().filter_map(Value::as_str) {
+            redactor.add_url_password(value);
+        }
+        for name in &opts.secret_names {
+            if let Some(value) = globals.get(name) {
+                redactor.add_value(value);
+            }
         }
     }
     let shared = Arc::new(Shared {
@@ -125,6 +98,9 @@ pub async fn run_suite(
         redactor.redact_step(step);
     }
     run.target = run.target.as_deref().map(|t| redactor.redact(t));
+    for suite in &mut run.suites {
+        suite.target = suite.target.as_deref().map(|t| redactor.redact(t));
+    }
     drop(redactor);
     run.finished_at = rfc3339(SystemTime::now());
     run.duration_ms = clock.elapsed().as_millis() as u64;
@@ -147,6 +123,71 @@ pub async fn run_suite(
     })
 }
 
+/// What the results say about the run's suite (or suites, see [`RunInfo::suites`]).
+fn run_info(suite: &Suite, started_at: SystemTime) -> RunInfo {
+    let configs = &suite.configs;
+    let target_of = |c: &Config| {
+        c.globals
+            .get("base_url")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    };
+    // The same in every suite, or none.
+    let common = |value: &dyn Fn(&Config) -> Option<String>| {
+        let first = configs.first().and_then(value);
+        configs.iter().all(|c| value(c) == first).then_some(first).flatten()
+    };
+    let mut systems: Vec<String> = Vec::new();
+    for system in configs.iter().filter_map(|c| c.system.clone()) {
+        if !systems.contains(&system) {
+            systems.push(system);
+        }
+    }
+    let mut categories = IndexMap::new();
+    for (name, icon, title) in configs.iter().flat_map(|c| &c.categories) {
+        let label = CategoryLabel {
+            icon: icon.clone(),
+            title: title.clone(),
+        };
+        categories.entry(name.clone()).or_insert(label);
+    }
+    let suites = if configs.len() > 1 {
+        configs
+            .iter()
+            .map(|c| SuiteInfo {
+                config: c.file.as_ref().map(|f| display(f)),
+                system: c.system.clone(),
+                title: c.title.clone(),
+                target: target_of(c),
+                plans: c.plans.clone(),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    RunInfo {
+        started_at: rfc3339(started_at),
+        finished_at: String::new(),
+        duration_ms: 0,
+        hostname: hostname(),
+        system: (!systems.is_empty()).then(|| systems.join(" + ")),
+        environment: suite.environment.clone(),
+        target: common(&target_of),
+        title: common(&|c: &Config| c.title.clone()),
+        // The soonest review any of its suites asks for.
+        next_review: configs
+            .iter()
+            .filter_map(|c| c.review_every)
+            .min()
+            .map(|d| rfc3339(started_at + d)[..10].to_string()),
+        categories,
+        interrupted: false,
+        shard: None,
+        parts: Vec::new(),
+        suites,
+    }
+}
+
 async fn run_plan(shared: &Shared, index: usize) -> PlanResult {
     let cx = PlanContext::new(shared, index);
     let plan = cx.plan;
@@ -156,7 +197,7 @@ async fn run_plan(shared: &Shared, index: usize) -> PlanResult {
     });
     let started_at = rfc3339(SystemTime::now());
     let clock = Instant::now();
-    let mut vars = shared.suite.globals.clone();
+    let mut vars = shared.suite.config_of(plan).globals.clone();
     let mut plan_error = None;
     for (name, value) in &plan.vars {
         match cx

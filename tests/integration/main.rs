@@ -40,6 +40,7 @@ mod seams;
 mod secrets;
 mod shards;
 mod shell;
+mod suites;
 mod snapshots;
 mod tls;
 mod validate_corpus;

@@ -169,6 +169,7 @@ impl Compiler<'_> {
             tags: raw.tags.clone(),
             vars,
             steps,
+            config: 0,
         }
     }
 

@@ -8,7 +8,7 @@ mod for_each;
 mod include;
 
 use super::discover::{self, display};
-use super::model::{Plan, Suite};
+use super::model::{Config, Plan, Suite};
 use super::resolved::Source;
 use super::types::{PlanFile, SuiteConfig};
 use super::validate::{self, GlobalScope};
@@ -20,7 +20,7 @@ use files::SchemaCache;
 use include::IncludeCache;
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
@@ -37,21 +37,14 @@ pub struct LoadOptions {
 
 pub fn load(opts: &LoadOptions) -> Result<Suite, Vec<Diagnostic>> {
     let files = discover::plan_files(&opts.paths)?;
-    let config_file = discover::suite_config(&opts.paths);
-    let config = match &config_file {
-        Some(path) => read_suite_config(path).map_err(|d| vec![d])?,
-        None => SuiteConfig::default(),
-    };
-    let globals = globals(&config, config_file.as_ref(), opts).map_err(|d| vec![d])?;
-    let cli_vars: Vec<&str> = opts.vars.iter().map(|(k, _)| k.as_str()).collect();
-    let scope = GlobalScope::new(&config, opts.environment.as_deref(), &cli_vars);
     let mut templates = Templates::new();
+    let mut configs = Configs::default();
     let mut cx = LoadContext {
         templates: &mut templates,
         includes: IncludeCache::default(),
         schemas: SchemaCache::default(),
-        scope: Some(&scope),
-        suite_max_body: config.max_body_size.map(|s| s.0),
+        scope: None,
+        suite_max_body: None,
     };
     let mut plans = Vec::new();
     let mut errors = Vec::new();
@@ -59,12 +52,24 @@ pub fn load(opts: &LoadOptions) -> Result<Suite, Vec<Diagnostic>> {
     let mut names: IndexMap<String, (String, String)> = IndexMap::new();
     for file in &files {
         let shown = display(file);
+        let config = match configs.of(file, opts) {
+            Ok(index) => index,
+            Err(d) => {
+                errors.extend(d);
+                continue;
+            }
+        };
+        let loaded = &configs.loaded[config];
+        cx.scope = Some(loaded.scope.clone());
+        cx.suite_max_body = loaded.max_body;
         match std::fs::read_to_string(file) {
             Err(e) => errors.push(Diagnostic::new(&shown, (1, 1), format!("cannot read: {e}"))),
             Ok(text) => {
                 match cx.compile(&shown, file, &text) {
-                    Ok((plan, mut found)) => {
+                    Ok((mut plan, mut found)) => {
                         notes.append(&mut found);
+                        plan.config = config;
+                        configs.loaded[config].config.plans.push(plan.file.clone());
                         let key = crate::plan::id::slug(&plan.name);
                         if let Some((other_name, other)) =
                             names.insert(key.clone(), (plan.name.clone(), shown.clone()))
@@ -90,27 +95,98 @@ pub fn load(opts: &LoadOptions) -> Result<Suite, Vec<Diagnostic>> {
     if !errors.is_empty() {
         return Err(errors);
     }
+    let mut configs: Vec<Config> = configs.loaded.into_iter().map(|c| c.config).collect();
+    if configs.is_empty() {
+        // No plans: keep the config the paths would use, so messages can name it.
+        configs.push(Config::default());
+    }
     Ok(Suite {
         plans,
         templates,
-        globals,
-        system: config.system.clone(),
+        configs,
         environment: opts.environment.clone(),
-        title: config.report.title.clone(),
-        review_every: config.report.review_every.map(|d| d.0),
-        categories: config
+        notes,
+    })
+}
+
+/// The suite configs met so far in a load, each read once: plans below one folder
+/// share the `planrun.yaml` above them.
+#[derive(Default)]
+struct Configs {
+    loaded: Vec<LoadedConfig>,
+    /// Config file (None: plans without one) → index in `loaded`.
+    by_file: HashMap<Option<PathBuf>, usize>,
+    /// A config that could not be read is reported once, not once per plan.
+    failed: HashSet<Option<PathBuf>>,
+}
+
+struct LoadedConfig {
+    config: Config,
+    scope: Rc<GlobalScope>,
+    max_body: Option<usize>,
+}
+
+impl Configs {
+    /// Index of the config `plan_file` uses; the error is given once per config (`None`
+    /// when it was given for an earlier plan).
+    fn of(&mut self, plan_file: &Path, opts: &LoadOptions) -> Result<usize, Option<Diagnostic>> {
+        let file = discover::suite_config_of(plan_file);
+        if let Some(&index) = self.by_file.get(&file) {
+            return Ok(index);
+        }
+        if self.failed.contains(&file) {
+            return Err(None);
+        }
+        match load_config(file.as_ref(), opts, plan_file) {
+            Ok(loaded) => {
+                let index = self.loaded.len();
+                self.loaded.push(loaded);
+                self.by_file.insert(file, index);
+                Ok(index)
+            }
+            Err(d) => {
+                self.failed.insert(file);
+                Err(Some(d))
+            }
+        }
+    }
+}
+
+fn load_config(
+    file: Option<&PathBuf>,
+    opts: &LoadOptions,
+    plan_file: &Path,
+) -> Result<LoadedConfig, Diagnostic> {
+    let raw = match file {
+        Some(path) => read_suite_config(path)?,
+        None => SuiteConfig::default(),
+    };
+    let globals = globals(&raw, file, opts, plan_file)?;
+    let cli_vars: Vec<&str> = opts.vars.iter().map(|(k, _)| k.as_str()).collect();
+    let scope = GlobalScope::new(&raw, opts.environment.as_deref(), &cli_vars);
+    let config = Config {
+        file: file.cloned(),
+        globals,
+        system: raw.system.clone(),
+        title: raw.report.title.clone(),
+        review_every: raw.report.review_every.map(|d| d.0),
+        categories: raw
             .report
             .categories
             .iter()
             .map(|(name, c)| (name.clone(), c.icon.clone(), c.title.clone()))
             .collect(),
-        history: config.history.as_ref().map(|h| match &config_file {
+        fail_on: raw.fail_on.clone(),
+        history: raw.history.as_ref().map(|h| match file {
             Some(file) => file.parent().map_or_else(|| h.into(), |dir| dir.join(h)),
             None => h.into(),
         }),
-        config_file,
-        fail_on: config.fail_on.clone(),
-        notes,
+        plans: Vec::new(),
+    };
+    Ok(LoadedConfig {
+        config,
+        scope: Rc::new(scope),
+        max_body: raw.max_body_size.map(|s| s.0),
     })
 }
 
@@ -129,6 +205,7 @@ fn globals(
     config: &SuiteConfig,
     config_file: Option<&PathBuf>,
     opts: &LoadOptions,
+    plan_file: &Path,
 ) -> Result<Map<String, Value>, Diagnostic> {
     let mut vars = Map::new();
     let env: Map<String, Value> = opts
@@ -141,22 +218,8 @@ fn globals(
         vars.insert(k.clone(), v.clone());
     }
     if let Some(name) = &opts.environment {
-        let where_ = config_file
-            .map(|p| display(p))
-            .unwrap_or_else(|| "planrun.yaml".into());
         let Some(env_vars) = config.environments.get(name) else {
-            let known: Vec<&str> = config.environments.keys().map(String::as_str).collect();
-            let message = if config_file.is_none() {
-                format!("--env {name}: no planrun.yaml was found next to the plans (or above them) to define environments")
-            } else if known.is_empty() {
-                format!("--env {name}: this suite config defines no `environments`")
-            } else {
-                format!(
-                    "--env {name}: unknown environment; known: {}",
-                    known.join(", ")
-                )
-            };
-            return Err(Diagnostic::new(&where_, (1, 1), message));
+            return Err(unknown_environment(name, config, config_file, plan_file));
         };
         for (k, v) in env_vars {
             vars.insert(k.clone(), v.clone());
@@ -166,6 +229,36 @@ fn globals(
         vars.insert(k.clone(), Value::String(v.clone()));
     }
     Ok(vars)
+}
+
+/// `--env NAME` that a suite does not define: named by the suite's config (or, without
+/// one, by the folder of plans that has none), with the environments it has.
+fn unknown_environment(
+    name: &str,
+    config: &SuiteConfig,
+    config_file: Option<&PathBuf>,
+    plan_file: &Path,
+) -> Diagnostic {
+    let Some(file) = config_file else {
+        let folder = plan_file.parent().map(display).unwrap_or_default();
+        let folder = if folder.is_empty() { ".".into() } else { folder };
+        return Diagnostic::new(
+            &display(plan_file),
+            (1, 1),
+            format!("--env {name}: no planrun.yaml was found next to the plans of {folder} (or above them) to define environments"),
+        );
+    };
+    let known: Vec<&str> = config.environments.keys().map(String::as_str).collect();
+    let suite = display(file);
+    let message = if known.is_empty() {
+        format!("--env {name}: the suite {suite} defines no `environments`")
+    } else {
+        format!(
+            "--env {name}: unknown environment in the suite {suite}; it has: {}",
+            known.join(", ")
+        )
+    };
+    Diagnostic::new(&suite, (1, 1), message)
 }
 
 /// Compiles one plan file. Public for tests and fuzzing. Includes, JSON Schemas and
@@ -191,8 +284,8 @@ struct LoadContext<'a> {
     templates: &'a mut Templates,
     includes: IncludeCache,
     schemas: SchemaCache,
-    /// With a scope, variables are checked too.
-    scope: Option<&'a GlobalScope>,
+    /// With a scope (the plan's suite's), variables are checked too.
+    scope: Option<Rc<GlobalScope>>,
     suite_max_body: Option<usize>,
 }
 
@@ -218,7 +311,7 @@ impl LoadContext<'_> {
             positions: Positions::index(text),
         });
         let (resolved, mut errors) = include::resolve(&raw, src, path, &mut self.includes);
-        let found = validate::check_plan(&resolved, self.scope);
+        let found = validate::check_plan(&resolved, self.scope.as_deref());
         errors.extend(found.errors);
         let mut c = Compiler {
             templates: self.templates,
