@@ -8,12 +8,12 @@ use super::step::run_step;
 use super::{PlanContext, RunOptions, Shared};
 use crate::plan::discover::display;
 use crate::plan::model::{Config, Suite};
-use indexmap::IndexMap;
 use crate::results::{
     CategoryLabel, ErrorKind, Outcome, PlanResult, RunInfo, RunResults, SkipReason, StepResult,
     SuiteInfo, Summary, RESULTS_VERSION,
 };
 use crate::template::Scope;
+use indexmap::IndexMap;
 use serde_json::Value;
 use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime};
@@ -135,7 +135,11 @@ fn run_info(suite: &Suite, started_at: SystemTime) -> RunInfo {
     // The same in every suite, or none.
     let common = |value: &dyn Fn(&Config) -> Option<String>| {
         let first = configs.first().and_then(value);
-        configs.iter().all(|c| value(c) == first).then_some(first).flatten()
+        configs
+            .iter()
+            .all(|c| value(c) == first)
+            .then_some(first)
+            .flatten()
     };
     let mut systems: Vec<String> = Vec::new();
     for system in configs.iter().filter_map(|c| c.system.clone()) {

@@ -77,7 +77,10 @@ fn validate_and_list_use_each_plans_own_config() {
         format!("    GET     {base}/echo/beta/echo/beta  — greet"),
     ];
     for line in &expected {
-        assert!(out.stdout.lines().any(|l| l.trim_end() == line), "missing {line:?}\n{out}");
+        assert!(
+            out.stdout.lines().any(|l| l.trim_end() == line),
+            "missing {line:?}\n{out}"
+        );
     }
 }
 
@@ -123,8 +126,15 @@ fn run_sends_each_plan_with_its_suites_vars_and_records_both_suites() {
             ),
         ]
     );
-    assert_eq!(run.suites[0].target.as_deref(), Some(server.base_url().as_str()));
-    assert!(out.markdown.contains("**System:** Alpha + Beta"), "{}", out.markdown);
+    assert_eq!(
+        run.suites[0].target.as_deref(),
+        Some(server.base_url().as_str())
+    );
+    assert!(
+        out.markdown.contains("**System:** Alpha + Beta"),
+        "{}",
+        out.markdown
+    );
     assert!(
         out.markdown.contains("- `plans/beta/planrun.yaml` — Beta"),
         "{}",
@@ -159,7 +169,10 @@ fn an_env_unknown_to_one_suite_names_that_suite_and_its_environments() {
             ),
             "{command}: {out}"
         );
-        assert!(!out.stderr.contains("beta/planrun.yaml"), "{command}: {out}");
+        assert!(
+            !out.stderr.contains("beta/planrun.yaml"),
+            "{command}: {out}"
+        );
     }
 }
 
@@ -176,7 +189,10 @@ fn suites_naming_different_histories_need_one_history_flag() {
     }
     let out = ws.exec(&["run", "plans", "--env", "dev"], &[]);
     assert_eq!(out.code, 2, "{out}");
-    assert!(out.stderr.contains("name different `history:` files"), "{out}");
+    assert!(
+        out.stderr.contains("name different `history:` files"),
+        "{out}"
+    );
     assert!(out.stderr.contains("give --history FILE"), "{out}");
     let out = ws.run(&["plans", "--env", "dev", "--history", "both.db"]);
     assert_eq!(out.code(), 0, "{out}");

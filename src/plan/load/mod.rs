@@ -241,7 +241,11 @@ fn unknown_environment(
 ) -> Diagnostic {
     let Some(file) = config_file else {
         let folder = plan_file.parent().map(display).unwrap_or_default();
-        let folder = if folder.is_empty() { ".".into() } else { folder };
+        let folder = if folder.is_empty() {
+            ".".into()
+        } else {
+            folder
+        };
         return Diagnostic::new(
             &display(plan_file),
             (1, 1),
