@@ -29,6 +29,8 @@ pub struct StepState {
     pub duration_ms: u64,
     pub warn_ms: Option<u64>,
     pub fail_ms: Option<u64>,
+    /// For alerting rules that select by tag.
+    pub tags: Vec<String>,
 }
 
 impl Snapshot {
@@ -50,6 +52,7 @@ impl Snapshot {
                     duration_ms: step.duration_ms,
                     warn_ms: step.latency_budget.and_then(|b| b.warn_ms),
                     fail_ms: step.latency_budget.and_then(|b| b.fail_ms),
+                    tags: step.tags.clone(),
                 })
             })
             .collect();

@@ -2,10 +2,12 @@
 //! previous run (or a baseline file) before the reports are written, record after.
 
 use crate::cli::{CompareArgs, HistoryAction, HistoryArgs, HistoryRunArgs, OutputArgs};
-use crate::compare::{compare, Changes, CompareOptions, Snapshot};
+use crate::compare::{compare, CompareOptions, Snapshot};
 use crate::console::Notes;
 use crate::exit;
-use crate::history::{git_commit, History, Recorded, RunRow};
+use crate::history::{git_commit, History, Recorded, RunRow, Window};
+use crate::report::model::trends::trends;
+use crate::report::model::Context;
 use crate::report::{json, markdown};
 use crate::results::RunResults;
 use std::path::{Path, PathBuf};
@@ -18,12 +20,13 @@ pub fn history_path(args: &HistoryRunArgs, from_config: Option<&Path>) -> Option
         .or_else(|| from_config.map(Path::to_path_buf))
 }
 
-/// A run's history: opened before the reports so they can show the changes.
+/// A run's history: opened before the reports so they can show the changes and trends.
 pub struct RunHistory {
     store: Option<History>,
     /// Set when the history file or the baseline could not be used (already printed).
     pub failed: bool,
-    pub changes: Option<Changes>,
+    /// What the reports add from the history or the baseline.
+    pub context: Context,
 }
 
 impl RunHistory {
@@ -39,8 +42,24 @@ impl RunHistory {
                 None
             }
         });
-        let baseline = match (&output.history.baseline, &store) {
-            (Some(file), _) => match read_results(file) {
+        let current = Snapshot::of(results);
+        // The history is read once: the window the trends need, the previous run last.
+        let earlier = match &store {
+            Some(store) => {
+                let window = Window::last(output.history.trend_runs.max(1));
+                match store.window(results, &window) {
+                    Ok(runs) => runs,
+                    Err(e) => {
+                        eprintln!("error: {e}");
+                        failed = true;
+                        Vec::new()
+                    }
+                }
+            }
+            None => Vec::new(),
+        };
+        let baseline = match &output.history.baseline {
+            Some(file) => match read_results(file) {
                 Ok(r) => Some(Snapshot::of(&r)),
                 Err(e) => {
                     eprintln!("error: --baseline {e}");
@@ -48,22 +67,15 @@ impl RunHistory {
                     None
                 }
             },
-            (None, Some(store)) => match store.previous(results) {
-                Ok(prev) => prev,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    failed = true;
-                    None
-                }
-            },
-            (None, None) => None,
+            None => earlier.last().cloned(),
         };
-        let changes =
-            baseline.map(|b| compare(&b, &Snapshot::of(results), &CompareOptions::default()));
+        let changes = baseline.map(|b| compare(&b, &current, &CompareOptions::default()));
+        let trends = (store.is_some() && !failed)
+            .then(|| trends(&earlier, &current, output.history.trend_runs));
         RunHistory {
             store,
             failed,
-            changes,
+            context: Context { changes, trends },
         }
     }
 

@@ -307,7 +307,7 @@ pub fn execute(
         Ok(s) => s,
         Err(errors) => {
             print_diagnostics(&errors);
-            write_reports(&load_failed(&errors), output, notes, None);
+            write_reports(&load_failed(&errors), output, notes, &Default::default());
             return exit::INVALID;
         }
     };
@@ -321,12 +321,12 @@ pub fn execute(
             "error: no plans (*.yaml, *.yml) found in {}",
             shown.join(", ")
         );
-        write_reports(&load_failed(&[]), output, notes, None);
+        write_reports(&load_failed(&[]), output, notes, &Default::default());
         return exit::INVALID;
     }
     if let Some(message) = opts.filter.selects_nothing(&candidates(&suite)) {
         eprintln!("error: {message}; nothing was sent");
-        write_reports(&load_failed(&[]), output, notes, None);
+        write_reports(&load_failed(&[]), output, notes, &Default::default());
         return exit::INVALID;
     }
     let history_path = match suite_history(&suite, &output.history) {
@@ -412,7 +412,7 @@ pub fn execute(
         ));
     }
     let mut run_history = history::RunHistory::prepare(&results, output, history_path);
-    let reports_ok = write_reports(&results, output, notes, run_history.changes.as_ref());
+    let reports_ok = write_reports(&results, output, notes, &run_history.context);
     let history_ok = run_history.record(&results, &load_opts.env, notes);
     if !reports_ok {
         return exit::INVALID;
@@ -579,7 +579,7 @@ fn write_reports(
     results: &RunResults,
     output: &OutputArgs,
     notes: Notes,
-    changes: Option<&crate::compare::Changes>,
+    context: &crate::report::model::Context,
 ) -> bool {
     let junit_opts = junit::JunitOptions {
         with_locations: output.junit_locations,
@@ -590,7 +590,7 @@ fn write_reports(
     // Each is attempted even when another fails: one unwritable path loses one report.
     let results_json = json::render(results);
     let junit_xml = junit::render(results, &junit_opts);
-    let markdown = markdown::render_with_changes(results, &md_opts, changes);
+    let markdown = markdown::render_in(results, &md_opts, context);
     let json_ok = write_one("JSON results", &output.json, &results_json, notes);
     let junit_ok = write_one("JUnit XML", &output.junit, &junit_xml, notes);
     let md_ok = write_one("Markdown report", &output.report, &markdown, notes);

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 /// Where a run is recorded and what it is compared with.
-#[derive(Debug, Args, Clone, Default)]
+#[derive(Debug, Args, Clone)]
 pub struct HistoryRunArgs {
     /// History file (SQLite) to record the run in; the report then shows the changes
     /// since the previous run of the same suite and environment. Default: `history:` in
@@ -16,6 +16,9 @@ pub struct HistoryRunArgs {
     /// Compare with this saved results.json instead (no history needed).
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+    /// How many runs the report's trends cover (this one included), from the history.
+    #[arg(long, value_name = "N", default_value_t = crate::report::model::trends::DEFAULT_TREND_RUNS, value_parser = clap::value_parser!(usize))]
+    pub trend_runs: usize,
 }
 
 #[derive(Debug, Args, Clone)]

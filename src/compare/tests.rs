@@ -14,6 +14,7 @@ fn step(name: &str, outcome: Outcome, latency_ms: Option<u64>) -> StepState {
         duration_ms: latency_ms.unwrap_or(0),
         warn_ms: None,
         fail_ms: None,
+        tags: Vec::new(),
     }
 }
 

@@ -6,12 +6,14 @@
 //! written by a newer planrun is refused with a message saying what to do.
 
 mod commit;
+mod read;
 mod schema;
 
 pub use commit::git_commit;
+pub use read::Window;
 pub use schema::SCHEMA_VERSION;
 
-use crate::compare::{Snapshot, StepState};
+use crate::compare::Snapshot;
 use crate::results::{ErrorKind, Outcome, RunResults};
 use rusqlite::{params, Connection, ErrorCode, OptionalExtension, TransactionBehavior};
 use schema::SchemaProblem;
@@ -201,8 +203,8 @@ impl History {
                 let mut insert = tx.prepare(
                     "INSERT OR REPLACE INTO step_results (run_id, step_key, plan, phase, name,
                         integration, category, outcome, error_kind, latency_us, duration_ms,
-                        warn_ms, fail_ms)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                        warn_ms, fail_ms, tags)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
                 )?;
                 for s in &snapshot.steps {
                     insert.execute(params![
@@ -219,6 +221,7 @@ impl History {
                         s.duration_ms as i64,
                         s.warn_ms.map(|v| v as i64),
                         s.fail_ms.map(|v| v as i64),
+                        tags_column(&s.tags),
                     ])?;
                 }
             }
@@ -266,56 +269,8 @@ impl History {
     /// than `results` (which is not recorded yet), with its steps; `None` when there is
     /// none.
     pub fn previous(&self, results: &RunResults) -> Result<Option<Snapshot>, HistoryError> {
-        let run = &results.run;
-        let read = || -> rusqlite::Result<Option<Snapshot>> {
-            let found: Option<(i64, String, Option<String>)> = self
-                .conn
-                .query_row(
-                    "SELECT run_id, started_at, git_commit FROM runs
-                     WHERE suite = ?1 AND environment = ?2 AND started_unix <= ?3
-                     ORDER BY started_unix DESC, run_id DESC LIMIT 1",
-                    params![
-                        run.system.as_deref().unwrap_or(""),
-                        run.environment.as_deref().unwrap_or(""),
-                        unix_seconds(&run.started_at),
-                    ],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-                )
-                .optional()?;
-            let Some((run_id, started_at, git_commit)) = found else {
-                return Ok(None);
-            };
-            let mut stmt = self.conn.prepare(
-                "SELECT step_key, plan, phase, name, integration, category, outcome,
-                        error_kind, latency_us, duration_ms, warn_ms, fail_ms
-                 FROM step_results WHERE run_id = ?1",
-            )?;
-            let steps = stmt
-                .query_map([run_id], |r| {
-                    let outcome: String = r.get(6)?;
-                    Ok(StepState {
-                        key: r.get(0)?,
-                        plan: r.get(1)?,
-                        phase: r.get(2)?,
-                        name: r.get(3)?,
-                        integration: r.get(4)?,
-                        category: r.get(5)?,
-                        outcome: outcome_from_name(&outcome),
-                        error_kind: r.get::<_, Option<String>>(7)?.and_then(|t| error_kind(&t)),
-                        latency_us: r.get::<_, Option<i64>>(8)?.map(|v| v as u64),
-                        duration_ms: r.get::<_, i64>(9)? as u64,
-                        warn_ms: r.get::<_, Option<i64>>(10)?.map(|v| v as u64),
-                        fail_ms: r.get::<_, Option<i64>>(11)?.map(|v| v as u64),
-                    })
-                })?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            Ok(Some(Snapshot {
-                started_at,
-                git_commit,
-                steps,
-            }))
-        };
-        read().map_err(|e| self.fail(e))
+        let mut runs = self.window(results, &Window::last(1))?;
+        Ok(runs.pop())
     }
 
     /// Deletes runs that started before `cutoff_unix` (and their steps), then compacts
@@ -331,6 +286,15 @@ impl History {
             Ok(n)
         };
         run(&mut self.conn).map_err(|e| self.fail(e))
+    }
+}
+
+/// Tags as stored: a JSON array, `NULL` when there are none.
+fn tags_column(tags: &[String]) -> Option<String> {
+    if tags.is_empty() {
+        None
+    } else {
+        serde_json::to_string(tags).ok()
     }
 }
 

@@ -5,7 +5,7 @@
 use rusqlite::{Connection, TransactionBehavior};
 
 /// The newest schema this planrun reads and writes.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// Marks the file as a planrun history (`PRAGMA application_id`, "PLRN").
 pub const APPLICATION_ID: i64 = 0x504C_524E;
@@ -47,6 +47,8 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (run_id, step_key)
     ) WITHOUT ROWID;
     CREATE INDEX step_results_by_key ON step_results (step_key, run_id);",
+    // 1 → 2: a step's tags (a JSON array, NULL when none), for alerting rules by tag.
+    "ALTER TABLE step_results ADD COLUMN tags TEXT;",
 ];
 
 /// Why a file cannot be used as a history.
@@ -116,5 +118,23 @@ mod tests {
         let mut other = Connection::open_in_memory().unwrap();
         other.execute_batch("CREATE TABLE t (x)").unwrap();
         assert_eq!(migrate(&mut other).unwrap(), Err(SchemaProblem::Foreign));
+    }
+
+    #[test]
+    fn a_version_1_file_gains_the_tags_column() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.pragma_update(None, "application_id", APPLICATION_ID)
+            .unwrap();
+        assert_eq!(migrate(&mut conn).unwrap(), Ok(()));
+        let tags: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM pragma_table_info('step_results') WHERE name = 'tags'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(tags, 1);
     }
 }

@@ -131,3 +131,38 @@ fn another_programs_database_is_refused() {
     let err = History::open(&path).err().unwrap().to_string();
     assert!(err.contains("another program"), "{err}");
 }
+
+#[test]
+fn a_window_is_the_newest_runs_or_those_within_a_time_oldest_first() {
+    let path = temp_file("window");
+    let mut h = History::open(&path).unwrap();
+    for day in 1..=9 {
+        let mut r = at(fixture(), &format!("2026-01-0{day}T09:00:00Z"));
+        r.plans[0].steps[0].tags = vec!["billing".into(), "weekly".into()];
+        h.record(&r, None, false).unwrap();
+    }
+    let mut other_env = at(fixture(), "2026-01-08T10:00:00Z");
+    other_env.run.environment = Some("prod-elsewhere".into());
+    h.record(&other_env, None, false).unwrap();
+    let now = at(fixture(), "2026-01-10T09:00:00Z");
+    let days = |w: Window| -> Vec<String> {
+        h.window(&now, &w)
+            .unwrap()
+            .iter()
+            .map(|s| s.started_at[8..10].to_string())
+            .collect()
+    };
+    assert_eq!(days(Window::last(3)), ["07", "08", "09"]);
+    let within = Window {
+        last: 1,
+        within_secs: Some(5 * 86_400),
+    };
+    assert_eq!(days(within), ["05", "06", "07", "08", "09"]);
+    assert_eq!(days(within.union(Window::last(6))), ["04", "05", "06", "07", "08", "09"]);
+    let runs = h.window(&now, &Window::last(2)).unwrap();
+    let steps: usize = now.plans.iter().map(|p| p.steps.len()).sum();
+    assert!(runs.iter().all(|r| r.steps.len() == steps), "each with all its steps");
+    let tagged: Vec<&Vec<String>> = runs[0].steps.iter().map(|s| &s.tags).filter(|t| !t.is_empty()).collect();
+    assert_eq!(tagged, [&vec!["billing".to_string(), "weekly".to_string()]], "tags read back");
+    assert!(h.window(&at(fixture(), "2025-12-01T00:00:00Z"), &Window::last(5)).unwrap().is_empty());
+}

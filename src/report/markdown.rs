@@ -7,6 +7,7 @@ mod phases;
 #[cfg(test)]
 mod tests;
 mod text;
+mod trends;
 
 use std::fmt::Write as _;
 
@@ -55,6 +56,15 @@ pub fn render_with_changes(
     opts: &MarkdownOptions,
     changes: Option<&Changes>,
 ) -> String {
+    let context = model::Context {
+        changes: changes.cloned(),
+        ..model::Context::default()
+    };
+    render_in(results, opts, &context)
+}
+
+/// The integration report with what `context` adds: changes, trends.
+pub fn render_in(results: &RunResults, opts: &MarkdownOptions, context: &model::Context) -> String {
     let integrations = model::integrations(results);
     let categories = model::categories(results);
     let m = Marks(opts.emoji);
@@ -62,13 +72,16 @@ pub fn render_with_changes(
     let mut out = String::new();
     header(&mut out, results);
     overview(&mut out, &integrations, m);
-    if let Some(c) = changes {
+    if let Some(c) = &context.changes {
         changes::section(&mut out, c, m);
     }
     details(&mut out, results, &categories, m);
     let issues = model::issues(results);
     critical_failures(&mut out, &issues, m);
     coverage(&mut out, &integrations, &categories);
+    if let Some(t) = &context.trends {
+        trends::section(&mut out, t, m);
+    }
     phases::results_by_phase(&mut out, results, m);
     phases::alerting_thresholds(&mut out, results);
     load_errors(&mut out, results);

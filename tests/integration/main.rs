@@ -12,6 +12,7 @@ mod events;
 mod faults;
 mod flow;
 mod history;
+mod history_trends;
 mod http_auth;
 mod http_compression;
 mod http_redirects;

@@ -5,10 +5,13 @@
 
 use std::collections::HashSet;
 
+mod context;
 mod issues;
 mod phases;
+pub mod trends;
 mod words;
 
+pub use context::Context;
 pub use issues::{issues, Issue};
 pub use phases::{budgets, phases, Budget, Phase};
 pub use words::notes;

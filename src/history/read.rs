@@ -1,0 +1,128 @@
+//! Reading runs back: the recent runs of one suite and environment, with their steps,
+//! in two queries whatever the number of runs (one for the runs, one for their steps).
+
+use super::{error_kind, outcome_from_name, unix_seconds, History, HistoryError};
+use crate::compare::{Snapshot, StepState};
+use crate::results::RunResults;
+use rusqlite::params;
+use std::collections::HashMap;
+
+/// Which earlier runs to read: the newest `last` ones, and every one that started within
+/// `within_secs` before the current run (the union, so one read serves several windows).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    pub last: usize,
+    pub within_secs: Option<u64>,
+}
+
+impl Window {
+    pub fn last(n: usize) -> Window {
+        Window {
+            last: n,
+            within_secs: None,
+        }
+    }
+
+    /// The smallest window holding both.
+    pub fn union(self, other: Window) -> Window {
+        Window {
+            last: self.last.max(other.last),
+            within_secs: match (self.within_secs, other.within_secs) {
+                (Some(a), Some(b)) => Some(a.max(b)),
+                (a, b) => a.or(b),
+            },
+        }
+    }
+}
+
+impl History {
+    /// The recorded runs of the same suite and environment as `results` that started no
+    /// later than it (it is not recorded yet) and fall in `window`, oldest first, each
+    /// with its steps.
+    pub fn window(
+        &self,
+        results: &RunResults,
+        window: &Window,
+    ) -> Result<Vec<Snapshot>, HistoryError> {
+        let run = &results.run;
+        let now = unix_seconds(&run.started_at);
+        let since = window
+            .within_secs
+            .map(|s| now.saturating_sub(i64::try_from(s).unwrap_or(i64::MAX)));
+        let read = || -> rusqlite::Result<Vec<Snapshot>> {
+            let mut stmt = self.conn.prepare(
+                "SELECT run_id, started_at, started_unix, git_commit FROM runs
+                 WHERE suite = ?1 AND environment = ?2 AND started_unix <= ?3
+                 ORDER BY started_unix DESC, run_id DESC",
+            )?;
+            let mut rows = stmt.query(params![
+                run.system.as_deref().unwrap_or(""),
+                run.environment.as_deref().unwrap_or(""),
+                now,
+            ])?;
+            // Newest first; stop at the first run outside both halves of the window.
+            let mut runs: Vec<(i64, Snapshot)> = Vec::new();
+            while let Some(r) = rows.next()? {
+                let started_unix: i64 = r.get(2)?;
+                let in_last = runs.len() < window.last;
+                let in_time = since.is_some_and(|s| started_unix >= s);
+                if !in_last && !in_time {
+                    break;
+                }
+                runs.push((
+                    r.get(0)?,
+                    Snapshot {
+                        started_at: r.get(1)?,
+                        git_commit: r.get(3)?,
+                        steps: Vec::new(),
+                    },
+                ));
+            }
+            if runs.is_empty() {
+                return Ok(Vec::new());
+            }
+            let index: HashMap<i64, usize> = runs
+                .iter()
+                .enumerate()
+                .map(|(i, (id, _))| (*id, i))
+                .collect();
+            // Run ids are integers read from the file: listing them inline is safe.
+            let ids: Vec<String> = runs.iter().map(|(id, _)| id.to_string()).collect();
+            let mut stmt = self.conn.prepare(&format!(
+                "SELECT run_id, step_key, plan, phase, name, integration, category, outcome,
+                        error_kind, latency_us, duration_ms, warn_ms, fail_ms, tags
+                 FROM step_results WHERE run_id IN ({})",
+                ids.join(",")
+            ))?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let run_id: i64 = r.get(0)?;
+                let Some(&i) = index.get(&run_id) else {
+                    continue;
+                };
+                let outcome: String = r.get(7)?;
+                let tags: Option<String> = r.get(13)?;
+                runs[i].1.steps.push(StepState {
+                    key: r.get(1)?,
+                    plan: r.get(2)?,
+                    phase: r.get(3)?,
+                    name: r.get(4)?,
+                    integration: r.get(5)?,
+                    category: r.get(6)?,
+                    outcome: outcome_from_name(&outcome),
+                    error_kind: r.get::<_, Option<String>>(8)?.and_then(|t| error_kind(&t)),
+                    latency_us: r.get::<_, Option<i64>>(9)?.map(|v| v as u64),
+                    duration_ms: r.get::<_, i64>(10)? as u64,
+                    warn_ms: r.get::<_, Option<i64>>(11)?.map(|v| v as u64),
+                    fail_ms: r.get::<_, Option<i64>>(12)?.map(|v| v as u64),
+                    tags: tags
+                        .and_then(|t| serde_json::from_str(&t).ok())
+                        .unwrap_or_default(),
+                });
+            }
+            runs.reverse();
+            Ok(runs.into_iter().map(|(_, s)| s).collect())
+        };
+        read().map_err(|e| self.fail(e))
+    }
+}
