@@ -158,11 +158,29 @@ fn a_window_is_the_newest_runs_or_those_within_a_time_oldest_first() {
         within_secs: Some(5 * 86_400),
     };
     assert_eq!(days(within), ["05", "06", "07", "08", "09"]);
-    assert_eq!(days(within.union(Window::last(6))), ["04", "05", "06", "07", "08", "09"]);
+    assert_eq!(
+        days(within.union(Window::last(6))),
+        ["04", "05", "06", "07", "08", "09"]
+    );
     let runs = h.window(&now, &Window::last(2)).unwrap();
     let steps: usize = now.plans.iter().map(|p| p.steps.len()).sum();
-    assert!(runs.iter().all(|r| r.steps.len() == steps), "each with all its steps");
-    let tagged: Vec<&Vec<String>> = runs[0].steps.iter().map(|s| &s.tags).filter(|t| !t.is_empty()).collect();
-    assert_eq!(tagged, [&vec!["billing".to_string(), "weekly".to_string()]], "tags read back");
-    assert!(h.window(&at(fixture(), "2025-12-01T00:00:00Z"), &Window::last(5)).unwrap().is_empty());
+    assert!(
+        runs.iter().all(|r| r.steps.len() == steps),
+        "each with all its steps"
+    );
+    let tagged: Vec<&Vec<String>> = runs[0]
+        .steps
+        .iter()
+        .map(|s| &s.tags)
+        .filter(|t| !t.is_empty())
+        .collect();
+    assert_eq!(
+        tagged,
+        [&vec!["billing".to_string(), "weekly".to_string()]],
+        "tags read back"
+    );
+    assert!(h
+        .window(&at(fixture(), "2025-12-01T00:00:00Z"), &Window::last(5))
+        .unwrap()
+        .is_empty());
 }

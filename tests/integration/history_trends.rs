@@ -34,7 +34,9 @@ fn trends_chart_pass_rates_and_latency_and_name_flaky_steps() {
     ws.write("plans/weekly.yaml", PLAN);
     let first = run(&ws, &["--history", "h.db"], "200", "0");
     assert!(
-        first.markdown.contains("This is the first run of this suite"),
+        first
+            .markdown
+            .contains("This is the first run of this suite"),
         "{}",
         first.markdown
     );
@@ -64,11 +66,17 @@ fn trends_chart_pass_rates_and_latency_and_name_flaky_steps() {
     );
     // The budgeted step went over its 300 ms warn budget once: charted with the budget.
     assert!(md.contains("title \"invoice list: latency (ms)\""), "{md}");
-    assert!(md.contains("| invoice list | Weekly | 300 ms / 5000 ms |"), "{md}");
+    assert!(
+        md.contains("| invoice list | Weekly | 300 ms / 5000 ms |"),
+        "{md}"
+    );
     let budget_line = "    line [300, 300, 300, 300]\n";
     assert!(md.contains(budget_line), "{md}");
     assert!(md.contains("### Flaky Steps"), "{md}");
-    assert!(md.contains("| invoice status | Weekly | 3 | ✅❌✅❌ |"), "{md}");
+    assert!(
+        md.contains("| invoice status | Weekly | 3 | ✅❌✅❌ |"),
+        "{md}"
+    );
     assert!(!md.contains("| invoice list | Weekly | 0 |"), "{md}");
 }
 

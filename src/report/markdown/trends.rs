@@ -59,10 +59,11 @@ pub(super) fn section(out: &mut String, t: &Trends, m: Marks) {
                 number((top * 1000.0).round() / 10.0)
             );
         }
-        let over: Vec<&LatencySeries> =
-            t.latency.iter().filter(|s| s.ever_over_budget()).collect();
+        let over: Vec<&LatencySeries> = t.latency.iter().filter(|s| s.ever_over_budget()).collect();
         if !over.is_empty() {
-            out.push_str("Steps over their warn budget in the window (second line: the budget):\n\n");
+            out.push_str(
+                "Steps over their warn budget in the window (second line: the budget):\n\n",
+            );
         }
         for s in over {
             latency_chart(out, s, &labels);
@@ -164,11 +165,7 @@ fn latency_chart(out: &mut String, s: &LatencySeries, labels: &[&str]) {
             value: budget,
         })
         .collect();
-    let top = s
-        .points
-        .iter()
-        .map(|p| p.value)
-        .fold(budget, f64::max);
+    let top = s.points.iter().map(|p| p.value).fold(budget, f64::max);
     chart(
         out,
         &title,
@@ -210,7 +207,10 @@ fn chart(
         let values: Vec<String> = first
             .iter()
             .map(|p| {
-                let v = line.iter().find(|q| q.run == p.run).map_or(0.0, |q| q.value);
+                let v = line
+                    .iter()
+                    .find(|q| q.run == p.run)
+                    .map_or(0.0, |q| q.value);
                 number(v)
             })
             .collect();

@@ -211,11 +211,8 @@ fn latency(window: &[&Snapshot], current: &Snapshot) -> Vec<LatencySeries> {
 fn flaky(window: &[&Snapshot], current: &Snapshot) -> Vec<FlakyStep> {
     let runs = by_key(window);
     // Every step of the window, current ones first, then those gone since.
-    let mut keys: IndexMap<&str, &StepState> = current
-        .steps
-        .iter()
-        .map(|s| (s.key.as_str(), s))
-        .collect();
+    let mut keys: IndexMap<&str, &StepState> =
+        current.steps.iter().map(|s| (s.key.as_str(), s)).collect();
     for steps in runs.iter().rev() {
         for (k, s) in steps {
             keys.entry(k).or_insert(s);

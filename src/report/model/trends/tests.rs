@@ -31,8 +31,20 @@ use Outcome::{Failed, NotConfigured, Passed, Slow};
 #[test]
 fn pass_rate_per_integration_and_latency_per_budgeted_step() {
     let earlier = vec![
-        run(1, vec![step("a", "Mail", Passed, Some(100)), step("b", "Pay", Failed, Some(50))]),
-        run(8, vec![step("a", "Mail", Slow, Some(1500)), step("b", "Pay", Passed, Some(60))]),
+        run(
+            1,
+            vec![
+                step("a", "Mail", Passed, Some(100)),
+                step("b", "Pay", Failed, Some(50)),
+            ],
+        ),
+        run(
+            8,
+            vec![
+                step("a", "Mail", Slow, Some(1500)),
+                step("b", "Pay", Passed, Some(60)),
+            ],
+        ),
     ];
     let current = run(
         15,
@@ -45,16 +57,27 @@ fn pass_rate_per_integration_and_latency_per_budgeted_step() {
     let t = trends(&earlier, &current, 8);
     let labels: Vec<&str> = t.runs.iter().map(|r| r.label.as_str()).collect();
     assert_eq!(labels, ["01-01", "01-08", "01-15"]);
-    let values = |s: &Series| s.points.iter().map(|p| (p.run, p.value)).collect::<Vec<_>>();
+    let values = |s: &Series| {
+        s.points
+            .iter()
+            .map(|p| (p.run, p.value))
+            .collect::<Vec<_>>()
+    };
     assert_eq!(values(&t.overall), [(0, 50.0), (1, 100.0), (2, 100.0)]);
     assert_eq!(t.integrations.len(), 2);
     assert_eq!(t.integrations[0].name, "Mail");
-    assert_eq!(values(&t.integrations[1]), [(0, 0.0), (1, 100.0), (2, 100.0)]);
+    assert_eq!(
+        values(&t.integrations[1]),
+        [(0, 0.0), (1, 100.0), (2, 100.0)]
+    );
     // b has a budget but no response now; its earlier latencies still count.
     let b = &t.latency[1];
     assert_eq!(b.key, "b");
     assert_eq!(
-        b.points.iter().map(|p| (p.run, p.value)).collect::<Vec<_>>(),
+        b.points
+            .iter()
+            .map(|p| (p.run, p.value))
+            .collect::<Vec<_>>(),
         [(0, 50.0), (1, 60.0)]
     );
     assert!(t.latency[0].ever_over_budget(), "a was 1500 ms over 1000");
