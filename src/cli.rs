@@ -284,6 +284,13 @@ pub struct TerminalArgs {
         env = "PLANRUN_OUTPUT"
     )]
     pub output: OutputFormat,
+    /// Print only the summary line (and errors): no step lines, no progress, no report paths.
+    #[arg(long, short = 'q', conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// For each failing step, also print every failed check, the request line and
+    /// headers (secrets masked) and the first lines of the response body.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]

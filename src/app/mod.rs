@@ -9,7 +9,7 @@ use crate::cli::{
     Cli, Command, Format, LoadArgs, OutputArgs, OutputFormat, ReportArgs, RunArgs, SchemaArgs,
     SchemaKind, ValidateArgs,
 };
-use crate::console::{summary_line, Console, Ndjson, Notes};
+use crate::console::{summary_line, Console, Ndjson, Notes, Verbosity};
 use crate::diagnostic::Diagnostic;
 use crate::exit::{self, FailOn};
 use crate::plan::load::{load, LoadOptions};
@@ -299,9 +299,19 @@ pub fn execute(
     output: &OutputArgs,
     shard: Option<Shard>,
 ) -> i32 {
-    let notes = match output.terminal.output {
+    let verbosity = match (output.terminal.quiet, output.terminal.verbose) {
+        (true, _) => Verbosity::Quiet,
+        (false, true) => Verbosity::Verbose,
+        (false, false) => Verbosity::Normal,
+    };
+    // Where the summary (and why the run fails) goes; `--quiet` hides the other notes.
+    let summary = match output.terminal.output {
         OutputFormat::Text => Notes::Stdout,
         OutputFormat::Ndjson => Notes::Stderr,
+    };
+    let notes = match verbosity {
+        Verbosity::Quiet => Notes::Hidden,
+        _ => summary,
     };
     let mut suite = match load(load_opts) {
         Ok(s) => s,
@@ -368,7 +378,7 @@ pub fn execute(
     let names = suite.plans.iter().map(|p| p.name.clone()).collect();
     let total = suite.plans.iter().map(|p| p.steps.len()).sum();
     let console = match output.terminal.output {
-        OutputFormat::Text => Some(Arc::new(Console::new(names, total))),
+        OutputFormat::Text => Some(Arc::new(Console::new(names, total, verbosity))),
         OutputFormat::Ndjson => None,
     };
     let sink: Arc<dyn EventSink> = match &console {
@@ -402,12 +412,12 @@ pub fn execute(
     };
     results.run.shard = shard_info;
     notes.say(format_args!(""));
-    notes.say(format_args!(
+    summary.say(format_args!(
         "{}",
         summary_line(&results.summary(), results.run.duration_ms)
     ));
     if results.run.interrupted {
-        notes.say(format_args!(
+        summary.say(format_args!(
             "interrupted: steps not sent are reported as skipped"
         ));
     }
@@ -427,7 +437,7 @@ pub fn execute(
     }
     match failed_by_suite_policy(&results, fail_on, &plan_fail_on) {
         Some(why) => {
-            notes.say(format_args!("failing the run: {why}"));
+            summary.say(format_args!("failing the run: {why}"));
             exit::STEP_FAILED
         }
         None => code,

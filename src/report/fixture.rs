@@ -111,6 +111,7 @@ fn sent(mut s: StepResult, status: u16, reason: &str, latency_ms: u64, body: &st
     s.request = Some(RequestInfo {
         method: s.endpoint.method.clone(),
         url: format!("https://api.staging.example.com:8443/v1{}", s.endpoint.path),
+        headers: Vec::new(),
     });
     s.response = Some(ResponseInfo {
         status,
@@ -353,6 +354,7 @@ fn calendar_plan() -> PlanResult {
     create.request = Some(RequestInfo {
         method: "POST".into(),
         url: "https://api.staging.example.com:8443/v1/api/calendar/webhooks".into(),
+        headers: Vec::new(),
     });
     create.message = Some("request timed out after 30000 ms".into());
     create.error_kind = Some(ErrorKind::Timeout);

@@ -201,6 +201,11 @@ pub struct Endpoint {
 pub struct RequestInfo {
     pub method: String,
     pub url: String,
+    /// The headers the step set, as sent (`[name, value]`, in order; with `auth:`, its
+    /// `Authorization`); values of `Authorization`, `Cookie` and secrets print as `***`.
+    /// planrun's own (`Accept-Encoding`, cookies of the jar) are not listed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub headers: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]

@@ -57,6 +57,9 @@ impl Redactor {
         }
         if let Some(r) = &mut step.request {
             r.url = self.redact(&r.url);
+            for (name, value) in &mut r.headers {
+                *value = self.redact_header(name, value);
+            }
         }
         step.endpoint.path = self.redact(&step.endpoint.path);
         if let Some(r) = &mut step.response {
@@ -87,6 +90,16 @@ impl Redactor {
             if let Ok(decoded) = percent_decode(password) {
                 self.add(&decoded);
             }
+        }
+    }
+
+    /// A request header's value as reports show it: a sensitive header's whole value
+    /// is masked (however short), any other's secrets.
+    pub fn redact_header(&self, name: &str, value: &str) -> String {
+        if is_sensitive_header(name) {
+            MASK.to_string()
+        } else {
+            self.redact(value)
         }
     }
 

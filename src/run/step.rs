@@ -236,6 +236,11 @@ async fn run_one(
     result.request = Some(RequestInfo {
         method: outgoing.method.clone(),
         url: redactor.redact(&outgoing.url_with_query()),
+        headers: outgoing
+            .headers
+            .iter()
+            .map(|(name, value)| (name.clone(), redactor.redact_header(name, value)))
+            .collect(),
     });
     // Reports show the path actually requested (`/api/events/evt_0004`), not its template.
     if let Ok(url) = reqwest::Url::parse(&outgoing.url) {

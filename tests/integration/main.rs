@@ -43,6 +43,7 @@ mod shards;
 mod shell;
 mod snapshots;
 mod suites;
+mod terminal;
 mod tls;
 mod validate_corpus;
 mod vars;

@@ -71,7 +71,7 @@ prop_compose! {
             outcome, message, error_kind: Some(ErrorKind::CheckFailed), skip_reason: None,
             started_at: None, finished_at: None,
             endpoint: Endpoint { method: "GET".into(), path: path.clone() },
-            request: sent.then(|| RequestInfo { method: "GET".into(), url: path }),
+            request: sent.then(|| RequestInfo { method: "GET".into(), url: path, headers: Vec::new() }),
             response: sent.then(|| ResponseInfo {
                 status, reason: "Whatever".into(), latency_us: latency_ms * 1000, body_bytes: excerpt.len() as u64,
                 body_excerpt: excerpt, ..Default::default()
@@ -223,6 +223,7 @@ fn a_one_megabyte_hostile_body_still_renders() {
         request: Some(RequestInfo {
             method: "GET".into(),
             url: "http://h/".into(),
+            headers: Vec::new(),
         }),
         response: Some(ResponseInfo {
             status: 500,

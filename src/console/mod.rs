@@ -1,16 +1,34 @@
 //! Terminal output while a run goes: one line per step, in plan order whatever
-//! finishes first; a progress bar on stderr when it is a terminal.
+//! finishes first; on a terminal, a progress line on stderr naming the steps in flight.
+//! `--quiet` leaves only the summary; `--verbose` adds, for each failing step, what was
+//! sent and received ([`detail`]).
 
-use crate::results::{latency_text, render, CheckStatus, Outcome, StepResult, Summary};
+mod detail;
+mod progress;
+
+use crate::results::{render, Outcome, StepResult, Summary};
 use crate::run::{Event, EventSink};
-use indicatif::{ProgressBar, ProgressStyle};
+use detail::step_line;
+use progress::Progress;
 use std::io::IsTerminal;
 use std::sync::Mutex;
 
+/// How much the terminal shows (`--quiet`, `--verbose`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Verbosity {
+    /// The summary only.
+    Quiet,
+    #[default]
+    Normal,
+    /// Failing steps with their failed checks, request and response.
+    Verbose,
+}
+
 pub struct Console {
     state: Mutex<State>,
-    bar: Option<ProgressBar>,
+    progress: Option<Progress>,
     color: bool,
+    verbosity: Verbosity,
     plan_names: Vec<String>,
 }
 
@@ -24,17 +42,12 @@ struct State {
 }
 
 impl Console {
-    pub fn new(plan_names: Vec<String>, total_steps: usize) -> Console {
-        let plain = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        let bar = (!plain && std::io::stderr().is_terminal()).then(|| {
-            let bar = ProgressBar::new(total_steps as u64);
-            if let Ok(style) =
-                ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} steps {elapsed}")
-            {
-                bar.set_style(style.progress_chars("=> "));
-            }
-            bar
-        });
+    /// The progress line is drawn when stderr is a terminal (`NO_COLOR` or not: it
+    /// removes colour only); colour when stdout is a terminal and `NO_COLOR` is unset.
+    pub fn new(plan_names: Vec<String>, total_steps: usize, verbosity: Verbosity) -> Console {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let progress = (verbosity != Verbosity::Quiet && std::io::stderr().is_terminal())
+            .then(|| Progress::new(total_steps));
         let n = plan_names.len();
         Console {
             state: Mutex::new(State {
@@ -43,8 +56,9 @@ impl Console {
                 current: 0,
                 header_printed: vec![false; n],
             }),
-            bar,
-            color: !plain && std::io::stdout().is_terminal(),
+            progress,
+            color: !no_color && std::io::stdout().is_terminal(),
+            verbosity,
             plan_names,
         }
     }
@@ -55,8 +69,8 @@ impl Console {
                 say!("{l}");
             }
         };
-        match &self.bar {
-            Some(bar) => bar.suspend(out),
+        match &self.progress {
+            Some(progress) => progress.suspend(out),
             None => out(),
         }
     }
@@ -87,8 +101,8 @@ impl Console {
     }
 
     pub fn finish(&self) {
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
+        if let Some(progress) = &self.progress {
+            progress.finish();
         }
     }
 }
@@ -96,6 +110,12 @@ impl Console {
 impl EventSink for Console {
     fn event(&self, event: &Event) {
         match event {
+            Event::StepStarted { plan, phase, step } => {
+                if let Some(progress) = &self.progress {
+                    let name = self.plan_names.get(*plan).map_or("", String::as_str);
+                    progress.started(*plan, name, phase, step);
+                }
+            }
             Event::StepFinished { plan, result } => self.step_finished(*plan, result),
             Event::PlanFinished { plan, .. } => self.plan_finished(*plan),
             _ => {}
@@ -105,11 +125,14 @@ impl EventSink for Console {
 
 impl Console {
     fn step_finished(&self, plan_index: usize, step: &StepResult) {
-        if let Some(bar) = &self.bar {
-            bar.inc(1);
+        if let Some(progress) = &self.progress {
+            progress.finished(plan_index, &step.phase, &step.name);
+        }
+        if self.verbosity == Verbosity::Quiet {
+            return;
         }
         let plan = self.plan_names.get(plan_index).map_or("", String::as_str);
-        let line = step_line(plan, step, self.color);
+        let line = step_line(plan, step, self.color, self.verbosity);
         let Ok(mut st) = self.state.lock() else {
             return;
         };
@@ -120,6 +143,9 @@ impl Console {
     }
 
     fn plan_finished(&self, plan_index: usize) {
+        if self.verbosity == Verbosity::Quiet {
+            return;
+        }
         let Ok(mut st) = self.state.lock() else {
             return;
         };
@@ -144,6 +170,8 @@ impl EventSink for Ndjson {
 pub enum Notes {
     Stdout,
     Stderr,
+    /// `--quiet`: not shown.
+    Hidden,
 }
 
 impl Notes {
@@ -151,6 +179,7 @@ impl Notes {
         match self {
             Notes::Stdout => say_line(args),
             Notes::Stderr => eprintln!("{args}"),
+            Notes::Hidden => {}
         }
     }
 }
@@ -170,59 +199,6 @@ pub fn icon(outcome: Outcome) -> String {
     } else {
         icon.to_string()
     }
-}
-
-fn step_line(plan: &str, step: &StepResult, color: bool) -> String {
-    let what = match &step.response {
-        Some(r) => format!("{} {}", r.status, latency_text(r.latency_us)),
-        None if step.outcome.was_sent() => "no response".into(),
-        None => render::style(step.outcome).label.into(),
-    };
-    let retries = if step.attempts > 1 {
-        format!(" ({} attempts)", step.attempts)
-    } else {
-        String::new()
-    };
-    let mut line = format!(
-        "  {} {plan} › {} › {}  {what}{retries}",
-        icon(step.outcome),
-        step.phase,
-        step.name
-    );
-    if let Some(m) = &step.message {
-        if step.outcome != Outcome::Passed {
-            let detail = detail_lines(step, m);
-            line.push_str(&if color && step.outcome.is_failure() {
-                format!("\x1b[31m{detail}\x1b[0m")
-            } else {
-                detail
-            });
-        }
-    }
-    line
-}
-
-/// The step's message; when several checks failed, every one of them, a line each
-/// (the message names only the first).
-fn detail_lines(step: &StepResult, message: &str) -> String {
-    let failed: Vec<_> = step
-        .checks
-        .iter()
-        .filter(|c| c.status == CheckStatus::Fail)
-        .collect();
-    if step.outcome != Outcome::Failed || failed.len() < 2 {
-        return format!("\n      {message}");
-    }
-    let mut out = format!(
-        "\n      {} of {} checks failed:",
-        failed.len(),
-        step.checks.len()
-    );
-    for check in failed {
-        out.push_str("\n        - ");
-        out.push_str(&render::exact_line(&render::check_line(check), 160));
-    }
-    out
 }
 
 pub fn summary_line(s: &Summary, duration_ms: u64) -> String {
