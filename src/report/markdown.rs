@@ -202,8 +202,10 @@ fn integration_block(g: &Group, m: Marks) -> String {
     let word = status.word();
     let (sent, total) = g.endpoints();
     let mut b = format!(
-        "Status: {} {word}\nEndpoints Tested: {sent}/{total}\n",
-        m.status(status)
+        "Status: {} {word}\nEndpoints Tested: {sent}/{total}\nSteps Sent: {}/{}\n",
+        m.status(status),
+        g.sent(),
+        g.steps.len()
     );
     for step in g.steps.iter().filter(|s| s.outcome.was_sent()) {
         b.push('\n');
@@ -352,6 +354,7 @@ fn coverage(out: &mut String, groups: &[Group], categories: &[Category]) {
         ("Total Integrations", c.total.to_string()),
         ("Tested", tested),
         ("Passing", c.passing.to_string()),
+        ("Partly Tested", c.partial.to_string()),
         ("Failing", c.failing.to_string()),
         ("Warnings", c.warnings.to_string()),
         ("Untested", c.untested.to_string()),
@@ -362,15 +365,21 @@ fn coverage(out: &mut String, groups: &[Group], categories: &[Category]) {
         let rows: Vec<(String, String)> = categories
             .iter()
             .map(|cat| {
-                let (sent, total) = model::endpoint_coverage(
+                let steps = || {
                     cat.integrations
                         .iter()
-                        .flat_map(|g| g.steps.iter().copied()),
-                );
-                let pct = percent(sent, total);
+                        .flat_map(|g| g.steps.iter().copied())
+                };
+                // By steps: one endpoint sent once out of five steps is not 100 %.
+                let total = steps().count();
+                let sent = steps().filter(|s| model::endpoint_sent(s)).count();
+                let (e_sent, e_total) = model::endpoint_coverage(steps());
                 (
                     value(cat.name),
-                    format!("{pct}% ({sent}/{total} endpoints tested)"),
+                    format!(
+                        "{}% ({sent}/{total} steps sent, {e_sent}/{e_total} endpoints)",
+                        percent(sent, total)
+                    ),
                 )
             })
             .collect();
@@ -425,10 +434,16 @@ fn footer(out: &mut String, r: &RunResults, groups: &[Group], issues: usize) {
         let _ = writeln!(out, "**Next Review:** {next}\n");
     }
     let c = model::coverage(groups);
+    let partly = if c.partial > 0 {
+        format!(" ({} only partly)", c.partial)
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         out,
-        "**Test Coverage:** {}% of integrations\n",
-        percent(c.tested, c.total)
+        "**Test Coverage:** {}% of integrations{partly}, {}% of steps sent\n",
+        percent(c.tested, c.total),
+        percent(c.steps_sent, c.steps_total)
     );
     // The number of items the failures section lists, triaged or not.
     let _ = writeln!(out, "**Critical Issues:** {issues}");

@@ -253,3 +253,72 @@ fn every_failure_is_in_the_failures_section_and_the_footer_counts_them() {
         .markdown
         .contains("## Critical Integration Failures\n\nNo critical failures.\n"));
 }
+
+#[test]
+fn an_integration_with_steps_not_sent_is_partial_not_healthy() {
+    let server = TestServer::shared();
+    let ws = Workspace::new("verdict-partial-health");
+    ws.write(
+        "plans/p.yaml",
+        r#"
+        name: Webhooks
+        category: Payments
+        integration: Stripe Webhooks
+        steps:
+          - name: a bad signature is rejected
+            request: { method: POST, url: "{{ base_url }}/status/400" }
+            expect: { status: 400 }
+          - name: payment succeeded
+            requires_env: [VERDICT_STRIPE_SECRET]
+            request: { method: POST, url: "{{ base_url }}/status/200" }
+          - name: payment failed
+            requires_env: [VERDICT_STRIPE_SECRET]
+            request: { method: POST, url: "{{ base_url }}/status/200" }
+          - name: refund
+            requires_env: [VERDICT_STRIPE_SECRET]
+            request: { method: POST, url: "{{ base_url }}/status/200" }
+          - name: dispute
+            pending: no dispute fixture yet
+        "#,
+    );
+    let out = ws.run(&["plans", "--var", &server.var()]);
+    assert_eq!(out.code(), 0, "{out}");
+    let md = &out.markdown;
+    assert!(
+        md.contains("| Stripe Webhooks | ⚠️ Partly Tested | Partial | 1 of 5 steps sent, all passed; 1 not tested, 3 not configured |"),
+        "{md}"
+    );
+    assert!(!md.contains("Healthy"), "{md}");
+    assert!(
+        md.contains("#### Stripe Webhooks\n\n```\nStatus: ⚠️ PARTLY TESTED\nEndpoints Tested: 1/2\nSteps Sent: 1/5\n"),
+        "{md}"
+    );
+    assert!(md.contains("Passing:            0\nPartly Tested:      1\n"), "{md}");
+    assert!(md.contains("  Payments: 20% (1/5 steps sent, 1/2 endpoints)"), "{md}");
+    assert!(md.contains("**Test Coverage:** 100% of integrations (1 only partly), 20% of steps sent"), "{md}");
+
+    // Every step sent and passed: healthy.
+    let out = ws.run_env(
+        &["plans", "--var", &server.var()],
+        &[("VERDICT_STRIPE_SECRET", "whsec")],
+    );
+    let md = &out.markdown;
+    assert!(md.contains("| Stripe Webhooks | ⚠️ Partly Tested | Partial | 4 of 5 steps sent, all passed; 1 not tested |"), "{md}");
+    ws.write(
+        "plans/p.yaml",
+        &ws.read("plans/p.yaml").replace(
+            "pending: no dispute fixture yet",
+            r#"request: { method: POST, url: "{{ base_url }}/status/200" }"#,
+        ),
+    );
+    let out = ws.run_env(
+        &["plans", "--var", &server.var()],
+        &[("VERDICT_STRIPE_SECRET", "whsec")],
+    );
+    let md = &out.markdown;
+    assert!(
+        md.contains("| Stripe Webhooks | ✅ Connected | Healthy | 5/5 steps passed |"),
+        "{md}"
+    );
+    assert!(md.contains("Passing:            1\nPartly Tested:      0\n"), "{md}");
+}

@@ -62,7 +62,8 @@ fn health_and_status_are_derived_per_integration() {
     assert_eq!(
         got,
         [
-            ("Gmail", Health::Healthy, Status::Operational),
+            // One of its steps is pending: what was sent passed, the rest is unknown.
+            ("Gmail", Health::Partial, Status::Partial),
             ("Outlook", Health::Down, Status::Failing),
             ("Google Calendar", Health::Slow, Status::Slow),
             ("Calendar Webhooks", Health::Down, Status::Failing),
@@ -81,9 +82,9 @@ fn overview_has_one_row_per_integration_with_status_health_and_notes() {
     let expect = [
         [
             "Gmail",
-            "✅ Connected",
-            "Healthy",
-            "2/2 steps passed, 1 not tested",
+            "⚠️ Partly Tested",
+            "Partial",
+            "2 of 3 steps sent, all passed; 1 not tested",
         ],
         [
             "Outlook",
@@ -124,6 +125,16 @@ fn overview_has_one_row_per_integration_with_status_health_and_notes() {
         ["Slack", "🔄 Not Tested", "Unknown", "1 step not tested"],
     ];
     assert_eq!(rows, expect.map(|r| r.map(String::from)).to_vec());
+
+    // Healthy only when every step was sent and passed.
+    let mut r = fixture();
+    r.plans[0].steps.retain(|s| s.outcome == Outcome::Passed);
+    let md = render(&r, &emoji());
+    assert_eq!(
+        overview_rows(&md)[0],
+        ["Gmail", "✅ Connected", "Healthy", "2/2 steps passed"]
+    );
+    assert!(md.contains("#### Gmail\n\n```\nStatus: ✅ OPERATIONAL\nEndpoints Tested: 2/2\nSteps Sent: 2/2\n"));
 }
 
 #[test]
@@ -186,7 +197,9 @@ fn details_count_distinct_endpoints_tested() {
 #[test]
 fn details_show_responses_checks_and_unsent_steps() {
     let md = render(&fixture(), &emoji());
-    assert!(md.contains("### 📧 Email Integrations\n\n#### Gmail\n\n```\nStatus: ✅ OPERATIONAL\n"));
+    assert!(md.contains(
+        "### 📧 Email Integrations\n\n#### Gmail\n\n```\nStatus: ⚠️ PARTLY TESTED\nEndpoints Tested: 2/3\nSteps Sent: 2/3\n"
+    ));
     let gmail = section(&md, "#### Gmail", "####");
     assert!(gmail.contains(
         "✅ GET /api/integrations/gmail/status\n   Response: 200 OK (633 ms)\n   $.connected: true\n   content-type: application/json\n"
@@ -299,16 +312,19 @@ fn coverage_counts_integrations_and_endpoints_by_type() {
         Coverage {
             total: 8,
             tested: 6,
-            passing: 1,
+            passing: 0,
+            partial: 1,
             failing: 4,
             warnings: 1,
             untested: 2,
+            steps_sent: 9,
+            steps_total: 15,
         }
     );
     let md = render(&r, &emoji());
     let block = section(&md, "## Integration Test Coverage", "## ");
     assert!(block.contains(
-        "Total Integrations: 8\nTested:             6 (75%)\nPassing:            1\nFailing:            4\nWarnings:           1\nUntested:           2\n"
+        "Total Integrations: 8\nTested:             6 (75%)\nPassing:            0\nPartly Tested:      1\nFailing:            4\nWarnings:           1\nUntested:           2\n"
     ));
     let by_type: Vec<&str> = block
         .lines()
@@ -319,15 +335,16 @@ fn coverage_counts_integrations_and_endpoints_by_type() {
     assert_eq!(
         by_type,
         [
-            "  Email:         60% (3/5 endpoints tested)",
-            "  Productivity:  100% (2/2 endpoints tested)",
-            "  AI:            0% (0/2 endpoints tested)",
-            "  Payments:      100% (2/2 endpoints tested)",
-            "  Uncategorised: 67% (2/3 endpoints tested)",
-            "  Messaging:     0% (0/1 endpoints tested)",
+            "  Email:         60% (3/5 steps sent, 3/5 endpoints)",
+            "  Productivity:  100% (2/2 steps sent, 2/2 endpoints)",
+            "  AI:            0% (0/2 steps sent, 0/2 endpoints)",
+            "  Payments:      100% (2/2 steps sent, 2/2 endpoints)",
+            // The template error sent nothing.
+            "  Uncategorised: 67% (2/3 steps sent, 2/3 endpoints)",
+            "  Messaging:     0% (0/1 steps sent, 0/1 endpoints)",
         ]
     );
-    assert!(md.contains("**Test Coverage:** 75% of integrations\n"));
+    assert!(md.contains("**Test Coverage:** 75% of integrations (1 only partly), 60% of steps sent\n"));
 }
 
 #[test]
@@ -361,7 +378,7 @@ fn plain_markers_replace_every_emoji() {
     let r = fixture();
     let md = render(&r, &plain());
     for marker in [
-        "[PASS] Connected",
+        "[PARTIAL] Partly Tested",
         "[SLOW] Connected",
         "[FAIL] Failing",
         "[NOT CONFIGURED] Not Configured",
@@ -382,7 +399,7 @@ fn plain_markers_replace_every_emoji() {
         .collect();
     assert!(produced.is_empty(), "{produced:?}");
     // And with emoji on they are there.
-    assert!(render(&r, &emoji()).contains("✅ Connected"));
+    assert!(render(&r, &emoji()).contains("⚠️ Partly Tested"));
 }
 
 #[test]
@@ -409,7 +426,7 @@ fn an_empty_run_still_renders() {
     let md = render(&r, &emoji());
     assert!(md.contains("## Integration Status Overview\n\nNo steps were run.\n"));
     assert!(md.contains("Total Integrations: 0\nTested:             0 (0%)\n"));
-    assert!(md.contains("**Test Coverage:** 0% of integrations\n"));
+    assert!(md.contains("**Test Coverage:** 0% of integrations, 0% of steps sent\n"));
 }
 
 #[test]

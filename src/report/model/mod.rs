@@ -14,7 +14,7 @@ mod words;
 pub use context::Context;
 pub use issues::{issues, Issue};
 pub use phases::{budgets, phases, Budget, Phase};
-pub use words::notes;
+pub use words::{notes, sent_note};
 
 use crate::results::{Outcome, PlanResult, RunResults, StepResult};
 
@@ -32,8 +32,11 @@ pub struct Category<'a> {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Health {
-    /// Every sent step passed within its warn budget.
+    /// Every step was sent and passed within its warn budget.
     Healthy,
+    /// Every sent step passed within its warn budget, but not every step was sent
+    /// (not configured, not tested, skipped): only part of the integration is known.
+    Partial,
     /// Every sent step passed, some over the warn budget.
     Slow,
     /// A step failed or errored.
@@ -46,6 +49,8 @@ pub enum Health {
 pub enum Status {
     Operational,
     Slow,
+    /// Only some steps were sent, and they passed.
+    Partial,
     Failing,
     NotConfigured,
     NotTested,
@@ -57,11 +62,12 @@ impl Status {
     pub fn mark(self, emoji: bool) -> &'static str {
         match (emoji, self) {
             (true, Status::Operational) => "✅",
-            (true, Status::Slow) => "⚠️",
+            (true, Status::Slow | Status::Partial) => "⚠️",
             (true, Status::Failing | Status::NotConfigured) => "❌",
             (true, Status::NotTested) => "🔄",
             (false, Status::Operational) => "[PASS]",
             (false, Status::Slow) => "[SLOW]",
+            (false, Status::Partial) => "[PARTIAL]",
             (false, Status::Failing) => "[FAIL]",
             (false, Status::NotConfigured) => "[NOT CONFIGURED]",
             (false, Status::NotTested) => "[NOT TESTED]",
@@ -178,8 +184,10 @@ impl Group<'_> {
             Health::Down
         } else if outcomes().any(|o| o == Outcome::Slow) {
             Health::Slow
-        } else if outcomes().any(|o| o == Outcome::Passed) {
+        } else if outcomes().all(|o| o == Outcome::Passed) && !self.steps.is_empty() {
             Health::Healthy
+        } else if outcomes().any(|o| o == Outcome::Passed) {
+            Health::Partial
         } else {
             Health::Unknown
         }
@@ -189,10 +197,16 @@ impl Group<'_> {
         match self.health() {
             Health::Healthy => Status::Operational,
             Health::Slow => Status::Slow,
+            Health::Partial => Status::Partial,
             Health::Down => Status::Failing,
             Health::Unknown if self.count(Outcome::NotConfigured) > 0 => Status::NotConfigured,
             Health::Unknown => Status::NotTested,
         }
+    }
+
+    /// Steps whose request went out (see [`endpoint_sent`]), out of [`Group::steps`].
+    pub fn sent(&self) -> usize {
+        self.steps.iter().filter(|s| endpoint_sent(s)).count()
     }
 
     pub fn count(&self, outcome: Outcome) -> usize {
@@ -221,11 +235,18 @@ impl Group<'_> {
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Coverage {
     pub total: usize,
+    /// Integrations with at least one step sent.
     pub tested: usize,
+    /// Every step sent and passed within budget.
     pub passing: usize,
+    /// Some steps sent, all of them passed; others not sent.
+    pub partial: usize,
     pub failing: usize,
     pub warnings: usize,
     pub untested: usize,
+    /// Steps sent, and steps in all, over every integration.
+    pub steps_sent: usize,
+    pub steps_total: usize,
 }
 
 pub fn coverage(groups: &[Group]) -> Coverage {
@@ -236,11 +257,14 @@ pub fn coverage(groups: &[Group]) -> Coverage {
     for g in groups {
         match g.health() {
             Health::Healthy => c.passing += 1,
+            Health::Partial => c.partial += 1,
             Health::Slow => c.warnings += 1,
             Health::Down => c.failing += 1,
             Health::Unknown => c.untested += 1,
         }
     }
     c.tested = c.total - c.untested;
+    c.steps_sent = groups.iter().map(Group::sent).sum();
+    c.steps_total = groups.iter().map(|g| g.steps.len()).sum();
     c
 }

@@ -5,11 +5,12 @@ use super::{Group, Health, Status};
 use crate::results::{prose_duration, Outcome};
 
 impl Health {
-    /// `Healthy`, `Slow`, `Down`, `Unknown`.
+    /// `Healthy`, `Slow`, `Partial`, `Down`, `Unknown`.
     pub fn label(self) -> &'static str {
         match self {
             Health::Healthy => "Healthy",
             Health::Slow => "Slow",
+            Health::Partial => "Partial",
             Health::Down => "Down",
             Health::Unknown => "Unknown",
         }
@@ -21,6 +22,7 @@ impl Status {
     pub fn connection(self) -> &'static str {
         match self {
             Status::Operational | Status::Slow => "Connected",
+            Status::Partial => "Partly Tested",
             Status::Failing => "Failing",
             Status::NotConfigured => "Not Configured",
             Status::NotTested => "Not Tested",
@@ -32,6 +34,7 @@ impl Status {
         match self {
             Status::Operational => "OPERATIONAL",
             Status::Slow => "SLOW PERFORMANCE",
+            Status::Partial => "PARTLY TESTED",
             Status::Failing => "FAILING",
             Status::NotConfigured => "NOT CONFIGURED",
             Status::NotTested => "NOT TESTED",
@@ -50,20 +53,12 @@ pub fn notes(g: &Group) -> String {
     };
     match g.status() {
         Status::Operational => {
-            let sent = g.steps.iter().filter(|s| s.outcome.was_sent()).count();
-            let passed = g.count(Outcome::Passed);
-            let mut note = format!("{passed}/{sent} steps passed");
-            for (outcome, label) in [
-                (Outcome::NotTested, "not tested"),
-                (Outcome::NotConfigured, "not configured"),
-                (Outcome::Skipped, "skipped"),
-            ] {
-                let n = g.count(outcome);
-                if n > 0 {
-                    note.push_str(&format!(", {n} {label}"));
-                }
-            }
-            note
+            let n = g.steps.len();
+            format!("{n}/{n} steps passed")
+        }
+        Status::Partial => format!("{}, all passed; {}", sent_note(g), unsent_note(g)),
+        Status::Slow if g.sent() < g.steps.len() => {
+            format!("{}; {}", slow_note(g), sent_note(g))
         }
         Status::Slow => slow_note(g),
         Status::Failing => first_message(Outcome::is_failure, "a step failed"),
@@ -77,6 +72,32 @@ pub fn notes(g: &Group) -> String {
             first_message(|o| !o.was_sent(), &fallback)
         }
     }
+}
+
+/// `1 of 4 steps sent`.
+pub fn sent_note(g: &Group) -> String {
+    let total = g.steps.len();
+    format!(
+        "{} of {total} step{} sent",
+        g.sent(),
+        if total == 1 { "" } else { "s" }
+    )
+}
+
+/// `3 not configured, 1 skipped`: the steps that were not sent, by why.
+fn unsent_note(g: &Group) -> String {
+    let mut parts = Vec::new();
+    for (outcome, label) in [
+        (Outcome::NotTested, "not tested"),
+        (Outcome::NotConfigured, "not configured"),
+        (Outcome::Skipped, "skipped"),
+    ] {
+        let n = g.count(outcome);
+        if n > 0 {
+            parts.push(format!("{n} {label}"));
+        }
+    }
+    parts.join(", ")
 }
 
 fn slow_note(g: &Group) -> String {
