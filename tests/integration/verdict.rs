@@ -293,9 +293,18 @@ fn an_integration_with_steps_not_sent_is_partial_not_healthy() {
         md.contains("#### Stripe Webhooks\n\n```\nStatus: ⚠️ PARTLY TESTED\nEndpoints Tested: 1/2\nSteps Sent: 1/5\n"),
         "{md}"
     );
-    assert!(md.contains("Passing:            0\nPartly Tested:      1\n"), "{md}");
-    assert!(md.contains("  Payments: 20% (1/5 steps sent, 1/2 endpoints)"), "{md}");
-    assert!(md.contains("**Test Coverage:** 100% of integrations (1 only partly), 20% of steps sent"), "{md}");
+    assert!(
+        md.contains("Passing:            0\nPartly Tested:      1\n"),
+        "{md}"
+    );
+    assert!(
+        md.contains("  Payments: 20% (1/5 steps sent, 1/2 endpoints)"),
+        "{md}"
+    );
+    assert!(
+        md.contains("**Test Coverage:** 100% of integrations (1 only partly), 20% of steps sent"),
+        "{md}"
+    );
 
     // Every step sent and passed: healthy.
     let out = ws.run_env(
@@ -320,5 +329,8 @@ fn an_integration_with_steps_not_sent_is_partial_not_healthy() {
         md.contains("| Stripe Webhooks | ✅ Connected | Healthy | 5/5 steps passed |"),
         "{md}"
     );
-    assert!(md.contains("Passing:            1\nPartly Tested:      0\n"), "{md}");
+    assert!(
+        md.contains("Passing:            1\nPartly Tested:      0\n"),
+        "{md}"
+    );
 }

@@ -134,7 +134,9 @@ fn overview_has_one_row_per_integration_with_status_health_and_notes() {
         overview_rows(&md)[0],
         ["Gmail", "✅ Connected", "Healthy", "2/2 steps passed"]
     );
-    assert!(md.contains("#### Gmail\n\n```\nStatus: ✅ OPERATIONAL\nEndpoints Tested: 2/2\nSteps Sent: 2/2\n"));
+    assert!(md.contains(
+        "#### Gmail\n\n```\nStatus: ✅ OPERATIONAL\nEndpoints Tested: 2/2\nSteps Sent: 2/2\n"
+    ));
 }
 
 #[test]
@@ -344,7 +346,9 @@ fn coverage_counts_integrations_and_endpoints_by_type() {
             "  Messaging:     0% (0/1 steps sent, 0/1 endpoints)",
         ]
     );
-    assert!(md.contains("**Test Coverage:** 75% of integrations (1 only partly), 60% of steps sent\n"));
+    assert!(
+        md.contains("**Test Coverage:** 75% of integrations (1 only partly), 60% of steps sent\n")
+    );
 }
 
 #[test]
