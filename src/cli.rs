@@ -197,6 +197,10 @@ pub struct RunArgs {
     /// Accept any TLS certificate (self-signed, expired, wrong host) for every step.
     #[arg(long, help_heading = "Sending")]
     pub insecure: bool,
+    /// A PEM file of CA certificates every step trusts besides the system roots (a
+    /// private CA); adds to `tls: { ca }` in the plans.
+    #[arg(long, value_name = "FILE", help_heading = "Sending")]
+    pub cacert: Option<PathBuf>,
     /// Another variable name whose value is a secret (masked as *** in every output).
     #[arg(long = "secret", value_name = "NAME", help_heading = "Sending")]
     pub secrets: Vec<String>,

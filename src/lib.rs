@@ -32,3 +32,4 @@ pub mod results;
 pub mod run;
 pub mod shard;
 pub mod template;
+pub mod tls;

@@ -257,7 +257,18 @@ fn shown_url(
 }
 
 fn cmd_run(args: &RunArgs) -> i32 {
+    let cacert = match &args.cacert {
+        Some(path) => match crate::tls::read_ca(path) {
+            Ok(ca) => Some(std::sync::Arc::new(ca)),
+            Err(e) => {
+                eprintln!("error: --cacert: {e}");
+                return exit::INVALID;
+            }
+        },
+        None => None,
+    };
     let opts = RunOptions {
+        cacert,
         jobs: args.jobs.unwrap_or_else(|| RunOptions::default().jobs),
         env: std::env::vars().collect(),
         secret_names: args.secrets.clone(),

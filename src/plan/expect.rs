@@ -36,6 +36,69 @@ pub struct Expect {
     /// A JSON Schema file (relative to the file this is written in) the response body must validate against.
     #[schemars(with = "Option<Text>", example = &"schemas/item.schema.json")]
     pub schema: Option<String>,
+    /// The server's certificate (HTTPS): `days_left`, `subject`, `issuer`, `sans`, `not_after`, each a literal or matcher.
+    #[schemars(example = json!({"days_left": {"gt": 30}, "sans": {"contains": "api.example.com"}}))]
+    pub tls: Option<TlsExpect>,
+}
+
+/// `expect.tls`: checks on the certificate the server presented.
+#[derive(Debug, Clone, PartialEq, Deserialize, Default, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(extend("minProperties" = 1))]
+pub struct TlsExpect {
+    /// Whole days until the certificate expires (negative once expired).
+    #[schemars(example = json!({"gt": 30}))]
+    pub days_left: Option<Expected>,
+    /// The subject name, e.g. `CN=api.example.com, O=Example`.
+    #[schemars(example = json!({"contains": "CN=api.example.com"}))]
+    pub subject: Option<Expected>,
+    /// The issuer name.
+    #[schemars(example = json!({"contains": "O=Let's Encrypt"}))]
+    pub issuer: Option<Expected>,
+    /// The subject alternative names (DNS names and IP addresses), a list.
+    #[schemars(example = json!({"contains": "api.example.com"}))]
+    pub sans: Option<Expected>,
+    /// End of validity, RFC 3339 UTC (`2027-01-05T09:00:00Z`).
+    #[schemars(example = json!({"matches": "^2027-"}))]
+    pub not_after: Option<Expected>,
+}
+
+impl TlsExpect {
+    /// The keys given, in check order.
+    pub fn entries(&self) -> Vec<(&'static str, &Expected)> {
+        [
+            ("days_left", &self.days_left),
+            ("subject", &self.subject),
+            ("issuer", &self.issuer),
+            ("sans", &self.sans),
+            ("not_after", &self.not_after),
+        ]
+        .into_iter()
+        .filter_map(|(k, e)| Some((k, e.as_ref()?)))
+        .collect()
+    }
+
+    fn entries_mut(&mut self) -> [&mut Option<Expected>; 5] {
+        [
+            &mut self.days_left,
+            &mut self.subject,
+            &mut self.issuer,
+            &mut self.sans,
+            &mut self.not_after,
+        ]
+    }
+
+    /// `self` (nearer) over `outer`, per key.
+    fn merged_over(&self, outer: &TlsExpect) -> TlsExpect {
+        let pick = |a: &Option<Expected>, b: &Option<Expected>| a.clone().or_else(|| b.clone());
+        TlsExpect {
+            days_left: pick(&self.days_left, &outer.days_left),
+            subject: pick(&self.subject, &outer.subject),
+            issuer: pick(&self.issuer, &outer.issuer),
+            sans: pick(&self.sans, &outer.sans),
+            not_after: pick(&self.not_after, &outer.not_after),
+        }
+    }
 }
 
 impl std::hash::Hash for JsonPath {
@@ -64,6 +127,10 @@ impl Expect {
             json,
             body: self.body.clone().or_else(|| outer.body.clone()),
             schema: self.schema.clone().or_else(|| outer.schema.clone()),
+            tls: match (&self.tls, &outer.tls) {
+                (Some(near), Some(far)) => Some(near.merged_over(far)),
+                (near, far) => near.clone().or_else(|| far.clone()),
+            },
         }
     }
 }
@@ -82,7 +149,13 @@ impl Expect {
                     .iter()
                     .map(|(path, e)| (format!("json.{}", path.source), e)),
             )
-            .chain(self.body.iter().map(|e| ("body".to_string(), e)));
+            .chain(self.body.iter().map(|e| ("body".to_string(), e)))
+            .chain(
+                self.tls
+                    .iter()
+                    .flat_map(TlsExpect::entries)
+                    .map(|(k, e)| (format!("tls.{k}"), e)),
+            );
         for (path, e) in entries {
             let mut found = Vec::new();
             e.template_strings(&mut found);
@@ -105,6 +178,11 @@ impl Expect {
         }
         if let Some(e) = &mut out.body {
             *e = e.rendered(render)?;
+        }
+        if let Some(tls) = &mut out.tls {
+            for e in tls.entries_mut().into_iter().flatten() {
+                *e = e.rendered(render)?;
+            }
         }
         Ok(out)
     }

@@ -149,6 +149,8 @@ pub struct HttpRequest {
     pub follow_redirects: bool,
     /// Accept any TLS certificate (`insecure: true`); `--insecure` adds to it.
     pub insecure: bool,
+    /// `tls`: a CA to trust and a client certificate, read at load.
+    pub tls: crate::tls::TlsFiles,
     /// `max_body_size` (step, defaults or planrun.yaml); `None`: the default cap.
     pub max_body: Option<usize>,
 }

@@ -49,6 +49,9 @@ pub struct SuiteConfig {
     /// win over it.
     #[schemars(with = "Option<Text>", example = &".planrun/history.db")]
     pub history: Option<String>,
+    /// TLS for every plan: a CA to trust, a client certificate (paths relative to this file); `defaults` and steps override it.
+    #[schemars(example = json!({"ca": "certs/internal-ca.pem"}))]
+    pub tls: Option<TlsSpec>,
 }
 
 /// The `report:` section of `planrun.yaml`.
@@ -170,6 +173,9 @@ pub struct Defaults {
     /// Accept any TLS certificate (self-signed, wrong host) in every step below (default false).
     #[schemars(example = true)]
     pub insecure: Option<bool>,
+    /// TLS for every step below: a CA to trust, a client certificate (paths relative to the file this is written in); nearest wins per key.
+    #[schemars(example = json!({"ca": "certs/internal-ca.pem", "cert": "certs/client.pem", "key": "certs/client.key"}))]
+    pub tls: Option<TlsSpec>,
     /// Responses longer than this fail the steps below (default 10MiB): `512KiB`, `2MB`, `1000` (bytes).
     #[schemars(example = &"20MiB")]
     pub max_body_size: Option<ByteSize>,
@@ -201,7 +207,7 @@ pub struct Defaults {
         {"required": ["timeout"]}, {"required": ["expect"]}, {"required": ["capture"]},
         {"required": ["pending"]}, {"required": ["requires_env"]}, {"required": ["when"]},
         {"required": ["retry"]}, {"required": ["on_failure"]}, {"required": ["for_each"]},
-        {"required": ["insecure"]}, {"required": ["max_body_size"]}
+        {"required": ["insecure"]}, {"required": ["max_body_size"]}, {"required": ["tls"]}
     ]}},
     {"required": ["name"], "anyOf": [{"required": ["request"]}, {"required": ["pending"]}], "not": {"required": ["include"]}}
 ]))]
@@ -263,6 +269,9 @@ pub struct Step {
     /// Accept any TLS certificate (self-signed, wrong host) for this step (default false; `--insecure` sets it for every step).
     #[schemars(example = true)]
     pub insecure: Option<bool>,
+    /// TLS for this step: a CA to trust, a client certificate (paths relative to the file the step is written in); overrides `defaults` per key.
+    #[schemars(example = json!({"cert": "certs/client.pem", "key": "certs/client.key"}))]
+    pub tls: Option<TlsSpec>,
     /// Responses longer than this fail the step (default 10MiB): `512KiB`, `2MB`, `1000` (bytes).
     #[schemars(example = &"50MiB")]
     pub max_body_size: Option<ByteSize>,
@@ -399,6 +408,22 @@ pub struct Credentials {
     /// Required. The password (masked in every report).
     #[schemars(with = "Text", example = &"{{ env.API_PASSWORD }}")]
     pub password: String,
+}
+
+/// `tls: { ca, cert, key }`: files read when the plans are loaded.
+#[derive(Debug, Clone, PartialEq, Deserialize, Default, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(extend("minProperties" = 1))]
+pub struct TlsSpec {
+    /// A PEM file of CA certificates trusted besides the system roots (a private CA).
+    #[schemars(with = "Option<Text>", example = &"certs/internal-ca.pem")]
+    pub ca: Option<String>,
+    /// A client certificate (PEM, the chain may follow) presented to servers that ask for one (mTLS); needs `key`.
+    #[schemars(with = "Option<Text>", example = &"certs/client.pem")]
+    pub cert: Option<String>,
+    /// The private key of `cert` (PEM: PKCS#8, RSA or EC).
+    #[schemars(with = "Option<Text>", example = &"certs/client.key")]
+    pub key: Option<String>,
 }
 
 /// `body:` text (a template) or a file sent as it is.

@@ -45,6 +45,8 @@ pub enum CheckKind {
     Schema,
     Body,
     Latency,
+    /// `expect.tls`: a fact of the server's certificate (`tls.days_left`, …).
+    Tls,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash, JsonSchema)]
@@ -66,6 +68,7 @@ impl CheckKind {
             CheckKind::Schema => "schema",
             CheckKind::Body => "body",
             CheckKind::Latency => "latency",
+            CheckKind::Tls => "tls",
         }
     }
 }

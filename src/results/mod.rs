@@ -229,6 +229,26 @@ pub struct ResponseInfo {
     /// Redirects followed (`follow_redirects`), in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub redirects: Vec<Redirect>,
+    /// The certificate the server presented (HTTPS only; of the server that answered,
+    /// after redirects).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls: Option<CertificateFacts>,
+}
+
+/// What a server's certificate says, as `expect.tls` checks it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq, JsonSchema)]
+pub struct CertificateFacts {
+    /// Distinguished name, RFC 4514 order as printed by x509: `CN=api.example.com, O=Example`.
+    pub subject: String,
+    pub issuer: String,
+    /// Subject alternative names: DNS names and IP addresses, as written in the certificate.
+    #[serde(default)]
+    pub sans: Vec<String>,
+    /// End of validity, RFC 3339 UTC: `2027-01-05T09:00:00Z`.
+    pub not_after: String,
+    /// Whole days from the time of the response to `not_after`, rounded down; negative
+    /// once expired.
+    pub days_left: i64,
 }
 
 /// One redirect followed.

@@ -63,6 +63,8 @@ pub enum ErrorKind {
     SchemaMismatch,
     BodyMismatch,
     LatencyBudgetExceeded,
+    /// An `expect.tls` check on the server's certificate did not hold.
+    CertificateMismatch,
     /// More than one check did not hold.
     CheckFailed,
     // --- errors before sending
@@ -121,6 +123,7 @@ impl ErrorKind {
                 | ErrorKind::SchemaMismatch
                 | ErrorKind::BodyMismatch
                 | ErrorKind::LatencyBudgetExceeded
+                | ErrorKind::CertificateMismatch
                 | ErrorKind::CheckFailed
         )
     }

@@ -130,6 +130,20 @@ pub fn check_body(
     result(CheckKind::Body, "body", expected, found, (actual, ok))
 }
 
+/// `expect.tls.<key>` against that fact of the server's certificate; `None` when the
+/// response came without one (plain HTTP).
+pub fn check_tls(key: &str, expected: &Expected, fact: Option<&Value>) -> CheckResult {
+    let subject = format!("tls.{key}");
+    let (found, outcome) = match fact {
+        None => (
+            Value::Null,
+            ("no certificate (not HTTPS)".to_string(), false),
+        ),
+        Some(v) => (v.clone(), judge(expected, &Target::nested(v, false))),
+    };
+    result(CheckKind::Tls, &subject, expected, found, outcome)
+}
+
 /// The expectation as JSON: the literal, or the matcher as an object of its keys.
 pub fn expected_json(expected: &Expected) -> Value {
     match expected {

@@ -111,6 +111,16 @@ pub(crate) fn evaluate(step: &Step, expect: &Expect, received: &Received) -> Eva
             binary.as_deref(),
         ));
     }
+    if let Some(tls) = &expect.tls {
+        let facts = received
+            .tls
+            .as_ref()
+            .and_then(|f| serde_json::to_value(f).ok());
+        for (key, expected) in tls.entries() {
+            let fact = facts.as_ref().and_then(|f| f.get(key));
+            checks.push(check::check_tls(key, expected, fact));
+        }
+    }
     if let Some(budget) = &expect.latency {
         checks.push(check::check_latency(budget, received.latency));
     }
@@ -189,6 +199,7 @@ pub(crate) fn finish(
                 credentials_dropped: hop.dropped.iter().map(|s| s.to_string()).collect(),
             })
             .collect(),
+        tls: received.tls.clone(),
     });
     result.checks = eval
         .checks
@@ -298,6 +309,7 @@ fn failure_kind(failed: &[&CheckResult]) -> ErrorKind {
             CheckKind::Schema => ErrorKind::SchemaMismatch,
             CheckKind::Json => ErrorKind::JsonPathMismatch,
             CheckKind::Body => ErrorKind::BodyMismatch,
+            CheckKind::Tls => ErrorKind::CertificateMismatch,
         },
         _ => ErrorKind::CheckFailed,
     }

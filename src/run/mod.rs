@@ -36,6 +36,8 @@ pub struct RunOptions {
     pub cancel: Cancel,
     /// Accept any TLS certificate for every step (`--insecure`).
     pub insecure: bool,
+    /// `--cacert`: a CA every step trusts besides the system roots and its own `tls.ca`.
+    pub cacert: Option<Arc<crate::tls::CaFile>>,
     /// `--tag`, `--skip-tag`, `--step`: steps left out are reported as skipped.
     pub filter: Filter,
     /// `--fail-fast`: after the first failed step, send nothing more.
@@ -52,6 +54,7 @@ impl Default for RunOptions {
             secret_names: Vec::new(),
             cancel: Cancel::default(),
             insecure: false,
+            cacert: None,
             filter: Filter::default(),
             fail_fast: false,
         }
@@ -98,6 +101,7 @@ pub(crate) struct Shared {
     pub env: HashMap<String, String>,
     pub cancel: Cancel,
     pub insecure: bool,
+    pub cacert: Option<Arc<crate::tls::CaFile>>,
     pub filter: Filter,
     pub fail_fast: bool,
     /// With `--fail-fast`: the first step that failed (`"step"` or `"step" in plan "P"`).
@@ -159,6 +163,15 @@ impl<'a> PlanContext<'a> {
 
     pub fn insecure(&self) -> bool {
         self.shared.insecure
+    }
+
+    /// A step's TLS files with `--cacert` added.
+    pub fn tls_files(&self, step: &crate::tls::TlsFiles) -> crate::tls::TlsFiles {
+        let mut files = step.clone();
+        if let Some(ca) = &self.shared.cacert {
+            files.ca.insert(0, ca.clone());
+        }
+        files
     }
 
     pub fn cancel(&self) -> &Cancel {

@@ -95,6 +95,7 @@ pub(crate) fn render_request(
         timeout: step.timeout.unwrap_or(DEFAULT_TIMEOUT),
         follow_redirects: step.follow_redirects,
         insecure: cx.insecure() || step.insecure,
+        tls: cx.tls_files(&step.tls),
         max_body: step.max_body.unwrap_or(DEFAULT_BODY_CAP),
         cookies: Some(cx.cookies.clone()),
         digest: None,

@@ -58,6 +58,7 @@ pub async fn run_suite(
         env: opts.env.iter().cloned().collect(),
         cancel: opts.cancel.clone(),
         insecure: opts.insecure,
+        cacert: opts.cacert.clone(),
         filter: opts.filter.clone(),
         fail_fast: opts.fail_fast,
         first_failure: Mutex::new(None),

@@ -428,6 +428,7 @@ fn every_failing_matcher_names_the_check_and_shows_expected_and_actual() {
             Body => "BodyMismatch",
             Latency => "LatencyBudgetExceeded",
             Schema => "SchemaMismatch",
+            Tls => "CertificateMismatch",
         };
         assert_eq!(
             step.error_kind

@@ -2,7 +2,7 @@
 //! templates compiled, JSON Schemas and multipart files looked up ([`super::files`]), `for_each` lists expanded when
 //! they are literal. Every error is collected and located in the file it is written in.
 
-use super::files::{body_file, file_part, SchemaCache};
+use super::files::{body_file, file_part, SchemaCache, TlsCache};
 use super::for_each::{expand, ForEachSpec};
 use crate::diagnostic::Diagnostic;
 use crate::plan::expect::Expect;
@@ -11,8 +11,9 @@ use crate::plan::model::{
     Action, Auth, Body, Checks, Flow, HttpRequest, Part, Plan, RetryPolicy, Step, When,
 };
 use crate::plan::resolved::{At, Layer, PhaseInfo, Resolved, ResolvedStep};
-use crate::plan::types::{MultipartField, RawBody, Request, Scalar};
+use crate::plan::types::{MultipartField, RawBody, Request, Scalar, TlsSpec};
 use crate::template::{TValue, Templates, Text};
+use crate::tls::TlsFiles;
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
@@ -21,6 +22,9 @@ pub(crate) struct Compiler<'a> {
     pub schemas: &'a mut SchemaCache,
     /// `max_body_size` of planrun.yaml.
     pub suite_max_body: Option<usize>,
+    /// `tls` of planrun.yaml and where it is written.
+    pub suite_tls: Option<&'a (TlsSpec, At)>,
+    pub tls_files: &'a mut TlsCache,
     pub errors: Vec<Diagnostic>,
 }
 
@@ -29,12 +33,36 @@ struct Merged {
     follow_redirects: Option<bool>,
     insecure: Option<bool>,
     max_body: Option<usize>,
+    tls: TlsChoice,
     headers: Vec<(String, Scalar, At)>,
     query: Vec<(String, Scalar, At)>,
     requires_env: Vec<String>,
     expect: Expect,
     /// The nearest `expect.schema` and where it is written.
     schema: Option<(String, At)>,
+}
+
+/// The nearest `tls.ca`, and the nearest `tls.cert` + `tls.key` pair, with where each
+/// is written (their paths are relative to that file).
+#[derive(Default, Clone)]
+struct TlsChoice {
+    ca: Option<(String, At)>,
+    cert: Option<(String, At)>,
+    key: Option<(String, At)>,
+}
+
+impl TlsChoice {
+    /// `spec`, written at `at`, over what is chosen so far.
+    fn over(&mut self, spec: &TlsSpec, at: &At) {
+        if let Some(ca) = &spec.ca {
+            self.ca = Some((ca.clone(), at.key("ca")));
+        }
+        // A certificate and its key go together: one written replaces both.
+        if spec.cert.is_some() || spec.key.is_some() {
+            self.cert = spec.cert.clone().map(|c| (c, at.key("cert")));
+            self.key = spec.key.clone().map(|k| (k, at.key("key")));
+        }
+    }
 }
 
 /// Outer to inner: later (nearer) defaults win; maps merge per key.
@@ -44,6 +72,7 @@ fn merge(layers: &[Layer]) -> Merged {
         follow_redirects: None,
         insecure: None,
         max_body: None,
+        tls: TlsChoice::default(),
         headers: Vec::new(),
         query: Vec::new(),
         requires_env: Vec::new(),
@@ -56,6 +85,9 @@ fn merge(layers: &[Layer]) -> Merged {
         m.follow_redirects = d.follow_redirects.or(m.follow_redirects);
         m.insecure = d.insecure.or(m.insecure);
         m.max_body = d.max_body_size.map(|s| s.0).or(m.max_body);
+        if let Some(tls) = &d.tls {
+            m.tls.over(tls, &layer.at.key("tls"));
+        }
         for (k, v) in &d.headers {
             m.headers
                 .retain(|(name, _, _)| !name.eq_ignore_ascii_case(k));
@@ -296,12 +328,57 @@ impl Compiler<'_> {
                 .or(merged.follow_redirects)
                 .unwrap_or(false),
             insecure: s.insecure.or(merged.insecure).unwrap_or(false),
+            tls: self.tls(rs, &merged.tls),
             max_body: s
                 .max_body_size
                 .map(|b| b.0)
                 .or(merged.max_body)
                 .or(self.suite_max_body),
         }
+    }
+
+    /// The step's `tls` over the defaults' and planrun.yaml's, its files read and checked.
+    fn tls(&mut self, rs: &ResolvedStep, merged: &TlsChoice) -> TlsFiles {
+        let mut choice = TlsChoice::default();
+        if let Some((spec, at)) = self.suite_tls {
+            choice.over(spec, at);
+        }
+        if let Some(ca) = &merged.ca {
+            choice.ca = Some(ca.clone());
+        }
+        if merged.cert.is_some() || merged.key.is_some() {
+            choice.cert = merged.cert.clone();
+            choice.key = merged.key.clone();
+        }
+        if let Some(spec) = &rs.step.tls {
+            choice.over(spec, &rs.at.key("tls"));
+        }
+        let mut files = TlsFiles::default();
+        if let Some((path, at)) = &choice.ca {
+            match self.tls_files.ca(&at.src.dir.join(path)) {
+                Ok(ca) => files.ca.push(ca),
+                Err(e) => self.error(at, format!("tls.ca: {e}")),
+            }
+        }
+        match (&choice.cert, &choice.key) {
+            (Some((cert, cert_at)), Some((key, _))) => {
+                let dir = &cert_at.src.dir;
+                match self.tls_files.identity(&dir.join(cert), &dir.join(key)) {
+                    Ok(id) => files.identity = Some(id),
+                    Err(e) => self.error(cert_at, format!("tls.cert: {e}")),
+                }
+            }
+            (Some((_, at)), None) => self.error(
+                at,
+                "tls.cert needs tls.key beside it: the private key of the client certificate",
+            ),
+            (None, Some((_, at))) => self.error(
+                at,
+                "tls.key needs tls.cert beside it: the client certificate the key belongs to",
+            ),
+            (None, None) => {}
+        }
+        files
     }
 
     /// Expected values (defaults merged), their templates, the JSON Schema, captures.

@@ -7,6 +7,7 @@ use crate::plan::discover::display;
 use crate::plan::model::{Body, BodySchema, Part};
 use crate::plan::resolved::At;
 use crate::plan::types::{BodyFile, FilePart};
+use crate::tls::{CaFile, ClientIdentity};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -57,6 +58,29 @@ fn shown_location(pointer: &str) -> String {
         "the root".to_string()
     } else {
         format!("`{pointer}`")
+    }
+}
+
+/// TLS files read so far in a load, by path: each is read and checked once.
+#[derive(Default)]
+pub(crate) struct TlsCache {
+    cas: HashMap<PathBuf, Result<Arc<CaFile>, String>>,
+    identities: HashMap<(PathBuf, PathBuf), Result<Arc<ClientIdentity>, String>>,
+}
+
+impl TlsCache {
+    pub fn ca(&mut self, path: &Path) -> Result<Arc<CaFile>, String> {
+        self.cas
+            .entry(path.to_path_buf())
+            .or_insert_with(|| crate::tls::read_ca(path).map(Arc::new))
+            .clone()
+    }
+
+    pub fn identity(&mut self, cert: &Path, key: &Path) -> Result<Arc<ClientIdentity>, String> {
+        self.identities
+            .entry((cert.to_path_buf(), key.to_path_buf()))
+            .or_insert_with(|| crate::tls::read_identity(cert, key).map(Arc::new))
+            .clone()
     }
 }
 

@@ -88,6 +88,7 @@ fn extra_keys(s: &Step) -> Vec<&'static str> {
     add(s.for_each.is_some(), "for_each");
     add(s.insecure.is_some(), "insecure");
     add(s.max_body_size.is_some(), "max_body_size");
+    add(s.tls.is_some(), "tls");
     keys
 }
 

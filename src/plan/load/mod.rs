@@ -9,14 +9,14 @@ mod include;
 
 use super::discover::{self, display};
 use super::model::{Config, Plan, Suite};
-use super::resolved::Source;
-use super::types::{PlanFile, SuiteConfig};
+use super::resolved::{At, Source};
+use super::types::{PlanFile, SuiteConfig, TlsSpec};
 use super::validate::{self, GlobalScope};
 use super::yaml::{self, Positions};
 use crate::diagnostic::Diagnostic;
 use crate::template::Templates;
 use compile::Compiler;
-use files::SchemaCache;
+use files::{SchemaCache, TlsCache};
 use include::IncludeCache;
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
@@ -45,6 +45,8 @@ pub fn load(opts: &LoadOptions) -> Result<Suite, Vec<Diagnostic>> {
         schemas: SchemaCache::default(),
         scope: None,
         suite_max_body: None,
+        suite_tls: None,
+        tls_files: TlsCache::default(),
     };
     let mut plans = Vec::new();
     let mut errors = Vec::new();
@@ -62,6 +64,7 @@ pub fn load(opts: &LoadOptions) -> Result<Suite, Vec<Diagnostic>> {
         let loaded = &configs.loaded[config];
         cx.scope = Some(loaded.scope.clone());
         cx.suite_max_body = loaded.max_body;
+        cx.suite_tls = loaded.tls.clone();
         match std::fs::read_to_string(file) {
             Err(e) => errors.push(Diagnostic::new(&shown, (1, 1), format!("cannot read: {e}"))),
             Ok(text) => {
@@ -124,6 +127,8 @@ struct LoadedConfig {
     config: Config,
     scope: Rc<GlobalScope>,
     max_body: Option<usize>,
+    /// `tls` of the config, where it is written.
+    tls: Option<Rc<(TlsSpec, At)>>,
 }
 
 impl Configs {
@@ -157,9 +162,13 @@ fn load_config(
     opts: &LoadOptions,
     plan_file: &Path,
 ) -> Result<LoadedConfig, Diagnostic> {
-    let raw = match file {
+    let (raw, src) = match file {
         Some(path) => read_suite_config(path)?,
-        None => SuiteConfig::default(),
+        None => (SuiteConfig::default(), None),
+    };
+    let tls = match (&raw.tls, src) {
+        (Some(spec), Some(src)) => Some(Rc::new((spec.clone(), At::new(&src, "").key("tls")))),
+        _ => None,
     };
     let globals = globals(&raw, file, opts, plan_file)?;
     let cli_vars: Vec<&str> = opts.vars.iter().map(|(k, _)| k.as_str()).collect();
@@ -187,17 +196,26 @@ fn load_config(
         config,
         scope: Rc::new(scope),
         max_body: raw.max_body_size.map(|s| s.0),
+        tls,
     })
 }
 
-fn read_suite_config(path: &PathBuf) -> Result<SuiteConfig, Diagnostic> {
+/// The suite config, and the file as a [`Source`] (for keys that name files or need a line).
+fn read_suite_config(path: &PathBuf) -> Result<(SuiteConfig, Option<Rc<Source>>), Diagnostic> {
     let shown = display(path);
     let text = std::fs::read_to_string(path)
         .map_err(|e| Diagnostic::new(&shown, (1, 1), format!("cannot read: {e}")))?;
     if text.trim().is_empty() {
-        return Ok(SuiteConfig::default());
+        return Ok((SuiteConfig::default(), None));
     }
-    yaml::from_str(&text).map_err(|e| Diagnostic::new(&shown, (e.line, e.column), e.message))
+    let config = yaml::from_str(&text)
+        .map_err(|e| Diagnostic::new(&shown, (e.line, e.column), e.message))?;
+    let src = Rc::new(Source {
+        shown,
+        dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
+        positions: Positions::index(&text),
+    });
+    Ok((config, Some(src)))
 }
 
 /// `env`, then suite vars, then the chosen environment, then `--var`: later wins.
@@ -278,6 +296,8 @@ pub fn compile_plan(
         schemas: SchemaCache::default(),
         scope: None,
         suite_max_body: None,
+        suite_tls: None,
+        tls_files: TlsCache::default(),
     };
     cx.compile(file, Path::new(file), text)
         .map(|(plan, _)| plan)
@@ -291,6 +311,9 @@ struct LoadContext<'a> {
     /// With a scope (the plan's suite's), variables are checked too.
     scope: Option<Rc<GlobalScope>>,
     suite_max_body: Option<usize>,
+    /// `tls` of the plan's suite config, where it is written.
+    suite_tls: Option<Rc<(TlsSpec, At)>>,
+    tls_files: TlsCache,
 }
 
 impl LoadContext<'_> {
@@ -321,6 +344,8 @@ impl LoadContext<'_> {
             templates: self.templates,
             schemas: &mut self.schemas,
             suite_max_body: self.suite_max_body,
+            suite_tls: self.suite_tls.as_deref(),
+            tls_files: &mut self.tls_files,
             errors,
         };
         let plan = c.plan(&resolved);

@@ -4,10 +4,12 @@
 //! ([`body`]). Latency = from sending to having read the whole body.
 
 mod body;
+mod cert;
 mod classify;
 mod digest;
 
-use crate::results::ErrorKind;
+use crate::results::{CertificateFacts, ErrorKind};
+use crate::tls::TlsFiles;
 use classify::{chain, classify};
 use reqwest::cookie::CookieStore;
 use reqwest::header::{
@@ -15,6 +17,8 @@ use reqwest::header::{
     CONTENT_LENGTH, CONTENT_TYPE, COOKIE, LOCATION, PROXY_AUTHORIZATION, SET_COOKIE,
 };
 use reqwest::{Client, Method, StatusCode, Url};
+use std::collections::HashMap;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 pub use body::DEFAULT_ACCEPT_ENCODING;
@@ -37,6 +41,8 @@ pub struct Outgoing {
     pub follow_redirects: bool,
     /// Accept any TLS certificate (self-signed, wrong host): `--insecure` or `insecure: true`.
     pub insecure: bool,
+    /// CAs trusted besides the system roots, the client certificate (`--cacert`, `tls:`).
+    pub tls: TlsFiles,
     /// Responses longer than this (on the wire or decoded) fail the step.
     pub max_body: usize,
     /// The plan's cookie jar: its cookies for the URL are sent (unless the step sets
@@ -108,6 +114,8 @@ pub struct Received {
     pub final_url: String,
     /// The redirects followed, in order.
     pub redirects: Vec<Hop>,
+    /// The certificate of the server that answered (HTTPS only).
+    pub tls: Option<CertificateFacts>,
 }
 
 /// One redirect followed.
@@ -147,37 +155,61 @@ impl Failure {
 }
 
 pub struct Http {
-    client: Client,
-    /// Built on first use by a step that asks for it; shares nothing with `client`.
-    insecure: std::sync::OnceLock<Result<Client, String>>,
+    /// One client per TLS setup (insecure or not, CAs, client certificate), built on
+    /// first use: most runs have one. Redirects, cookies and credentials are handled
+    /// here, not by the client, so steps can share them.
+    clients: Mutex<HashMap<String, Result<Client, String>>>,
 }
 
-fn build_client(insecure: bool) -> Result<Client, String> {
-    Client::builder()
+fn build_client(insecure: bool, tls: &TlsFiles) -> Result<Client, String> {
+    let mut builder = Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .connect_timeout(CONNECT_TIMEOUT)
         .tls_danger_accept_invalid_certs(insecure)
-        .user_agent(concat!("planrun/", env!("CARGO_PKG_VERSION")))
+        .tls_info(true)
+        .user_agent(concat!("planrun/", env!("CARGO_PKG_VERSION")));
+    for ca in &tls.ca {
+        let certs = reqwest::Certificate::from_pem_bundle(&ca.pem)
+            .map_err(|e| format!("cannot use the CA file {}: {}", ca.shown, chain(&e)))?;
+        builder = builder.tls_certs_merge(certs);
+    }
+    if let Some(id) = &tls.identity {
+        let identity = reqwest::Identity::from_pem(&id.pem).map_err(|e| {
+            format!(
+                "cannot use the client certificate {}: {}",
+                id.shown,
+                chain(&e)
+            )
+        })?;
+        builder = builder.identity(identity);
+    }
+    builder
         .build()
-        .map_err(|e| format!("cannot start the HTTP client: {e}"))
+        .map_err(|e| format!("cannot start the HTTP client: {}", chain(&e)))
 }
 
 impl Http {
     pub fn new() -> Result<Http, String> {
-        Ok(Http {
-            client: build_client(false)?,
-            insecure: std::sync::OnceLock::new(),
-        })
+        let http = Http {
+            clients: Mutex::new(HashMap::new()),
+        };
+        // The plain client is built now: a machine that cannot start one says so at once.
+        http.client(false, &TlsFiles::default())
+            .map_err(|f| f.message)?;
+        Ok(http)
     }
 
-    fn client(&self, insecure: bool) -> Result<&Client, Failure> {
-        if !insecure {
-            return Ok(&self.client);
-        }
-        self.insecure
-            .get_or_init(|| build_client(true))
-            .as_ref()
-            .map_err(|e| Failure::new(ErrorKind::ClientError, e.clone()))
+    fn client(&self, insecure: bool, tls: &TlsFiles) -> Result<Client, Failure> {
+        let key = format!("{insecure}|{}", tls.key());
+        let mut clients = self
+            .clients
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        clients
+            .entry(key)
+            .or_insert_with(|| build_client(insecure, tls))
+            .clone()
+            .map_err(|e| Failure::new(ErrorKind::ClientError, e))
     }
 
     pub async fn send(&self, out: &Outgoing) -> Result<Received, Failure> {
@@ -231,7 +263,7 @@ impl Http {
                 }
             }
             let mut response = self
-                .one(out.insecure, &method, &url, &headers, body.as_ref())
+                .one(out, &method, &url, &headers, body.as_ref())
                 .await?;
             // Digest: the first answer is a challenge; answer it once, on this origin.
             if let (Some((user, password)), StatusCode::UNAUTHORIZED) =
@@ -257,7 +289,7 @@ impl Http {
                     })?;
                     headers.insert(AUTHORIZATION, value);
                     response = self
-                        .one(out.insecure, &method, &url, &headers, body.as_ref())
+                        .one(out, &method, &url, &headers, body.as_ref())
                         .await?;
                 }
             }
@@ -314,14 +346,14 @@ impl Http {
 
     async fn one(
         &self,
-        insecure: bool,
+        out: &Outgoing,
         method: &Method,
         url: &Url,
         headers: &HeaderMap,
         body: Option<&OutgoingBody>,
     ) -> Result<reqwest::Response, Failure> {
         let mut req = self
-            .client(insecure)?
+            .client(out.insecure, &out.tls)?
             .request(method.clone(), url.clone())
             .headers(headers.clone());
         match body {
@@ -399,6 +431,11 @@ async fn read(
     redirects: Vec<Hop>,
 ) -> Result<Received, Failure> {
     let status = response.status();
+    let tls = response
+        .extensions()
+        .get::<reqwest::tls::TlsInfo>()
+        .and_then(|info| info.peer_certificate())
+        .and_then(|der| cert::facts(der, std::time::SystemTime::now()));
     let shown_status = format!(
         "{} {}",
         status.as_u16(),
@@ -459,6 +496,7 @@ async fn read(
         latency: started.elapsed(),
         final_url: url.to_string(),
         redirects,
+        tls,
     })
 }
 
