@@ -59,7 +59,8 @@ fn detail_lines(step: &StepResult, message: &str, all_checks: bool) -> String {
         .collect();
     let listed = if all_checks { 1 } else { 2 };
     if step.outcome != Outcome::Failed || failed.len() < listed {
-        return format!("\n      {message}");
+        // Exact, so a colour code or NUL in a value is shown, not obeyed.
+        return format!("\n      {}", render::exact_line(message, 300));
     }
     let mut out = format!(
         "\n      {} of {} checks failed:",

@@ -421,7 +421,7 @@ fn system_out(step: &StepResult) -> Option<String> {
     }
     for (name, value) in &step.captures {
         let value = value.to_string();
-        let value = one_line(&xml(&value), VALUE_MAX_CHARS);
+        let value = xml(&exact_line(&value, VALUE_MAX_CHARS));
         let _ = writeln!(out, "captured {} = {value}", single_line(name));
     }
     if step.outcome == Outcome::Slow {

@@ -107,10 +107,13 @@ pub fn check_line_with_kind(c: &CheckResult) -> String {
 }
 
 /// `s` on one line with nothing lost: every character kept (runs of spaces too),
-/// newline, carriage return and tab written as `\n`, `\r`, `\t`, cut to `max_chars`
-/// characters ending in `…` when longer. For values and messages, where "a  b" and
-/// "a b" are different answers.
+/// newline, carriage return, tab and NUL written as `\n`, `\r`, `\t`, `\0`, every other
+/// control character (ESC, DEL, the C1 range) as `\x1b` / `\u{85}`, so a colour code
+/// in a value is shown, not obeyed or silently dropped; cut to `max_chars` characters
+/// ending in `…` when longer. For values and messages, where "a  b" and "a b" are
+/// different answers. Backslashes are kept as they are.
 pub fn exact_line(s: &str, max_chars: usize) -> String {
+    use std::fmt::Write as _;
     let mut out = String::with_capacity(s.len().min(max_chars * 4));
     for (count, c) in s.chars().enumerate() {
         if count >= max_chars {
@@ -121,6 +124,13 @@ pub fn exact_line(s: &str, max_chars: usize) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
+            '\0' => out.push_str("\\0"),
+            '\u{1}'..='\u{1f}' | '\u{7f}' => {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            }
+            '\u{80}'..='\u{9f}' => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
             _ => out.push(c),
         }
     }
@@ -139,6 +149,10 @@ mod tests {
         assert_eq!(exact_line("a\nb\tc\r", 100), "a\\nb\\tc\\r");
         assert_eq!(exact_line("abcdef", 3), "abc…");
         assert_eq!(exact_line("abc", 3), "abc");
+        assert_eq!(
+            exact_line("\u{1b}[31mred\0\u{7f}\u{85}\u{b}", 100),
+            "\\x1b[31mred\\0\\x7f\\u{85}\\x0b"
+        );
     }
 
     #[test]

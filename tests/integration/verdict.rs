@@ -334,3 +334,51 @@ fn an_integration_with_steps_not_sent_is_partial_not_healthy() {
         "{md}"
     );
 }
+
+#[test]
+fn values_are_shown_exactly_in_the_terminal_junit_and_markdown() {
+    let server = TestServer::shared();
+    let ws = Workspace::new("verdict-exact-values");
+    ws.write(
+        "plans/p.yaml",
+        r#"
+        name: Exact
+        steps:
+          - name: spaces and colour codes
+            request:
+              method: POST
+              url: "{{ base_url }}/echo"
+              json: { spaced: "a   b", colour: "\u001b[31mred", nul: "x\u0000y" }
+            expect:
+              json:
+                $.body.spaced: "a  b"
+                $.body.colour: "red"
+          - name: raw text
+            request: { url: "{{ base_url }}/controls" }
+            expect:
+              body: "a  b red"
+        "#,
+    );
+    let out = ws.run(&["plans", "--var", &server.var()]);
+    assert_eq!(out.code(), 1, "{out}");
+    let json_spaced = r#"$.body.spaced: expected "a  b", got "a   b""#;
+    let json_colour = r#"$.body.colour: expected "red", got "\u001b[31mred""#;
+    let raw = r#"body: expected "a  b red", got "a   b \u001b[31mred\u0000""#;
+    // The terminal: every failed check, exactly, and no raw control character.
+    let term = &out.exec.stdout;
+    for line in [json_spaced, json_colour, raw] {
+        assert!(term.contains(line), "{line}\n{term}");
+    }
+    assert!(!term.contains('\u{1b}') && !term.contains('\0'), "{term}");
+    // JUnit: the failure body lists each check; XML escapes only `"`, `<`, `&`.
+    let junit = out.junit.replace("&quot;", "\"");
+    for line in [json_spaced, json_colour, raw] {
+        assert!(junit.contains(line), "{line}\n{junit}");
+    }
+    // Markdown: the details block shows every failed check as it is.
+    let md = &out.markdown;
+    for line in [json_spaced, json_colour, raw] {
+        assert!(md.contains(&format!("   {line}\n")), "{line}\n{md}");
+    }
+    assert!(!md.contains('\u{1b}') && !md.contains('\0'), "{md}");
+}

@@ -521,7 +521,8 @@ fn hostile_strings_cannot_break_the_document() {
                                                       // The newline is shown, not lost: values and messages are rendered exactly.
     assert_eq!(
         attr(failure, "message"),
-        "boom bold\\nsecond line ]] > #x00 | pipe"
+        // Colour codes and NUL are shown escaped, not dropped.
+        "boom \\x1b[1mbold\\x1b[0m\\nsecond line ]] > \\0 | pipe"
     );
     // The failure body holds at most ~2 KiB of the body, the system-out ~64 KiB.
     let body = failure.text().unwrap();

@@ -120,7 +120,7 @@ fn overview_has_one_row_per_integration_with_status_health_and_notes() {
             "Hostile\\|Pipe Newline green",
             "❌ Failing",
             "Down",
-            "boom bold\\nsecond line ]]> #x00 \\| pipe",
+            "boom \\x1b[1mbold\\x1b[0m\\nsecond line ]]> \\0 \\| pipe",
         ],
         ["Slack", "🔄 Not Tested", "Unknown", "1 step not tested"],
     ];

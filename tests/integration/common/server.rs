@@ -192,6 +192,8 @@ fn router(state: Arc<ServerState>) -> Router {
         .route("/doc", get(doc_route))
         .route("/text", get(|| async { TEXT_BODY }))
         .route("/not-json", get(not_json))
+        // Whitespace runs and control characters, for exact rendering.
+        .route("/controls", get(|| async { "a   b \u{1b}[31mred\0" }))
         .route("/error-page/{code}", get(error_page))
         .route("/headers", get(headers_route))
         .route("/status/{code}", any(status_route))
