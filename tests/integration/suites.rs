@@ -224,3 +224,88 @@ fn the_readme_commands_work_on_the_repository_plans() {
         }
     }
 }
+
+#[test]
+fn each_suites_fail_on_applies_to_its_own_plans() {
+    let server = TestServer::shared();
+    let ws = two_suites("suites-fail-on", server);
+    let config = ws.read("plans/alpha/planrun.yaml");
+    ws.write(
+        "plans/alpha/planrun.yaml",
+        &format!("{config}fail_on: [not-tested]\n"),
+    );
+    let pending = "name: beta later\nsteps:\n  - name: later\n    pending: not built yet\n";
+    ws.write("plans/beta/later.yaml", pending);
+    let out = ws.run(&["plans", "--env", "dev"]);
+    assert_eq!(
+        out.code(),
+        0,
+        "beta's pending step is beta's business\n{out}"
+    );
+    ws.write(
+        "plans/alpha/later.yaml",
+        &pending.replace("beta later", "alpha later"),
+    );
+    let out = ws.run(&["plans", "--env", "dev"]);
+    assert_eq!(out.code(), 1, "{out}");
+    assert!(
+        out.exec
+            .stdout
+            .contains("failing the run: 1 step not tested (--fail-on not-tested)"),
+        "only alpha's pending step counts\n{out}"
+    );
+}
+
+#[test]
+fn a_run_over_two_suites_splits_into_shards_and_merges_back() {
+    let server = TestServer::shared();
+    let ws = two_suites("suites-shards", server);
+    for k in ["1", "2"] {
+        let out = ws.exec(
+            &[
+                "run",
+                "plans",
+                "--env",
+                "dev",
+                "--shard",
+                &format!("{k}/2"),
+                "--json",
+                &format!("part{k}/results.json"),
+                "--junit",
+                &format!("part{k}/junit.xml"),
+                "--report",
+                &format!("part{k}/report.md"),
+            ],
+            &[],
+        );
+        assert_eq!(out.code, 0, "{out}");
+        let part: planrun::results::RunResults =
+            serde_json::from_str(&ws.read(&format!("part{k}/results.json"))).unwrap();
+        assert_eq!(part.plans.len(), 1, "one suite's plan in each part");
+        assert_eq!(
+            part.run.system.as_deref(),
+            Some("Alpha + Beta"),
+            "every part names the whole run's suites, so merge takes them as one"
+        );
+    }
+    let out = ws.exec(
+        &[
+            "merge",
+            "part1/results.json",
+            "part2/results.json",
+            "--json",
+            "merged/results.json",
+            "--junit",
+            "merged/junit.xml",
+            "--report",
+            "merged/report.md",
+        ],
+        &[],
+    );
+    assert_eq!(out.code, 0, "{out}");
+    let merged: planrun::results::RunResults =
+        serde_json::from_str(&ws.read("merged/results.json")).unwrap();
+    assert_eq!(merged.plans.len(), 2);
+    assert_eq!(merged.run.system.as_deref(), Some("Alpha + Beta"));
+    assert_eq!(merged.run.suites.len(), 2);
+}
