@@ -267,8 +267,16 @@ fn cmd_run(args: &RunArgs) -> i32 {
         },
         None => None,
     };
+    if let Some(url) = &args.proxy {
+        let scheme = reqwest::Url::parse(url).map(|u| u.scheme().to_string());
+        if !matches!(scheme.as_deref(), Ok("http" | "https")) {
+            eprintln!("error: --proxy {url}: not an http:// or https:// URL (write it as http://host:port)");
+            return exit::INVALID;
+        }
+    }
     let opts = RunOptions {
         cacert,
+        proxy: args.proxy.clone(),
         jobs: args.jobs.unwrap_or_else(|| RunOptions::default().jobs),
         env: std::env::vars().collect(),
         secret_names: args.secrets.clone(),

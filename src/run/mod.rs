@@ -36,6 +36,9 @@ pub struct RunOptions {
     pub cancel: Cancel,
     /// Accept any TLS certificate for every step (`--insecure`).
     pub insecure: bool,
+    /// `--proxy`: every request goes through this proxy (`NO_PROXY` still applies);
+    /// without it, `HTTP_PROXY`, `HTTPS_PROXY` and `NO_PROXY` (or lower case) are used.
+    pub proxy: Option<String>,
     /// `--cacert`: a CA every step trusts besides the system roots and its own `tls.ca`.
     pub cacert: Option<Arc<crate::tls::CaFile>>,
     /// `--tag`, `--skip-tag`, `--step`: steps left out are reported as skipped.
@@ -55,6 +58,7 @@ impl Default for RunOptions {
             cancel: Cancel::default(),
             insecure: false,
             cacert: None,
+            proxy: None,
             filter: Filter::default(),
             fail_fast: false,
         }

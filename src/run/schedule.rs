@@ -19,6 +19,14 @@ use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime};
 use tokio::sync::Semaphore;
 
+/// The environment variables the HTTP client reads its proxies from.
+fn is_proxy_var(name: &str) -> bool {
+    matches!(
+        name.to_ascii_lowercase().as_str(),
+        "http_proxy" | "https_proxy" | "all_proxy"
+    )
+}
+
 pub async fn run_suite(
     suite: Suite,
     opts: RunOptions,
@@ -51,8 +59,17 @@ pub async fn run_suite(
             }
         }
     }
+    // A proxy's password (`http://user:pass@proxy:3128`) is masked like any other.
+    let proxies = opts
+        .env
+        .iter()
+        .filter(|(k, _)| is_proxy_var(k))
+        .map(|(_, v)| v);
+    for url in proxies.chain(opts.proxy.iter()) {
+        redactor.add_url_password(url);
+    }
     let shared = Arc::new(Shared {
-        http: Http::new()?,
+        http: Http::new(opts.proxy.as_deref())?,
         redactor: Mutex::new(redactor),
         secret_names: opts.secret_names.clone(),
         env: opts.env.iter().cloned().collect(),

@@ -15,6 +15,7 @@ mod history;
 mod history_trends;
 mod http_auth;
 mod http_compression;
+mod http_proxy;
 mod http_redirects;
 mod http_requests;
 mod http_text;

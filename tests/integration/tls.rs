@@ -20,7 +20,7 @@ use tokio_rustls::TlsAcceptor;
 const DAY: u64 = 24 * 60 * 60;
 
 /// A private CA that signs server and client certificates.
-struct Ca {
+pub(crate) struct Ca {
     issuer: CertifiedIssuer<'static, KeyPair>,
 }
 
@@ -41,7 +41,7 @@ impl Ca {
         Ca { issuer }
     }
 
-    fn pem(&self) -> String {
+    pub(crate) fn pem(&self) -> String {
         self.issuer.pem()
     }
 
@@ -135,7 +135,7 @@ fn https_server(config: ServerConfig) -> u16 {
 }
 
 /// A server with a certificate from a fresh private CA; the CA's PEM is returned too.
-fn private_server() -> (u16, Ca) {
+pub(crate) fn private_server() -> (u16, Ca) {
     let ca = Ca::new("planrun test CA");
     let leaf = ca.server();
     (https_server(server_config(&ca, &leaf, None)), ca)

@@ -155,13 +155,15 @@ impl Failure {
 }
 
 pub struct Http {
+    /// `--proxy`; `None`: the proxies of the environment (`HTTP_PROXY`, …).
+    proxy: Option<String>,
     /// One client per TLS setup (insecure or not, CAs, client certificate), built on
     /// first use: most runs have one. Redirects, cookies and credentials are handled
     /// here, not by the client, so steps can share them.
     clients: Mutex<HashMap<String, Result<Client, String>>>,
 }
 
-fn build_client(insecure: bool, tls: &TlsFiles) -> Result<Client, String> {
+fn build_client(insecure: bool, tls: &TlsFiles, proxy: Option<&str>) -> Result<Client, String> {
     let mut builder = Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .connect_timeout(CONNECT_TIMEOUT)
@@ -183,14 +185,23 @@ fn build_client(insecure: bool, tls: &TlsFiles) -> Result<Client, String> {
         })?;
         builder = builder.identity(identity);
     }
+    // Without `--proxy`, reqwest reads HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and NO_PROXY
+    // (either case) itself.
+    if let Some(url) = proxy {
+        let proxy = reqwest::Proxy::all(url)
+            .map_err(|e| format!("--proxy {url}: {}", chain(&e)))?
+            .no_proxy(reqwest::NoProxy::from_env());
+        builder = builder.proxy(proxy);
+    }
     builder
         .build()
         .map_err(|e| format!("cannot start the HTTP client: {}", chain(&e)))
 }
 
 impl Http {
-    pub fn new() -> Result<Http, String> {
+    pub fn new(proxy: Option<&str>) -> Result<Http, String> {
         let http = Http {
+            proxy: proxy.map(str::to_string),
             clients: Mutex::new(HashMap::new()),
         };
         // The plain client is built now: a machine that cannot start one says so at once.
@@ -207,7 +218,7 @@ impl Http {
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         clients
             .entry(key)
-            .or_insert_with(|| build_client(insecure, tls))
+            .or_insert_with(|| build_client(insecure, tls, self.proxy.as_deref()))
             .clone()
             .map_err(|e| Failure::new(ErrorKind::ClientError, e))
     }
