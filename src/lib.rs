@@ -16,6 +16,7 @@ macro_rules! say {
     };
 }
 
+pub mod alerting;
 pub mod app;
 pub mod cli;
 pub mod compare;

@@ -6,6 +6,8 @@ use crate::compare::{compare, CompareOptions, Snapshot};
 use crate::console::Notes;
 use crate::exit;
 use crate::history::{git_commit, History, Recorded, RunRow, Window};
+use crate::alerting::{AlertRule, AlertWindow};
+use crate::report::model::alerting::evaluate;
 use crate::report::model::trends::trends;
 use crate::report::model::Context;
 use crate::report::{json, markdown};
@@ -32,7 +34,12 @@ pub struct RunHistory {
 impl RunHistory {
     /// Opens the history and compares `results` with the baseline. Problems are printed
     /// and remembered in `failed`; the reports are written regardless.
-    pub fn prepare(results: &RunResults, output: &OutputArgs, path: Option<PathBuf>) -> Self {
+    pub fn prepare(
+        results: &RunResults,
+        output: &OutputArgs,
+        path: Option<PathBuf>,
+        rules: &[AlertRule],
+    ) -> Self {
         let mut failed = false;
         let store = path.and_then(|p| match History::open(&p) {
             Ok(h) => Some(h),
@@ -43,10 +50,14 @@ impl RunHistory {
             }
         });
         let current = Snapshot::of(results);
-        // The history is read once: the window the trends need, the previous run last.
+        // The history is read once: the window the trends and the alerting rules need,
+        // the previous run last.
         let earlier = match &store {
             Some(store) => {
-                let window = Window::last(output.history.trend_runs.max(1));
+                let window = rules.iter().fold(
+                    Window::last(output.history.trend_runs.max(1)),
+                    |w, rule| w.union(rule_window(rule)),
+                );
                 match store.window(results, &window) {
                     Ok(runs) => runs,
                     Err(e) => {
@@ -72,10 +83,17 @@ impl RunHistory {
         let changes = baseline.map(|b| compare(&b, &current, &CompareOptions::default()));
         let trends = (store.is_some() && !failed)
             .then(|| trends(&earlier, &current, output.history.trend_runs));
+        let from_history = store.is_some() && !failed;
+        let alerting =
+            (!rules.is_empty()).then(|| evaluate(rules, &earlier, &current, from_history));
         RunHistory {
             store,
             failed,
-            context: Context { changes, trends },
+            context: Context {
+                changes,
+                trends,
+                alerting,
+            },
         }
     }
 
@@ -97,6 +115,17 @@ impl RunHistory {
                 false
             }
         }
+    }
+}
+
+/// The earlier runs a rule looks at (its window includes the current run).
+fn rule_window(rule: &AlertRule) -> Window {
+    match rule.window {
+        AlertWindow::Last(n) => Window::last(n.saturating_sub(1)),
+        AlertWindow::Within(d) => Window {
+            last: 0,
+            within_secs: Some(d.as_secs()),
+        },
     }
 }
 

@@ -358,6 +358,11 @@ pub fn execute(
         write_reports(&load_failed(&[]), output, notes, &Default::default());
         return exit::INVALID;
     }
+    let alert_rules: Vec<crate::alerting::AlertRule> = suite
+        .configs
+        .iter()
+        .flat_map(|c| c.alerting.iter().cloned())
+        .collect();
     let history_path = match suite_history(&suite, &output.history) {
         Ok(path) => path,
         Err(message) => {
@@ -440,7 +445,7 @@ pub fn execute(
             "interrupted: steps not sent are reported as skipped"
         ));
     }
-    let mut run_history = history::RunHistory::prepare(&results, output, history_path);
+    let mut run_history = history::RunHistory::prepare(&results, output, history_path, &alert_rules);
     let reports_ok = write_reports(&results, output, notes, &run_history.context);
     let history_ok = run_history.record(&results, &load_opts.env, notes);
     if !reports_ok {

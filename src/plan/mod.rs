@@ -1,6 +1,7 @@
 //! The plan language: types as written in YAML, loading and validation.
 //! Knows nothing of HTTP.
 
+pub mod alerting;
 pub mod capture;
 pub mod discover;
 pub mod duration;

@@ -49,6 +49,8 @@ pub struct Config {
     pub fail_on: Vec<crate::exit::FailOn>,
     /// `history:`, resolved against its folder.
     pub history: Option<PathBuf>,
+    /// `alerting:` rules, checked.
+    pub alerting: Vec<crate::alerting::AlertRule>,
     /// Files of the plans that use it, as loaded (before `--shard` picks a part).
     pub plans: Vec<String>,
 }

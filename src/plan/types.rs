@@ -52,6 +52,11 @@ pub struct SuiteConfig {
     /// TLS for every plan: a CA to trust, a client certificate (paths relative to this file); `defaults` and steps override it.
     #[schemars(example = json!({"ca": "certs/internal-ca.pem"}))]
     pub tls: Option<TlsSpec>,
+    /// Alerting rules: failure rates and latency percentiles over the last runs (from
+    /// the history), shown with their state in the report's Alerting Thresholds.
+    #[serde(default)]
+    #[schemars(example = json!([{"name": "Payment failures", "category": "Payments", "failure_rate": {"warn": "0.1%", "critical": "1%"}, "within": "7d"}]))]
+    pub alerting: Vec<super::alerting::AlertRuleSpec>,
 }
 
 /// The `report:` section of `planrun.yaml`.

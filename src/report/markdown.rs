@@ -2,6 +2,7 @@
 //! every integration, per-category details, critical failures, coverage. Everything is
 //! computed from the results; nothing here knows about any particular product.
 
+mod alerting;
 mod changes;
 mod phases;
 #[cfg(test)]
@@ -83,7 +84,7 @@ pub fn render_in(results: &RunResults, opts: &MarkdownOptions, context: &model::
         trends::section(&mut out, t, m);
     }
     phases::results_by_phase(&mut out, results, m);
-    phases::alerting_thresholds(&mut out, results);
+    alerting::section(&mut out, results, context.alerting.as_ref(), m);
     load_errors(&mut out, results);
     footer(&mut out, results, &integrations, issues.len());
     out

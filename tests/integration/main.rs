@@ -11,6 +11,7 @@ mod demo_report;
 mod events;
 mod faults;
 mod flow;
+mod alerting;
 mod history;
 mod history_trends;
 mod http_auth;

@@ -2,6 +2,7 @@
 //! ([`include`]), check ([`validate`]), merge defaults and compile ([`compile`]).
 //! Every error is collected (not only the first) and located in its file.
 
+mod alerting;
 mod compile;
 mod files;
 mod for_each;
@@ -99,6 +100,13 @@ pub fn load(opts: &LoadOptions) -> Result<Suite, Vec<Diagnostic>> {
         return Err(errors);
     }
     let mut configs: Vec<Config> = configs.loaded.into_iter().map(|c| c.config).collect();
+    for (index, config) in configs.iter().enumerate() {
+        let its_plans: Vec<&Plan> = plans.iter().filter(|p| p.config == index).collect();
+        errors.extend(alerting::unmatched(&config.alerting, &its_plans, &config.shown()));
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
     if configs.is_empty() {
         // No plans: keep the config the paths would use, so messages can name it.
         configs.push(Config::default());
@@ -166,10 +174,16 @@ fn load_config(
         Some(path) => read_suite_config(path)?,
         None => (SuiteConfig::default(), None),
     };
-    let tls = match (&raw.tls, src) {
-        (Some(spec), Some(src)) => Some(Rc::new((spec.clone(), At::new(&src, "").key("tls")))),
+    let tls = match (&raw.tls, &src) {
+        (Some(spec), Some(src)) => Some(Rc::new((spec.clone(), At::new(src, "").key("tls")))),
         _ => None,
     };
+    let no_positions = Positions::default();
+    let (shown, positions) = match &src {
+        Some(src) => (src.shown.clone(), &src.positions),
+        None => (String::new(), &no_positions),
+    };
+    let alerting = alerting::compile(&raw.alerting, &shown, positions)?;
     let globals = globals(&raw, file, opts, plan_file)?;
     let cli_vars: Vec<&str> = opts.vars.iter().map(|(k, _)| k.as_str()).collect();
     let scope = GlobalScope::new(&raw, opts.environment.as_deref(), &cli_vars);
@@ -191,6 +205,7 @@ fn load_config(
             None => h.into(),
         }),
         plans: Vec::new(),
+        alerting,
     };
     Ok(LoadedConfig {
         config,

@@ -1,5 +1,4 @@
-//! "Results by Phase" and "Alerting Thresholds": how the run went phase by phase, and
-//! the latency budgets the plans hold the integrations to.
+//! "Results by Phase": how the run went phase by phase.
 
 use std::fmt::Write as _;
 
@@ -77,49 +76,4 @@ fn step_line(n: usize, step: &StepResult, m: Marks) -> String {
         }
     }
     line
-}
-
-/// The latency budgets in force, by category (split by integration when a category
-/// holds several budgets), as the alerting thresholds a monitor would use.
-pub(super) fn alerting_thresholds(out: &mut String, r: &RunResults) {
-    let budgets = model::budgets(r);
-    if budgets.is_empty() {
-        return;
-    }
-    out.push_str("## Alerting Thresholds\n\n");
-    let mut rows: Vec<(String, String)> = Vec::new();
-    for b in &budgets {
-        let category = &b.category;
-        let shared = budgets.iter().filter(|x| &x.category == category).count() > 1;
-        let label = if shared {
-            format!("{category} ({}) Response Time", b.integrations.join(", "))
-        } else {
-            format!("{category} Response Time")
-        };
-        let mut first = true;
-        for (limit, what) in [(b.warn_ms, "Warning"), (b.fail_ms, "Critical")] {
-            if let Some(ms) = limit {
-                let l = if first { value(&label) } else { String::new() };
-                rows.push((l, format!("> {ms} ms = {what}")));
-                first = false;
-            }
-        }
-    }
-    let width = rows
-        .iter()
-        .map(|(l, _)| l.chars().count() + 1)
-        .max()
-        .unwrap_or(0);
-    let lines: Vec<String> = rows
-        .iter()
-        .map(|(l, v)| {
-            let label = if l.is_empty() {
-                String::new()
-            } else {
-                format!("{l}:")
-            };
-            format!("{label:<width$} {v}")
-        })
-        .collect();
-    fenced(out, &lines.join("\n"));
 }

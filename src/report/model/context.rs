@@ -1,7 +1,8 @@
 //! What a report says beyond the run itself: what changed since an earlier run, how
-//! things trend over the last runs. Computed by the caller from the history (or a
+//! things trend over the last runs, the alerting rules' states. Computed by the caller from the history (or a
 //! baseline file); every writer (Markdown, HTML) renders the same context.
 
+use super::alerting::Alerting;
 use super::trends::Trends;
 use crate::compare::Changes;
 
@@ -11,4 +12,6 @@ pub struct Context {
     pub changes: Option<Changes>,
     /// Over the last runs of the history, the current one included.
     pub trends: Option<Trends>,
+    /// The `alerting:` rules evaluated (over the history, or this run alone).
+    pub alerting: Option<Alerting>,
 }

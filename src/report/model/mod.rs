@@ -5,6 +5,7 @@
 
 use std::collections::HashSet;
 
+pub mod alerting;
 mod context;
 mod issues;
 mod phases;
