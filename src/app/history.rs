@@ -1,12 +1,12 @@
 //! The history commands, and what a run does with its history: compare with the
 //! previous run (or a baseline file) before the reports are written, record after.
 
+use crate::alerting::{AlertRule, AlertWindow};
 use crate::cli::{CompareArgs, HistoryAction, HistoryArgs, HistoryRunArgs, OutputArgs};
 use crate::compare::{compare, CompareOptions, Snapshot};
 use crate::console::Notes;
 use crate::exit;
 use crate::history::{git_commit, History, Recorded, RunRow, Window};
-use crate::alerting::{AlertRule, AlertWindow};
 use crate::report::model::alerting::evaluate;
 use crate::report::model::trends::trends;
 use crate::report::model::Context;
@@ -54,10 +54,11 @@ impl RunHistory {
         // the previous run last.
         let earlier = match &store {
             Some(store) => {
-                let window = rules.iter().fold(
-                    Window::last(output.history.trend_runs.max(1)),
-                    |w, rule| w.union(rule_window(rule)),
-                );
+                let window = rules
+                    .iter()
+                    .fold(Window::last(output.history.trend_runs.max(1)), |w, rule| {
+                        w.union(rule_window(rule))
+                    });
                 match store.window(results, &window) {
                     Ok(runs) => runs,
                     Err(e) => {

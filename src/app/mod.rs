@@ -445,7 +445,8 @@ pub fn execute(
             "interrupted: steps not sent are reported as skipped"
         ));
     }
-    let mut run_history = history::RunHistory::prepare(&results, output, history_path, &alert_rules);
+    let mut run_history =
+        history::RunHistory::prepare(&results, output, history_path, &alert_rules);
     let reports_ok = write_reports(&results, output, notes, &run_history.context);
     let history_ok = run_history.record(&results, &load_opts.env, notes);
     if !reports_ok {

@@ -101,10 +101,14 @@ impl<'de> Deserialize<'de> for Percent {
                 )))
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Percent, E> {
-                Err(E::custom(format!("the percentage `{v}` has no `%`: write `{v}%`")))
+                Err(E::custom(format!(
+                    "the percentage `{v}` has no `%`: write `{v}%`"
+                )))
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Percent, E> {
-                Err(E::custom(format!("the percentage `{v}` has no `%`: write `{v}%`")))
+                Err(E::custom(format!(
+                    "the percentage `{v}` has no `%`: write `{v}%`"
+                )))
             }
         }
         d.deserialize_any(V)
@@ -134,7 +138,9 @@ mod tests {
         assert_eq!(parse_percent("5%").unwrap(), Percent(0.05));
         assert_eq!(parse_percent(" 0.1 %").unwrap().0, 0.001);
         assert!(parse_percent("5").unwrap_err().contains("like `5%`"));
-        assert!(parse_percent("150%").unwrap_err().contains("between 0% and 100%"));
+        assert!(parse_percent("150%")
+            .unwrap_err()
+            .contains("between 0% and 100%"));
         assert!(parse_percent("-1%").is_err());
     }
 }

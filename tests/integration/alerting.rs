@@ -51,7 +51,10 @@ fn rules_are_evaluated_over_the_history_with_their_state() {
     ws.write("plans/planrun.yaml", RULES);
     let alone = run(&ws, &[], "500", "0");
     let md = &alone.markdown;
-    assert!(md.contains("No history: each rule is evaluated on this run alone."), "{md}");
+    assert!(
+        md.contains("No history: each rule is evaluated on this run alone."),
+        "{md}"
+    );
     assert!(
         md.contains("| Billing failures | category Billing | failure rate | > 10% | > 30% | 50% (2 sent) | 1 run (last 3) | ❌ Critical |"),
         "{md}"
@@ -77,7 +80,10 @@ fn rules_are_evaluated_over_the_history_with_their_state() {
         md.contains("| Invoice latency | steps weekly/*invoice-list | p95 latency | > 200 ms |"),
         "{md}"
     );
-    assert!(md.contains("(4 responses) | 4 runs (last 20) | ⚠️ Warning |"), "{md}");
+    assert!(
+        md.contains("(4 responses) | 4 runs (last 20) | ⚠️ Warning |"),
+        "{md}"
+    );
     // The budgets follow, one row per budget.
     assert!(
         md.contains("### Latency Budgets\n\n| Warning | Critical | Steps | Held by |\n|---|---|---|---|\n| > 2000 ms | > 5000 ms | 1 | Billing (Stripe) |"),
@@ -138,8 +144,18 @@ fn bad_rules_are_errors_at_their_line() {
     for (i, (rule, line, message)) in cases.iter().enumerate() {
         let ws = Workspace::new(&format!("alerting-bad-{i}"));
         ws.write("plans/weekly.yaml", PLAN);
-        ws.write("plans/planrun.yaml", &format!("system: Billing\nalerting:\n{rule}"));
-        let vars = ["--var", "base_url=http://x", "--var", "code=1", "--var", "ms=1"];
+        ws.write(
+            "plans/planrun.yaml",
+            &format!("system: Billing\nalerting:\n{rule}"),
+        );
+        let vars = [
+            "--var",
+            "base_url=http://x",
+            "--var",
+            "code=1",
+            "--var",
+            "ms=1",
+        ];
         let mut args = vec!["validate", "plans"];
         args.extend(vars);
         let out = ws.exec(&args, &[]);

@@ -1,5 +1,6 @@
 //! All integration tests in one binary: each file links the whole crate, so one
 //! binary instead of one per area saves most of the build on 2-core CI.
+mod alerting;
 mod cli;
 mod common;
 mod demo_crm;
@@ -11,7 +12,6 @@ mod demo_report;
 mod events;
 mod faults;
 mod flow;
-mod alerting;
 mod history;
 mod history_trends;
 mod http_auth;

@@ -102,7 +102,11 @@ pub fn load(opts: &LoadOptions) -> Result<Suite, Vec<Diagnostic>> {
     let mut configs: Vec<Config> = configs.loaded.into_iter().map(|c| c.config).collect();
     for (index, config) in configs.iter().enumerate() {
         let its_plans: Vec<&Plan> = plans.iter().filter(|p| p.config == index).collect();
-        errors.extend(alerting::unmatched(&config.alerting, &its_plans, &config.shown()));
+        errors.extend(alerting::unmatched(
+            &config.alerting,
+            &its_plans,
+            &config.shown(),
+        ));
     }
     if !errors.is_empty() {
         return Err(errors);

@@ -17,7 +17,9 @@ pub(super) fn section(out: &mut String, r: &RunResults, alerting: Option<&Alerti
     out.push_str("## Alerting Thresholds\n\n");
     if let Some(a) = alerting.filter(|a| !a.rows.is_empty()) {
         if a.from_history {
-            out.push_str("The rules of planrun.yaml, over the runs of the history (this one included).\n\n");
+            out.push_str(
+                "The rules of planrun.yaml, over the runs of the history (this one included).\n\n",
+            );
         } else {
             out.push_str(
                 "No history: each rule is evaluated on this run alone. Record runs with \
@@ -36,7 +38,9 @@ pub(super) fn section(out: &mut String, r: &RunResults, alerting: Option<&Alerti
     if budgets.is_empty() {
         return;
     }
-    out.push_str("### Latency Budgets\n\n| Warning | Critical | Steps | Held by |\n|---|---|---|---|\n");
+    out.push_str(
+        "### Latency Budgets\n\n| Warning | Critical | Steps | Held by |\n|---|---|---|---|\n",
+    );
     for g in &budgets {
         let held: Vec<String> = g
             .categories

@@ -54,7 +54,9 @@ pub fn evaluate(
         let window: Vec<&Snapshot> = match rule.window {
             AlertWindow::Last(n) => {
                 let keep = n.max(1) - 1;
-                earlier[earlier.len().saturating_sub(keep)..].iter().collect()
+                earlier[earlier.len().saturating_sub(keep)..]
+                    .iter()
+                    .collect()
             }
             AlertWindow::Within(d) => {
                 let since = now.saturating_sub(d.as_secs() as i64);

@@ -57,34 +57,63 @@ fn failure_rate_over_the_last_runs_and_over_a_time() {
         earlier.push(run(
             day,
             vec![
-                step(&format!("mail/a"), "Email", outcome, 10),
+                step("mail/a", "Email", outcome, 10),
                 step("mail/b", "Email", Slow, 10),
                 step("pay/x", "Payments", NotConfigured, 0),
             ],
         ));
     }
-    let current = run(5, vec![step("mail/a", "Email", Passed, 10), step("mail/b", "Email", Passed, 10)]);
+    let current = run(
+        5,
+        vec![
+            step("mail/a", "Email", Passed, 10),
+            step("mail/b", "Email", Passed, 10),
+        ],
+    );
     let email = Selector {
         category: Some("Email".into()),
         ..Selector::default()
     };
     let rate = Measure::FailureRate(levels(0.05, 0.10));
-    let all = evaluate(&[rule(email.clone(), rate, AlertWindow::Last(20))], &earlier, &current, true);
+    let all = evaluate(
+        &[rule(email.clone(), rate, AlertWindow::Last(20))],
+        &earlier,
+        &current,
+        true,
+    );
     let row = &all.rows[0];
     assert_eq!((row.value, row.samples, row.runs), (Some(0.1), 10, 5));
-    assert_eq!(row.state, AlertState::Warning, "10% is over 5%, not over 10%");
-    let recent = evaluate(&[rule(email.clone(), rate, AlertWindow::Last(3))], &earlier, &current, true);
+    assert_eq!(
+        row.state,
+        AlertState::Warning,
+        "10% is over 5%, not over 10%"
+    );
+    let recent = evaluate(
+        &[rule(email.clone(), rate, AlertWindow::Last(3))],
+        &earlier,
+        &current,
+        true,
+    );
     assert_eq!(recent.rows[0].value, Some(0.0));
     assert_eq!(recent.rows[0].state, AlertState::Ok);
     let week = AlertWindow::Within(Duration::from_secs(4 * 86_400));
     let timed = evaluate(&[rule(email, rate, week)], &earlier, &current, true);
-    assert_eq!((timed.rows[0].runs, timed.rows[0].value), (5, Some(0.1)), "day 1 is 4 days before");
+    assert_eq!(
+        (timed.rows[0].runs, timed.rows[0].value),
+        (5, Some(0.1)),
+        "day 1 is 4 days before"
+    );
     // Nothing sent: no data, never ok.
     let pay = Selector {
         category: Some("Payments".into()),
         ..Selector::default()
     };
-    let none = evaluate(&[rule(pay, rate, AlertWindow::Last(20))], &earlier, &current, false);
+    let none = evaluate(
+        &[rule(pay, rate, AlertWindow::Last(20))],
+        &earlier,
+        &current,
+        false,
+    );
     assert_eq!(none.rows[0].state, AlertState::NoData);
     assert!(!none.from_history);
 }
@@ -104,7 +133,14 @@ fn latency_percentiles_by_nearest_rank() {
             percentile: p,
             levels: levels(w, c),
         };
-        evaluate(&[rule(by_glob.clone(), m, AlertWindow::Last(1))], &[], &current, false).rows[0].clone()
+        evaluate(
+            &[rule(by_glob.clone(), m, AlertWindow::Last(1))],
+            &[],
+            &current,
+            false,
+        )
+        .rows[0]
+            .clone()
     };
     let p95 = eval(95, 1000.0, 1950.0);
     assert_eq!((p95.value, p95.samples), (Some(1900.0), 20));
@@ -138,7 +174,10 @@ fn budgets_are_grouped_by_budget_not_repeated_per_step() {
         .plans
         .iter()
         .flat_map(|p| &p.steps)
-        .filter(|s| s.latency_budget.is_some_and(|b| b.warn_ms.is_some() || b.fail_ms.is_some()))
+        .filter(|s| {
+            s.latency_budget
+                .is_some_and(|b| b.warn_ms.is_some() || b.fail_ms.is_some())
+        })
         .count();
     assert_eq!(total, budgeted);
 }
