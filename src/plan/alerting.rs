@@ -58,7 +58,11 @@ pub struct AlertRuleSpec {
 #[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LevelsSpec<T> {
+    /// Above this, the rule's state is Warning.
+    #[schemars(extend("examples" = ["5%", "2s"]))]
     pub warn: Option<T>,
+    /// Above this, the rule's state is Critical.
+    #[schemars(extend("examples" = ["10%", "5s"]))]
     pub critical: Option<T>,
 }
 

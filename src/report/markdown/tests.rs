@@ -162,7 +162,7 @@ fn every_table_row_has_as_many_cells_as_its_header() {
                 Some(h) => assert_eq!(n, h, "{line:?}"),
             }
         }
-        assert_eq!(tables, 1);
+        assert_eq!(tables, 2, "the overview and the latency budgets");
     }
 }
 
