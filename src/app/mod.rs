@@ -16,7 +16,9 @@ use crate::plan::load::{load, LoadOptions};
 use crate::plan::model::{Plan, Suite};
 use crate::plan::schema;
 use crate::report::{json, junit, markdown, write_atomic};
-use crate::results::{RunInfo, RunResults, ShardInfo, RESULTS_VERSION};
+use crate::results::{
+    Outcome, RunInfo, RunResults, ShardInfo, SkipReason, StepResult, RESULTS_VERSION,
+};
 use crate::run::{run_suite, Cancel, Candidate, EventSink, Filter, RunOptions};
 use crate::shard::{select, Shard, StepCount};
 use crate::template::{Scope, Text};
@@ -420,6 +422,7 @@ pub fn execute(
         }
     };
     let cancel = opts.cancel.clone();
+    let filter = opts.filter.clone();
     let results = runtime.block_on(async {
         tokio::spawn(watch_interrupts(cancel));
         run_suite(suite, opts, sink).await
@@ -456,6 +459,10 @@ pub fn execute(
     if code != exit::PASSED {
         return code;
     }
+    if let Some(why) = filtered_run_sent_nothing(&filter, &results) {
+        eprintln!("error: {why}");
+        return exit::INVALID;
+    }
     // A history that could not be used must not pass unnoticed in CI.
     if !history_ok {
         return exit::INVALID;
@@ -467,6 +474,43 @@ pub fn execute(
         }
         None => code,
     }
+}
+
+/// A filtered run that sent nothing is not a pass: the filters selected only steps
+/// that are pending, not configured or skipped (`--tag payments selected 2 steps, none
+/// was sent: 1 not tested, 1 not configured`). An interrupted run says so itself.
+fn filtered_run_sent_nothing(filter: &Filter, results: &RunResults) -> Option<String> {
+    if !filter.is_active() || results.run.interrupted {
+        return None;
+    }
+    let selected: Vec<&StepResult> = results
+        .plans
+        .iter()
+        .flat_map(|p| &p.steps)
+        .filter(|s| {
+            !matches!(
+                s.skip_reason,
+                Some(SkipReason::FilteredByTag | SkipReason::FilteredByStep)
+            )
+        })
+        .collect();
+    if selected.is_empty() || selected.iter().any(|s| s.outcome.was_sent()) {
+        return None;
+    }
+    let mut why: Vec<String> = Vec::new();
+    for outcome in [Outcome::NotTested, Outcome::NotConfigured, Outcome::Skipped] {
+        let n = selected.iter().filter(|s| s.outcome == outcome).count();
+        if n > 0 {
+            why.push(format!("{n} {}", crate::results::render::style(outcome).label));
+        }
+    }
+    let n = selected.len();
+    Some(format!(
+        "{} selected {n} step{}, and none was sent ({}); nothing was checked, so the run does not pass",
+        filter.describe(),
+        if n == 1 { "" } else { "s" },
+        why.join(", ")
+    ))
 }
 
 /// The steps as the filters see them before the run.

@@ -88,10 +88,6 @@ impl Filter {
         if !self.is_active() || steps.iter().any(|s| self.could_select(s)) {
             return None;
         }
-        let mut given: Vec<String> = Vec::new();
-        given.extend(self.tags.iter().map(|t| format!("--tag {t}")));
-        given.extend(self.skip_tags.iter().map(|t| format!("--skip-tag {t}")));
-        given.extend(self.steps.iter().map(|g| format!("--step \"{g}\"")));
         let mut exists: Vec<String> = Vec::new();
         if !self.tags.is_empty() || !self.skip_tags.is_empty() {
             let mut tags: Vec<&str> = Vec::new();
@@ -127,9 +123,18 @@ impl Filter {
         }
         Some(format!(
             "{} selected no step; {}",
-            given.join(" "),
+            self.describe(),
             exists.join("; ")
         ))
+    }
+
+    /// The filters as given: `--tag smoke --skip-tag slow --step "log*"`.
+    pub fn describe(&self) -> String {
+        let mut given: Vec<String> = Vec::new();
+        given.extend(self.tags.iter().map(|t| format!("--tag {t}")));
+        given.extend(self.skip_tags.iter().map(|t| format!("--skip-tag {t}")));
+        given.extend(self.steps.iter().map(|g| format!("--step \"{g}\"")));
+        given.join(" ")
     }
 }
 

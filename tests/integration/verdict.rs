@@ -382,3 +382,33 @@ fn values_are_shown_exactly_in_the_terminal_junit_and_markdown() {
     }
     assert!(!md.contains('\u{1b}') && !md.contains('\0'), "{md}");
 }
+
+#[test]
+fn a_filtered_run_that_sends_nothing_is_not_green() {
+    let server = TestServer::start();
+    let ws = Workspace::new("verdict-sent-nothing");
+    ws.write("plans/p.yaml", PLAN);
+    let base = server.var();
+    let out = ws.run(&[
+        "plans", "--var", &base, "--step", "send email", "--step", "refund",
+    ]);
+    assert_eq!(out.code(), 2, "{out}");
+    assert!(
+        out.exec.stderr.contains(
+            "error: --step \"send email\" --step \"refund\" selected 2 steps, and none was sent (1 not tested, 1 not configured); nothing was checked, so the run does not pass"
+        ),
+        "{out}"
+    );
+    assert_eq!(server.requests(), 0);
+    // The reports are still written and say why.
+    assert_eq!(out.step("refund").outcome, Outcome::NotTested);
+    assert!(out.markdown.contains("Not Configured"), "{}", out.markdown);
+
+    // Once configured, the step is sent and the run passes.
+    let out = ws.run_env(
+        &["plans", "--var", &base, "--step", "send email"],
+        &[("VERDICT_SMTP_KEY", "k")],
+    );
+    assert_eq!(out.code(), 0, "{out}");
+    assert_eq!(server.requests(), 1);
+}
