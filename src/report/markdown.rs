@@ -12,7 +12,7 @@ mod trends;
 
 use std::fmt::Write as _;
 
-use text::{cell, endpoint, exact, exact_cell, fenced, inline, value, Marks};
+use text::{cell, endpoint, exact, exact_cell, fenced, inline, known_endpoint, value, Marks};
 
 use super::model::{self, Category, Group};
 use super::sanitize::{clean, one_line};
@@ -223,10 +223,11 @@ fn integration_block(g: &Group, m: Marks) -> String {
         }
         let _ = writeln!(b, "\n{} {label}:", m.outcome(outcome));
         for s in steps {
-            // A pending step written without a request is listed by its name.
-            let what = Some(endpoint(s))
-                .filter(|e| !e.trim().is_empty())
-                .unwrap_or_else(|| value(&s.name));
+            // By name, as the plan says it, with where it would go when known.
+            let what = match known_endpoint(s) {
+                Some(e) => format!("{} — {e}", value(&s.name)),
+                None => value(&s.name),
+            };
             let _ = write!(b, "   - {what}");
             if let Some(reason) = s.message.as_deref().map(value).filter(|r| !r.is_empty()) {
                 let _ = write!(b, "  ({reason})");
@@ -239,7 +240,12 @@ fn integration_block(g: &Group, m: Marks) -> String {
 
 /// One sent (or errored) step: endpoint, response, and the checks worth reading.
 fn sent_step(b: &mut String, step: &StepResult, m: Marks) {
-    let _ = writeln!(b, "{} {}", m.outcome(step.outcome), endpoint(step));
+    // The step's name tells apart steps that share an endpoint.
+    let name = value(&step.name);
+    let _ = match known_endpoint(step) {
+        Some(e) => writeln!(b, "{} {e} — {name}", m.outcome(step.outcome)),
+        None => writeln!(b, "{} {name}", m.outcome(step.outcome)),
+    };
     if let Some(resp) = &step.response {
         let _ = write!(
             b,
@@ -340,7 +346,13 @@ fn critical_failures(out: &mut String, issues: &[model::Issue], m: Marks) {
             out.push_str("**Failures:**\n\n");
             for (_, s) in &issue.steps {
                 let failure = s.message.as_deref().unwrap_or("failed");
-                let _ = writeln!(out, "- {}: {}", inline(&endpoint(s)), exact(failure));
+                let _ = writeln!(
+                    out,
+                    "- {} — {}: {}",
+                    inline(&endpoint(s)),
+                    inline(&s.name),
+                    exact(failure)
+                );
             }
             out.push('\n');
         }

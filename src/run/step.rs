@@ -39,6 +39,10 @@ pub async fn run_step(
         }
     }
     if let Some((reason, message)) = not_to_send(cx, step) {
+        let mut result = result;
+        if let Some(path) = known_path(cx, step, vars) {
+            result.endpoint.path = path;
+        }
         return only(cx, not_sent(result, reason, message), wall);
     }
     // Include vars, then (for a list known only now) the list.
@@ -156,6 +160,22 @@ fn not_to_send(cx: &PlanContext<'_>, step: &Step) -> Option<(SkipReason, String)
         return Some((SkipReason::FailFast, m));
     }
     None
+}
+
+/// Where a step that is not sent would have gone: its URL's path rendered with the
+/// variables known now (a URL captured by an earlier step, say), so reports name it
+/// as the run would have; `None` when a variable is still unknown.
+fn known_path(cx: &PlanContext<'_>, step: &Step, vars: &Map<String, Value>) -> Option<String> {
+    let Some(Action::Http(request)) = &step.action else {
+        return None;
+    };
+    let mut local = vars.clone();
+    if let Some(item) = &step.flow.item {
+        local.insert(ITEM.into(), item.clone());
+    }
+    let url = cx.templates().render(&request.url, &Scope::new(local)).ok()?;
+    let url = reqwest::Url::parse(&url).ok()?;
+    Some(cx.redactor().redact(url.path()))
 }
 
 fn shown_value(v: &Value) -> String {

@@ -412,3 +412,43 @@ fn a_filtered_run_that_sends_nothing_is_not_green() {
     assert_eq!(out.code(), 0, "{out}");
     assert_eq!(server.requests(), 1);
 }
+
+#[test]
+fn the_report_names_steps_as_the_plan_does_and_never_shows_a_raw_template() {
+    let server = TestServer::shared();
+    let ws = Workspace::new("verdict-names");
+    ws.write(
+        "plans/p.yaml",
+        r#"
+        name: Names
+        integration: Consent
+        steps:
+          - name: start
+            request: { method: POST, url: "{{ base_url }}/echo/consent/start" }
+            capture: { next: $.path }
+          - name: again
+            request: { method: POST, url: "{{ base_url }}/echo/consent/start" }
+          - name: human approves
+            pending: needs a person
+            request: { url: "{{ base_url }}{{ next }}/approve" }
+          - name: Send email
+            pending: no mail provider yet
+        "#,
+    );
+    let out = ws.run(&["plans", "--var", &server.var()]);
+    let md = &out.markdown;
+    assert!(!md.contains("{{"), "{md}");
+    // Steps sharing an endpoint are told apart by name.
+    assert!(md.contains("✅ POST /echo/consent/start — start\n"), "{md}");
+    assert!(md.contains("✅ POST /echo/consent/start — again\n"), "{md}");
+    // Not sent: by name, with where it would go when that is known.
+    assert!(
+        md.contains("   - human approves — GET /echo/consent/start/approve  (pending: needs a person)\n"),
+        "{md}"
+    );
+    assert!(md.contains("   - Send email  (pending: no mail provider yet)\n"), "{md}");
+    assert_eq!(
+        out.step("human approves").endpoint.path,
+        "/echo/consent/start/approve"
+    );
+}

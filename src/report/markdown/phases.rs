@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::text::{endpoint, fenced, inline, value, Marks};
+use super::text::{fenced, inline, known_endpoint, value, Marks};
 use crate::report::model;
 use crate::results::{Outcome, RunResults, StepResult, Summary};
 
@@ -63,9 +63,9 @@ fn step_line(n: usize, step: &StepResult, m: Marks) -> String {
     let icon = m.outcome(step.outcome);
     let name = value(&step.name);
     // A pending step written without a request is listed by name alone.
-    let mut line = match endpoint(step) {
-        e if e.trim().is_empty() => format!("{n}. {icon} {name}"),
-        e => format!("{n}. {icon} {e} — {name}"),
+    let mut line = match known_endpoint(step) {
+        None => format!("{n}. {icon} {name}"),
+        Some(e) => format!("{n}. {icon} {e} — {name}"),
     };
     if step.attempts > 1 {
         let _ = write!(line, " ({} attempts)", step.attempts);

@@ -204,30 +204,32 @@ fn details_show_responses_checks_and_unsent_steps() {
     ));
     let gmail = section(&md, "#### Gmail", "####");
     assert!(gmail.contains(
-        "✅ GET /api/integrations/gmail/status\n   Response: 200 OK (633 ms)\n   $.connected: true\n   content-type: application/json\n"
+        "✅ GET /api/integrations/gmail/status — gmail status\n   Response: 200 OK (633 ms)\n   $.connected: true\n   content-type: application/json\n"
     ));
     assert!(gmail.contains(
-        "🔄 Not Tested:\n   - POST /api/integrations/gmail/sync  (pending: sync endpoint not deployed yet)\n"
+        "🔄 Not Tested:\n   - gmail sync — POST /api/integrations/gmail/sync  (pending: sync endpoint not deployed yet)\n"
     ));
     let calendar = section(&md, "#### Google Calendar", "####");
     assert!(calendar.contains("Status: ⚠️ SLOW PERFORMANCE\n"));
     assert!(calendar.contains("   Response: 200 OK (9502 ms) ⚠️ over warn budget 1000 ms\n"));
     let stripe = section(&md, "#### Stripe Payments", "####");
     assert!(stripe.contains(
-        "❌ POST /api/payments\n   Response: 400 Bad Request (12 ms)\n   status: expected 200, got 400\n"
+        "❌ POST /api/payments — charge\n   Response: 400 Bad Request (12 ms)\n   status: expected 200, got 400\n"
     ));
     // Passed checks of a failed step are not repeated as failures.
     assert!(!stripe.contains("x-request-id"));
     let webhooks = section(&md, "#### Calendar Webhooks", "####");
     assert!(webhooks
-        .contains("💥 POST /api/calendar/webhooks\n   Error: request timed out after 30000 ms\n"));
+        .contains("💥 POST /api/calendar/webhooks — create event\n   Error: request timed out after 30000 ms\n"));
     let llm = section(&md, "#### OpenAI GPT-4o", "###");
     assert!(llm.contains("Status: ❌ NOT CONFIGURED\n"));
     assert!(llm.contains(
-        "⛔ Not Configured:\n   - POST /api/llm/draft  (not configured: OPENAI_API_KEY not set)\n"
+        "⛔ Not Configured:\n   - draft reply — POST /api/llm/draft  (not configured: OPENAI_API_KEY not set)\n"
     ));
     assert!(section(&md, "#### Outlook", "###")
-        .contains("⏭️ Skipped:\n   - POST /api/integrations/outlook/send"));
+        .contains("⏭️ Skipped:\n   - outlook send — POST /api/integrations/outlook/send"));
+    // A URL still holding a template is never shown raw.
+    assert!(!md.contains("{{ missing }}"));
     // A step without a category lands in Uncategorised.
     assert!(md.contains("### Uncategorised\n\n#### Hostile|Pipe Newline green\n"));
 }

@@ -35,6 +35,16 @@ pub(super) fn endpoint(step: &StepResult) -> String {
     value(&format!("{} {}", step.endpoint.method, step.endpoint.path))
 }
 
+/// `METHOD /path` as the run knew it, or `None` for a step without a request or whose
+/// URL still holds a template (a variable never known): never shown raw.
+pub(super) fn known_endpoint(step: &StepResult) -> Option<String> {
+    let e = &step.endpoint;
+    if e.path.contains("{{") || (e.method.trim().is_empty() && e.path.trim().is_empty()) {
+        return None;
+    }
+    Some(endpoint(step))
+}
+
 /// Sanitised, on one line with nothing lost (see [`exact_line`]), for inside a fenced
 /// block.
 pub(super) fn value(s: &str) -> String {
