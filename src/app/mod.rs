@@ -501,7 +501,10 @@ fn filtered_run_sent_nothing(filter: &Filter, results: &RunResults) -> Option<St
     for outcome in [Outcome::NotTested, Outcome::NotConfigured, Outcome::Skipped] {
         let n = selected.iter().filter(|s| s.outcome == outcome).count();
         if n > 0 {
-            why.push(format!("{n} {}", crate::results::render::style(outcome).label));
+            why.push(format!(
+                "{n} {}",
+                crate::results::render::style(outcome).label
+            ));
         }
     }
     let n = selected.len();

@@ -173,7 +173,10 @@ fn known_path(cx: &PlanContext<'_>, step: &Step, vars: &Map<String, Value>) -> O
     if let Some(item) = &step.flow.item {
         local.insert(ITEM.into(), item.clone());
     }
-    let url = cx.templates().render(&request.url, &Scope::new(local)).ok()?;
+    let url = cx
+        .templates()
+        .render(&request.url, &Scope::new(local))
+        .ok()?;
     let url = reqwest::Url::parse(&url).ok()?;
     Some(cx.redactor().redact(url.path()))
 }

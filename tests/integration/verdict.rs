@@ -390,7 +390,13 @@ fn a_filtered_run_that_sends_nothing_is_not_green() {
     ws.write("plans/p.yaml", PLAN);
     let base = server.var();
     let out = ws.run(&[
-        "plans", "--var", &base, "--step", "send email", "--step", "refund",
+        "plans",
+        "--var",
+        &base,
+        "--step",
+        "send email",
+        "--step",
+        "refund",
     ]);
     assert_eq!(out.code(), 2, "{out}");
     assert!(
@@ -443,10 +449,15 @@ fn the_report_names_steps_as_the_plan_does_and_never_shows_a_raw_template() {
     assert!(md.contains("✅ POST /echo/consent/start — again\n"), "{md}");
     // Not sent: by name, with where it would go when that is known.
     assert!(
-        md.contains("   - human approves — GET /echo/consent/start/approve  (pending: needs a person)\n"),
+        md.contains(
+            "   - human approves — GET /echo/consent/start/approve  (pending: needs a person)\n"
+        ),
         "{md}"
     );
-    assert!(md.contains("   - Send email  (pending: no mail provider yet)\n"), "{md}");
+    assert!(
+        md.contains("   - Send email  (pending: no mail provider yet)\n"),
+        "{md}"
+    );
     assert_eq!(
         out.step("human approves").endpoint.path,
         "/echo/consent/start/approve"
