@@ -57,6 +57,9 @@ pub struct SuiteConfig {
     #[serde(default)]
     #[schemars(example = json!([{"name": "Payment failures", "category": "Payments", "failure_rate": {"warn": "0.1%", "critical": "1%"}, "within": "7d"}]))]
     pub alerting: Vec<super::alerting::AlertRuleSpec>,
+    /// Credentials for every request of every plan (as `request.auth`); `defaults.auth` and `request.auth` override them, `auth: none` drops them.
+    #[schemars(example = json!({"bearer": "{{ env.API_TOKEN }}"}))]
+    pub auth: Option<AuthSetting>,
 }
 
 /// The `report:` section of `planrun.yaml`.
@@ -181,6 +184,9 @@ pub struct Defaults {
     /// TLS for every step below: a CA to trust, a client certificate (paths relative to the file this is written in); nearest wins per key.
     #[schemars(example = json!({"ca": "certs/internal-ca.pem", "cert": "certs/client.pem", "key": "certs/client.key"}))]
     pub tls: Option<TlsSpec>,
+    /// Credentials for every request below (`basic`, `bearer` or `digest`, as `request.auth`); a step's `request.auth` overrides them, `auth: none` drops them.
+    #[schemars(example = json!({"bearer": "{{ env.API_TOKEN }}"}))]
+    pub auth: Option<AuthSetting>,
     /// Responses longer than this fail the steps below (default 10MiB): `512KiB`, `2MB`, `1000` (bytes).
     #[schemars(example = &"20MiB")]
     pub max_body_size: Option<ByteSize>,
@@ -357,9 +363,9 @@ pub struct Request {
     /// A `multipart/form-data` body: field name → text (a template) or `{ file: PATH }` (relative to the plan file).
     #[schemars(example = json!({"title": "Q3 report", "attachment": {"file": "files/report.csv", "content_type": "text/csv"}}))]
     pub multipart: Option<IndexMap<String, MultipartField>>,
-    /// Credentials: `{ basic: { user, password } }`, `{ bearer: TOKEN }` or `{ digest: { user, password } }` (RFC 7616, MD5 or SHA-256); values are templates and masked in every report.
-    #[schemars(example = json!({"basic": {"user": "qa", "password": "{{ env.API_PASSWORD }}"}}), example = json!({"bearer": "{{ env.API_TOKEN }}"}))]
-    pub auth: Option<AuthSpec>,
+    /// Credentials: `{ basic: { user, password } }`, `{ bearer: TOKEN }` or `{ digest: { user, password } }` (RFC 7616, MD5 or SHA-256); values are templates and masked in every report. Overrides the `auth` of `defaults`; `none` sends none.
+    #[schemars(example = json!({"basic": {"user": "qa", "password": "{{ env.API_PASSWORD }}"}}), example = json!({"bearer": "{{ env.API_TOKEN }}"}), example = &"none")]
+    pub auth: Option<AuthSetting>,
     /// Follow up to 10 redirects (default false: a 302 is checked, not followed).
     #[schemars(example = true)]
     pub follow_redirects: Option<bool>,
@@ -384,6 +390,65 @@ impl<'de> Deserialize<'de> for Scalar {
                 "expected a string, number or boolean (a list or map cannot be a header, query or form value)",
             )),
         }
+    }
+}
+
+/// `auth:` credentials, or `none` (no credentials, whatever `defaults` say).
+#[derive(Debug, Clone, PartialEq)]
+pub enum AuthSetting {
+    None,
+    Spec(AuthSpec),
+}
+
+// The schema of `AuthSetting`, which is read by hand (serde's untagged errors are vague).
+/// Credentials: `none`, or one of `basic`, `bearer`, `digest`.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+enum AuthSettingSchema {
+    None(NoAuth),
+    Spec(AuthSpec),
+}
+
+/// `none`: no credentials.
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+enum NoAuth {
+    #[serde(rename = "none")]
+    None,
+}
+
+impl JsonSchema for AuthSetting {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "AuthSetting".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        AuthSettingSchema::json_schema(generator)
+    }
+}
+
+impl<'de> Deserialize<'de> for AuthSetting {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> de::Visitor<'de> for V {
+            type Value = AuthSetting;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("`none` or one of `{ basic: … }`, `{ bearer: … }`, `{ digest: … }`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<AuthSetting, E> {
+                match v {
+                    "none" => Ok(AuthSetting::None),
+                    _ => Err(E::custom(format!(
+                        "auth `{v}`: write `none`, or one of `basic: {{ user, password }}`, `bearer: TOKEN`, `digest: {{ user, password }}`"
+                    ))),
+                }
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<AuthSetting, A::Error> {
+                AuthSpec::deserialize(MapAccessDeserializer::new(map)).map(AuthSetting::Spec)
+            }
+        }
+        d.deserialize_any(V)
     }
 }
 

@@ -78,3 +78,88 @@ fn auth_takes_exactly_one_scheme() {
         "{out}"
     );
 }
+
+#[test]
+fn auth_in_defaults_and_planrun_yaml_applies_unless_a_step_overrides_or_says_none() {
+    let server = TestServer::shared();
+    let ws = Workspace::new("http-auth-defaults");
+    ws.write(
+        "planrun.yaml",
+        "auth: { basic: { user: suite, password: \"{{ env.SUITE_PW }}\" } }\n",
+    );
+    ws.write(
+        "plans/a.yaml",
+        &unindent(
+            "
+            name: from the suite
+            steps:
+              - name: suite credentials
+                request: { url: \"{{ base_url }}/echo\" }
+                expect:
+                  json: { $.headers.authorization: Basic c3VpdGU6c3VpdGUtcHctMzMwMQ== }
+            ",
+        ),
+    );
+    ws.write(
+        "plans/b.yaml",
+        &unindent(
+            "
+            name: from defaults
+            defaults:
+              auth: { bearer: defaults-tok-7781 }
+            steps:
+              - name: defaults credentials
+                request: { url: \"{{ base_url }}/echo\" }
+                expect:
+                  json: { $.headers.authorization: Bearer defaults-tok-7781 }
+              - name: own credentials
+                request:
+                  url: \"{{ base_url }}/echo\"
+                  auth: { bearer: own-tok-1209 }
+                expect:
+                  json: { $.headers.authorization: Bearer own-tok-1209 }
+              - name: none
+                request: { url: \"{{ base_url }}/echo\", auth: none }
+                expect:
+                  json: { $.headers.authorization: { exists: false } }
+            ",
+        ),
+    );
+    let out = ws.run_env(
+        &["plans", "--var", &server.var()],
+        &[("SUITE_PW", "suite-pw-3301")],
+    );
+    for name in [
+        "suite credentials",
+        "defaults credentials",
+        "own credentials",
+        "none",
+    ] {
+        assert_eq!(out.step(name).outcome, Outcome::Passed, "{name}\n{out}");
+    }
+    for text in [&out.json, &out.junit, &out.markdown, &out.exec.stdout] {
+        for secret in [
+            "suite-pw-3301",
+            "c3VpdGU6c3VpdGUtcHctMzMwMQ==",
+            "defaults-tok-7781",
+            "own-tok-1209",
+        ] {
+            assert!(!text.contains(secret), "{secret} leaked:\n{text}");
+        }
+    }
+}
+
+#[test]
+fn auth_is_none_or_a_scheme() {
+    let ws = Workspace::new("http-auth-word");
+    ws.write(
+        "plans/a.yaml",
+        "name: a\nsteps:\n  - name: typo\n    request:\n      url: http://127.0.0.1:1/\n      auth: nope\n",
+    );
+    let out = ws.exec(&["validate", "plans"], &[]);
+    assert_eq!(out.code, 2, "{out}");
+    assert!(
+        out.stderr.contains("plans/a.yaml:6:") && out.stderr.contains("auth `nope`: write `none`"),
+        "{out}"
+    );
+}

@@ -11,7 +11,7 @@ use crate::plan::model::{
     Action, Auth, Body, Checks, Flow, HttpRequest, Part, Plan, RetryPolicy, Step, When,
 };
 use crate::plan::resolved::{At, Layer, PhaseInfo, Resolved, ResolvedStep};
-use crate::plan::types::{MultipartField, RawBody, Request, Scalar, TlsSpec};
+use crate::plan::types::{AuthSetting, MultipartField, RawBody, Request, Scalar, TlsSpec};
 use crate::template::{TValue, Templates, Text};
 use crate::tls::TlsFiles;
 use std::collections::{HashMap, HashSet};
@@ -24,6 +24,8 @@ pub(crate) struct Compiler<'a> {
     pub suite_max_body: Option<usize>,
     /// `tls` of planrun.yaml and where it is written.
     pub suite_tls: Option<&'a (TlsSpec, At)>,
+    /// `auth` of planrun.yaml and where it is written.
+    pub suite_auth: Option<&'a (AuthSetting, At)>,
     pub tls_files: &'a mut TlsCache,
     pub errors: Vec<Diagnostic>,
 }
@@ -34,6 +36,8 @@ struct Merged {
     insecure: Option<bool>,
     max_body: Option<usize>,
     tls: TlsChoice,
+    /// The nearest `defaults.auth` and where it is written.
+    auth: Option<(AuthSetting, At)>,
     headers: Vec<(String, Scalar, At)>,
     query: Vec<(String, Scalar, At)>,
     requires_env: Vec<String>,
@@ -73,6 +77,7 @@ fn merge(layers: &[Layer]) -> Merged {
         insecure: None,
         max_body: None,
         tls: TlsChoice::default(),
+        auth: None,
         headers: Vec::new(),
         query: Vec::new(),
         requires_env: Vec::new(),
@@ -87,6 +92,9 @@ fn merge(layers: &[Layer]) -> Merged {
         m.max_body = d.max_body_size.map(|s| s.0).or(m.max_body);
         if let Some(tls) = &d.tls {
             m.tls.over(tls, &layer.at.key("tls"));
+        }
+        if let Some(auth) = &d.auth {
+            m.auth = Some((auth.clone(), layer.at.key("auth")));
         }
         for (k, v) in &d.headers {
             m.headers
@@ -321,7 +329,13 @@ impl Compiler<'_> {
             query: self.scalars(&query),
             headers: self.scalars(&headers),
             body: self.body(req, &req_at),
-            auth: self.auth(req, &req_at),
+            auth: match &req.auth {
+                Some(own) => self.auth(own, &req_at.key("auth")),
+                None => match merged.auth.clone().or_else(|| self.suite_auth.cloned()) {
+                    Some((auth, at)) => self.auth(&auth, &at),
+                    None => None,
+                },
+            },
             timeout: s.timeout.map(|d| d.0).or(merged.timeout),
             follow_redirects: req
                 .follow_redirects
@@ -523,9 +537,12 @@ impl Compiler<'_> {
             .collect()
     }
 
-    fn auth(&mut self, req: &Request, req_at: &At) -> Option<Auth> {
-        let spec = req.auth.as_ref()?;
-        let at = req_at.key("auth");
+    /// `auth` written at `at` (the request's, or the nearest `defaults`'), compiled.
+    fn auth(&mut self, setting: &AuthSetting, at: &At) -> Option<Auth> {
+        let AuthSetting::Spec(spec) = setting else {
+            return None;
+        };
+        let at = at.clone();
         let given = [
             spec.basic.is_some(),
             spec.bearer.is_some(),

@@ -11,7 +11,7 @@ mod include;
 use super::discover::{self, display};
 use super::model::{Config, Plan, Suite};
 use super::resolved::{At, Source};
-use super::types::{PlanFile, SuiteConfig, TlsSpec};
+use super::types::{AuthSetting, PlanFile, SuiteConfig, TlsSpec};
 use super::validate::{self, GlobalScope};
 use super::yaml::{self, Positions};
 use crate::diagnostic::Diagnostic;
@@ -47,6 +47,7 @@ pub fn load(opts: &LoadOptions) -> Result<Suite, Vec<Diagnostic>> {
         scope: None,
         suite_max_body: None,
         suite_tls: None,
+        suite_auth: None,
         tls_files: TlsCache::default(),
     };
     let mut plans = Vec::new();
@@ -66,6 +67,7 @@ pub fn load(opts: &LoadOptions) -> Result<Suite, Vec<Diagnostic>> {
         cx.scope = Some(loaded.scope.clone());
         cx.suite_max_body = loaded.max_body;
         cx.suite_tls = loaded.tls.clone();
+        cx.suite_auth = loaded.auth.clone();
         match std::fs::read_to_string(file) {
             Err(e) => errors.push(Diagnostic::new(&shown, (1, 1), format!("cannot read: {e}"))),
             Ok(text) => {
@@ -141,6 +143,8 @@ struct LoadedConfig {
     max_body: Option<usize>,
     /// `tls` of the config, where it is written.
     tls: Option<Rc<(TlsSpec, At)>>,
+    /// `auth` of the config, where it is written.
+    auth: Option<Rc<(AuthSetting, At)>>,
 }
 
 impl Configs {
@@ -178,10 +182,9 @@ fn load_config(
         Some(path) => read_suite_config(path)?,
         None => (SuiteConfig::default(), None),
     };
-    let tls = match (&raw.tls, &src) {
-        (Some(spec), Some(src)) => Some(Rc::new((spec.clone(), At::new(src, "").key("tls")))),
-        _ => None,
-    };
+    let at = |key: &str| src.as_ref().map(|src| At::new(src, "").key(key));
+    let tls = raw.tls.clone().zip(at("tls")).map(Rc::new);
+    let auth = raw.auth.clone().zip(at("auth")).map(Rc::new);
     let no_positions = Positions::default();
     let (shown, positions) = match &src {
         Some(src) => (src.shown.clone(), &src.positions),
@@ -216,6 +219,7 @@ fn load_config(
         scope: Rc::new(scope),
         max_body: raw.max_body_size.map(|s| s.0),
         tls,
+        auth,
     })
 }
 
@@ -316,6 +320,7 @@ pub fn compile_plan(
         scope: None,
         suite_max_body: None,
         suite_tls: None,
+        suite_auth: None,
         tls_files: TlsCache::default(),
     };
     cx.compile(file, Path::new(file), text)
@@ -332,6 +337,8 @@ struct LoadContext<'a> {
     suite_max_body: Option<usize>,
     /// `tls` of the plan's suite config, where it is written.
     suite_tls: Option<Rc<(TlsSpec, At)>>,
+    /// `auth` of the plan's suite config, where it is written.
+    suite_auth: Option<Rc<(AuthSetting, At)>>,
     tls_files: TlsCache,
 }
 
@@ -364,6 +371,7 @@ impl LoadContext<'_> {
             schemas: &mut self.schemas,
             suite_max_body: self.suite_max_body,
             suite_tls: self.suite_tls.as_deref(),
+            suite_auth: self.suite_auth.as_deref(),
             tls_files: &mut self.tls_files,
             errors,
         };
