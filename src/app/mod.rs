@@ -411,10 +411,14 @@ pub fn execute(
         Some(console) => console.clone(),
         None => Arc::new(Ndjson),
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    // Plans that run one after the other need no thread pool: one thread, no
+    // hand-offs between threads for every response.
+    let mut builder = if opts.jobs <= 1 || suite.plans.len() <= 1 {
+        tokio::runtime::Builder::new_current_thread()
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+    };
+    let runtime = match builder.enable_all().build() {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");

@@ -13,8 +13,24 @@ pub struct JsonPath {
     pub singular: bool,
 }
 
+thread_local! {
+    /// Paths parsed so far on this thread (plans load on one): the same `$.status` in
+    /// a thousand steps is parsed once and copied.
+    static PARSED: std::cell::RefCell<std::collections::HashMap<String, JsonPath>> =
+        Default::default();
+}
+
 impl JsonPath {
     pub fn parse(source: &str) -> Result<JsonPath, String> {
+        if let Some(known) = PARSED.with(|p| p.borrow().get(source).cloned()) {
+            return Ok(known);
+        }
+        let path = JsonPath::parse_new(source)?;
+        PARSED.with(|p| p.borrow_mut().insert(source.to_string(), path.clone()));
+        Ok(path)
+    }
+
+    fn parse_new(source: &str) -> Result<JsonPath, String> {
         let query = parse_json_path(source).map_err(|e| match bracketed(source) {
             Some(fixed) => format!(
                 "invalid JSONPath `{source}`: {}: a name with `-` or other characters goes in brackets: `{fixed}`",

@@ -134,10 +134,27 @@ impl PartialEq for Pattern {
 impl<'de> Deserialize<'de> for Pattern {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        regex::Regex::new(&s)
+        compiled(&s)
             .map(Pattern)
             .map_err(|e| de::Error::custom(format!("invalid regex `{s}`: {}", regex_error(&e))))
     }
+}
+
+thread_local! {
+    /// Patterns compiled so far on this thread (plans load on one).
+    static COMPILED: std::cell::RefCell<std::collections::HashMap<String, regex::Regex>> =
+        Default::default();
+}
+
+/// The same `matches:` written in many steps is compiled once; the copies share the
+/// compiled program and its matching caches (a `Regex` clone is a shared pointer).
+fn compiled(source: &str) -> Result<regex::Regex, regex::Error> {
+    if let Some(known) = COMPILED.with(|c| c.borrow().get(source).cloned()) {
+        return Ok(known);
+    }
+    let regex = regex::Regex::new(source)?;
+    COMPILED.with(|c| c.borrow_mut().insert(source.to_string(), regex.clone()));
+    Ok(regex)
 }
 
 /// The regex crate's report spans lines (the pattern, a caret); its last line says why.

@@ -26,6 +26,38 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
     if let Some(dup) = first_duplicate_key(text) {
         return Err(dup);
     }
+    deserialize(text)
+}
+
+/// [`from_str`] and [`Positions::index`] with one position-aware pass for both (a
+/// plan is read once by each parser, not twice by yaml-rust2).
+pub fn from_str_indexed<T: DeserializeOwned>(text: &str) -> Result<(T, Positions), YamlError> {
+    let mut both = KeysAndPositions::default();
+    let mut parser = Parser::new_from_str(text);
+    let _ = parser.load(&mut both, false);
+    if let Some(dup) = both.keys.found {
+        return Err(dup);
+    }
+    let positions = Positions {
+        by_path: both.positions.by_path,
+    };
+    Ok((deserialize(text)?, positions))
+}
+
+#[derive(Default)]
+struct KeysAndPositions {
+    keys: DuplicateKeys,
+    positions: Indexer,
+}
+
+impl MarkedEventReceiver for KeysAndPositions {
+    fn on_event(&mut self, ev: Event, mark: Marker) {
+        self.keys.on_event(ev.clone(), mark);
+        self.positions.on_event(ev, mark);
+    }
+}
+
+fn deserialize<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
     serde_yaml::from_str(text).map_err(|e| {
         let (line, column) = e
             .location()

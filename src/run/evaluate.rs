@@ -12,7 +12,8 @@ use crate::plan::types::Capture;
 use crate::results::{
     CheckKind, CheckResult, CheckStatus, ErrorKind, Outcome, Redirect, ResponseInfo, StepResult,
 };
-use serde_json::{Map, Value};
+use crate::template::Vars;
+use serde_json::Value;
 
 const EXCERPT_BYTES: usize = 64 * 1024;
 /// Schema violations listed in a failed schema check; the rest are counted.
@@ -176,7 +177,7 @@ pub(crate) fn finish(
     step: &Step,
     received: &Received,
     eval: Evaluation,
-    vars: &mut Map<String, Value>,
+    vars: &mut Vars,
     redactor: &Redactor,
 ) -> StepResult {
     result.response = Some(ResponseInfo {

@@ -15,7 +15,7 @@ pub mod text;
 
 use crate::plan::model::{Plan, Suite};
 use crate::results::StepResult;
-use crate::template::Templates;
+use crate::template::{Templates, Vars};
 use http::Http;
 use redact::Redactor;
 use std::collections::HashMap;
@@ -96,6 +96,9 @@ impl Cancel {
 /// What every plan of a run shares.
 pub(crate) struct Shared {
     pub suite: Suite,
+    /// Each config's variables (as `suite.configs`), made into a template value once
+    /// for every step of its plans.
+    pub globals: Vec<Vars>,
     pub http: Http,
     /// Every secret known so far; grows as `Authorization`/`Cookie` header values and
     /// `--secret` captures are seen, so later steps (of any plan) mask them too.

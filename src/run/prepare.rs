@@ -110,7 +110,7 @@ pub(crate) fn render_request(
     if headers.iter().any(Option::is_none) {
         let request = request_value(&outgoing, &headers, &body_text);
         let mut vars = scope.vars().clone();
-        vars.insert(REQUEST.into(), request);
+        vars.insert(REQUEST, request);
         let signing = Scope::new(vars);
         for ((k, v), slot) in step.headers.iter().zip(headers.iter_mut()) {
             if slot.is_none() {

@@ -1,14 +1,17 @@
 //! Secrets never reach a report: values of env vars named like secrets, and the
 //! values of sensitive request headers, print as `***`.
 
+use std::sync::Arc;
+
 const SECRET_NAME_PARTS: [&str; 4] = ["KEY", "SECRET", "TOKEN", "PASSWORD"];
 pub const SENSITIVE_HEADERS: [&str; 3] = ["authorization", "cookie", "set-cookie"];
 pub const MASK: &str = "***";
 
 #[derive(Debug, Clone, Default)]
 pub struct Redactor {
-    /// Longest first, so a secret containing another is masked whole.
-    secrets: Vec<String>,
+    /// Longest first, so a secret containing another is masked whole. Shared: every
+    /// step takes a copy of the run's redactor, and secrets are rarely learnt.
+    secrets: Arc<Vec<String>>,
 }
 
 impl Redactor {
@@ -29,12 +32,13 @@ impl Redactor {
     pub fn add(&mut self, value: &str) {
         let v = value.trim();
         if v.chars().count() >= 4 && !self.secrets.iter().any(|s| s == v) {
-            self.secrets.push(v.to_string());
+            let secrets = Arc::make_mut(&mut self.secrets);
+            secrets.push(v.to_string());
             // `Bearer abc…`: the token alone may also be echoed.
             if let Some((_, token)) = v.split_once(' ') {
                 self.add(token);
             }
-            self.secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+            Arc::make_mut(&mut self.secrets).sort_by_key(|s| std::cmp::Reverse(s.len()));
         }
     }
 
@@ -105,7 +109,7 @@ impl Redactor {
 
     pub fn redact(&self, text: &str) -> String {
         let mut out = text.to_string();
-        for s in &self.secrets {
+        for s in self.secrets.iter() {
             if out.contains(s.as_str()) {
                 out = out.replace(s.as_str(), MASK);
             }

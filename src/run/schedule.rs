@@ -12,7 +12,7 @@ use crate::results::{
     CategoryLabel, ErrorKind, Outcome, PlanResult, RunInfo, RunResults, SkipReason, StepResult,
     SuiteInfo, Summary, RESULTS_VERSION,
 };
-use crate::template::Scope;
+use crate::template::{Scope, Vars};
 use indexmap::IndexMap;
 use serde_json::Value;
 use std::sync::{Arc, Mutex};
@@ -80,6 +80,11 @@ pub async fn run_suite(
         fail_fast: opts.fail_fast,
         first_failure: Mutex::new(None),
         events: events.clone(),
+        globals: suite
+            .configs
+            .iter()
+            .map(|c| Vars::suite(c.globals.clone()))
+            .collect(),
         suite,
     });
     let permits = Arc::new(Semaphore::new(opts.jobs.max(1)));
@@ -219,7 +224,8 @@ async fn run_plan(shared: &Shared, index: usize) -> PlanResult {
     });
     let started_at = rfc3339(SystemTime::now());
     let clock = Instant::now();
-    let mut vars = shared.suite.config_of(plan).globals.clone();
+    let config = plan.config.min(shared.globals.len().saturating_sub(1));
+    let mut vars = shared.globals.get(config).cloned().unwrap_or_default();
     let mut plan_error = None;
     for (name, value) in &plan.vars {
         match cx

@@ -16,17 +16,13 @@ use crate::results::{
     Endpoint, ErrorKind, LatencyBudget, OnFailure, Outcome, Priority, RequestInfo, SkipReason,
     StepResult,
 };
-use crate::template::{RenderError, Scope};
-use serde_json::{Map, Value};
+use crate::template::{RenderError, Scope, Vars};
+use serde_json::Value;
 use std::time::{Instant, SystemTime};
 
 /// Runs `step`: one result, or one per item of a `for_each` list, each told to
 /// [`PlanContext::finished`] as it is made. Captures go into `vars` for the steps after it.
-pub async fn run_step(
-    cx: &PlanContext<'_>,
-    step: &Step,
-    vars: &mut Map<String, Value>,
-) -> Vec<StepResult> {
+pub async fn run_step(cx: &PlanContext<'_>, step: &Step, vars: &mut Vars) -> Vec<StepResult> {
     let wall = SystemTime::now();
     let started = Instant::now();
     let result = base_result_for(step);
@@ -60,7 +56,7 @@ pub async fn run_step(
     }
     let Some(for_each) = &step.flow.for_each else {
         if let Some(item) = &step.flow.item {
-            local.insert(ITEM.into(), item.clone());
+            local.insert(ITEM, item.clone());
         }
         let result = run_one(cx, step, result, local, vars, started).await;
         return only(cx, result, wall);
@@ -110,7 +106,7 @@ pub async fn run_step(
             continue;
         }
         let mut scope = local.clone();
-        scope.insert(ITEM.into(), item);
+        scope.insert(ITEM, item);
         let one = run_one(cx, step, r, scope, vars, Instant::now()).await;
         out.push(reported(cx, one, wall));
     }
@@ -195,8 +191,8 @@ async fn run_one(
     cx: &PlanContext<'_>,
     step: &Step,
     mut result: StepResult,
-    mut local: Map<String, Value>,
-    vars: &mut Map<String, Value>,
+    mut local: Vars,
+    vars: &mut Vars,
     started: Instant,
 ) -> StepResult {
     cx.started(&result.phase, &result.name);
@@ -253,12 +249,15 @@ async fn run_one(
             cx.learn_secret(&Value::String(v.clone()));
         }
     }
-    learn_cookies(cx, &outgoing);
+    // Parsed once for the cookies (before and after sending) and the endpoint path.
+    let sent_url = outgoing.url_with_query();
+    let parsed = reqwest::Url::parse(&sent_url).ok();
+    learn_cookies(cx, parsed.as_ref());
     cx.learn_url_password(&outgoing.url);
     let redactor = cx.redactor();
     result.request = Some(RequestInfo {
         method: outgoing.method.clone(),
-        url: redactor.redact(&outgoing.url_with_query()),
+        url: redactor.redact(&sent_url),
         headers: outgoing
             .headers
             .iter()
@@ -266,11 +265,11 @@ async fn run_one(
             .collect(),
     });
     // Reports show the path actually requested (`/api/events/evt_0004`), not its template.
-    if let Ok(url) = reqwest::Url::parse(&outgoing.url) {
+    if let Some(url) = &parsed {
         result.endpoint.path = redactor.redact(url.path());
     }
     let exchange = send_with_retries(cx, &result.name, step, &expect, &outgoing).await;
-    learn_cookies(cx, &outgoing);
+    learn_cookies(cx, parsed.as_ref());
     result.attempts = exchange.attempts;
     result.duration_ms = started.elapsed().as_millis() as u64;
     match exchange.outcome {
@@ -300,12 +299,12 @@ async fn run_one(
 
 /// The plan's cookies for this URL are sent as a `Cookie` header: their values are
 /// secrets like those of a `Cookie` header written in the plan.
-fn learn_cookies(cx: &PlanContext<'_>, out: &Outgoing) {
+fn learn_cookies(cx: &PlanContext<'_>, url: Option<&reqwest::Url>) {
     use reqwest::cookie::CookieStore;
-    let Ok(url) = reqwest::Url::parse(&out.url_with_query()) else {
+    let Some(url) = url else {
         return;
     };
-    let Some(header) = cx.cookies.cookies(&url) else {
+    let Some(header) = cx.cookies.cookies(url) else {
         return;
     };
     let Ok(text) = header.to_str() else {

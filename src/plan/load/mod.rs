@@ -351,7 +351,7 @@ impl LoadContext<'_> {
         path: &Path,
         text: &str,
     ) -> Result<(Plan, Vec<Diagnostic>), Vec<Diagnostic>> {
-        let raw: PlanFile = yaml::from_str(text).map_err(|e| {
+        let (raw, positions): (PlanFile, Positions) = yaml::from_str_indexed(text).map_err(|e| {
             let mut message = e.message;
             if message.contains("missing field `name`") && text.contains("steps:") {
                 message.push_str(" (a file of shared steps for `include:` goes in a folder starting with `_`, e.g. `plans/_shared/`, so it is not run as a plan)");
@@ -361,7 +361,7 @@ impl LoadContext<'_> {
         let src = Rc::new(Source {
             shown: shown.to_string(),
             dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
-            positions: Positions::index(text),
+            positions,
         });
         let (resolved, mut errors) = include::resolve(&raw, src, path, &mut self.includes);
         let found = validate::check_plan(&resolved, self.scope.as_deref());
