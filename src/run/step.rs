@@ -161,13 +161,13 @@ fn not_to_send(cx: &PlanContext<'_>, step: &Step) -> Option<(SkipReason, String)
 /// Where a step that is not sent would have gone: its URL's path rendered with the
 /// variables known now (a URL captured by an earlier step, say), so reports name it
 /// as the run would have; `None` when a variable is still unknown.
-fn known_path(cx: &PlanContext<'_>, step: &Step, vars: &Map<String, Value>) -> Option<String> {
+fn known_path(cx: &PlanContext<'_>, step: &Step, vars: &Vars) -> Option<String> {
     let Some(Action::Http(request)) = &step.action else {
         return None;
     };
     let mut local = vars.clone();
     if let Some(item) = &step.flow.item {
-        local.insert(ITEM.into(), item.clone());
+        local.insert(ITEM, item.clone());
     }
     let url = cx
         .templates()
