@@ -88,7 +88,7 @@ Examples:
 
 const REPORT_EXAMPLES: &str = "\
 Example:
-  planrun report --from reports/results.json --junit out.xml --report out.md";
+  planrun report --from reports/results.json --junit out.xml --report out.md --html out.html";
 
 const DEMO_EXAMPLES: &str = "\
 Examples:
@@ -267,10 +267,13 @@ pub struct OutputArgs {
         env = "PLANRUN_JSON"
     )]
     pub json: PathBuf,
+    /// Also write the report as one self-contained HTML page (charts, filter by outcome).
+    #[arg(long, value_name = "FILE", env = "PLANRUN_HTML")]
+    pub html: Option<PathBuf>,
     /// Add testcase file/line to the JUnit (GitHub/GitLab annotations; not junit-10.xsd valid).
     #[arg(long)]
     pub junit_locations: bool,
-    /// Plain-text markers instead of emoji in the Markdown report.
+    /// Plain-text markers instead of emoji in the Markdown and HTML reports.
     #[arg(long)]
     pub no_emoji: bool,
     #[command(flatten)]
@@ -320,10 +323,13 @@ pub struct ReportArgs {
     /// Markdown report to write.
     #[arg(long, value_name = "FILE", help_heading = "Reports")]
     pub report: Option<PathBuf>,
+    /// HTML report to write (one self-contained page).
+    #[arg(long, value_name = "FILE", help_heading = "Reports")]
+    pub html: Option<PathBuf>,
     /// Add testcase file/line to the JUnit (GitHub/GitLab annotations; not junit-10.xsd valid).
     #[arg(long, help_heading = "Reports")]
     pub junit_locations: bool,
-    /// Plain-text markers instead of emoji in the Markdown report.
+    /// Plain-text markers instead of emoji in the Markdown and HTML reports.
     #[arg(long, help_heading = "Reports")]
     pub no_emoji: bool,
 }
@@ -346,10 +352,13 @@ pub struct MergeArgs {
         default_value = "reports/integration-report.md"
     )]
     pub report: PathBuf,
+    /// Merged HTML report (one self-contained page).
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
     /// Add testcase file/line to the JUnit (GitHub/GitLab annotations; not junit-10.xsd valid).
     #[arg(long, help_heading = "Reports")]
     pub junit_locations: bool,
-    /// Plain-text markers instead of emoji in the Markdown report.
+    /// Plain-text markers instead of emoji in the Markdown and HTML reports.
     #[arg(long, help_heading = "Reports")]
     pub no_emoji: bool,
     /// Also fail the merged run (exit 1) when a step has this outcome: slow, not-configured,

@@ -248,6 +248,7 @@ fn merged_run_info(parts: &[Part]) -> RunInfo {
                 started_at: r.started_at.clone(),
                 finished_at: r.finished_at.clone(),
                 plans: p.results.plans.len(),
+                plan_files: p.results.plans.iter().map(|p| p.file.clone()).collect(),
             }
         })
         .collect();

@@ -5,14 +5,19 @@ use crate::cli::MergeArgs;
 use crate::console::{summary_line, Notes};
 use crate::exit;
 use crate::merge::{merge, same_version, Part};
-use crate::report::{json, junit, markdown};
+use crate::report::{html, json, junit, markdown};
 
 pub fn cmd_merge(args: &MergeArgs) -> i32 {
-    let outputs = [&args.json, &args.junit, &args.report];
+    let outputs = [Some(&args.json), Some(&args.junit), Some(&args.report)];
+    let outputs: Vec<_> = outputs
+        .into_iter()
+        .chain([args.html.as_ref()])
+        .flatten()
+        .collect();
     if let Some(input) = args.parts.iter().find(|p| outputs.contains(p)) {
         eprintln!(
             "error: {} is both a part to merge and an output: write the merged reports \
-             elsewhere (--json, --junit, --report)",
+             elsewhere (--json, --junit, --report, --html)",
             input.display()
         );
         return exit::INVALID;
@@ -86,7 +91,13 @@ pub fn cmd_merge(args: &MergeArgs) -> i32 {
         &markdown::render(&merged, &md_opts),
         notes,
     );
-    if !(json_ok && junit_ok && md_ok) {
+    let html_ok = args.html.as_ref().is_none_or(|path| {
+        let opts = html::HtmlOptions {
+            emoji: !args.no_emoji,
+        };
+        write_one("HTML report", path, &html::render(&merged, &opts), notes)
+    });
+    if !(json_ok && junit_ok && md_ok && html_ok) {
         return exit::INVALID;
     }
     let code = merged.exit_code();

@@ -15,7 +15,7 @@ use crate::exit::{self, FailOn};
 use crate::plan::load::{load, LoadOptions};
 use crate::plan::model::{Plan, Suite};
 use crate::plan::schema;
-use crate::report::{json, junit, markdown, write_atomic};
+use crate::report::{html, json, junit, markdown, write_atomic};
 use crate::results::{
     Outcome, RunInfo, RunResults, ShardInfo, SkipReason, StepResult, RESULTS_VERSION,
 };
@@ -680,7 +680,14 @@ fn write_reports(
     let json_ok = write_one("JSON results", &output.json, &results_json, notes);
     let junit_ok = write_one("JUnit XML", &output.junit, &junit_xml, notes);
     let md_ok = write_one("Markdown report", &output.report, &markdown, notes);
-    json_ok && junit_ok && md_ok
+    let html_ok = output.html.as_ref().is_none_or(|path| {
+        let opts = html::HtmlOptions {
+            emoji: !output.no_emoji,
+        };
+        let page = html::render_with_changes(results, &opts, changes);
+        write_one("HTML report", path, &page, notes)
+    });
+    json_ok && junit_ok && md_ok && html_ok
 }
 
 fn write_one(what: &str, path: &Path, text: &str, notes: Notes) -> bool {
@@ -711,8 +718,8 @@ fn cmd_report(args: &ReportArgs) -> i32 {
             return exit::INVALID;
         }
     };
-    if args.junit.is_none() && args.report.is_none() {
-        eprintln!("error: nothing to write: give --junit FILE and/or --report FILE");
+    if args.junit.is_none() && args.report.is_none() && args.html.is_none() {
+        eprintln!("error: nothing to write: give --junit FILE, --report FILE and/or --html FILE");
         return exit::INVALID;
     }
     if let Some(path) = &args.junit {
@@ -738,6 +745,15 @@ fn cmd_report(args: &ReportArgs) -> i32 {
             &markdown::render(&results, &opts),
             Notes::Stdout,
         ) {
+            return exit::INVALID;
+        }
+    }
+    if let Some(path) = &args.html {
+        let opts = html::HtmlOptions {
+            emoji: !args.no_emoji,
+        };
+        let page = html::render(&results, &opts);
+        if !write_one("HTML report", path, &page, Notes::Stdout) {
             return exit::INVALID;
         }
     }

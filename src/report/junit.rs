@@ -183,7 +183,7 @@ fn plan_suite(
         name: suite_name(&plan.name, names),
         time_ms: plan.duration_ms,
         timestamp: utc_seconds(&plan.started_at),
-        hostname: single_line(&results.run.hostname),
+        hostname: single_line(results.run.host_of(&plan.file)),
         file: single_line(&plan.file),
         properties: plan_properties(results, plan),
         cases,

@@ -2,6 +2,7 @@
 //!
 //! - [`junit`]: JUnit XML for CI test tabs (validates against Jenkins xUnit `junit-10.xsd`).
 //! - [`markdown`]: the human integration report (GitHub-flavoured Markdown).
+//! - [`html`]: the same report as one self-contained HTML page, with charts.
 //! - [`json`]: the results model itself, to save and re-render later.
 //!
 //! [`model`] is what the human reports say (groups, health, coverage, issues), and
@@ -9,6 +10,7 @@
 //!
 //! Every text taken from a run goes through [`sanitize`] first.
 
+pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;

@@ -110,6 +110,20 @@ pub struct RunPart {
     pub finished_at: String,
     /// Plans run by this part.
     pub plans: usize,
+    /// The files of the plans this part ran: the JUnit names this part's host on their
+    /// suites. Absent in files merged before planrun recorded it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub plan_files: Vec<String>,
+}
+
+impl RunInfo {
+    /// The host that ran `plan_file`: its part's in a merged run, else the run's.
+    pub fn host_of(&self, plan_file: &str) -> &str {
+        self.parts
+            .iter()
+            .find(|p| p.plan_files.iter().any(|f| f == plan_file))
+            .map_or(&self.hostname, |p| &p.hostname)
+    }
 }
 
 /// How a category is headed in the report.

@@ -14,6 +14,8 @@ mod faults;
 mod flow;
 mod history;
 mod history_trends;
+mod html_browser;
+mod html_report;
 mod http_auth;
 mod http_compression;
 mod http_proxy;

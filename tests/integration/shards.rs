@@ -36,14 +36,15 @@ fn suite(ws: &Workspace) {
 }
 
 fn run_part(ws: &Workspace, base: &str, shard: &str, name: &str) -> Exec {
-    let (json, junit, md) = (
+    let (json, junit, md, html) = (
         format!("{name}/results.json"),
         format!("{name}/junit.xml"),
         format!("{name}/report.md"),
+        format!("{name}/report.html"),
     );
     let mut args = vec![
         "run", "plans", "--var", base, "--jobs", "2", "--json", &json, "--junit", &junit,
-        "--report", &md,
+        "--report", &md, "--html", &html,
     ];
     if !shard.is_empty() {
         args.extend_from_slice(&["--shard", shard]);
@@ -61,6 +62,8 @@ fn merge(ws: &Workspace, parts: &[&str]) -> Exec {
         "merged/junit.xml",
         "--report",
         "merged/report.md",
+        "--html",
+        "merged/report.html",
     ]);
     ws.exec(&args, &[])
 }
@@ -99,7 +102,9 @@ fn normalise_json(text: &str) -> Value {
 }
 
 fn normalise_text(text: &str) -> String {
-    let rules: [(&str, &str); 6] = [
+    let rules: [(&str, &str); 7] = [
+        // The HTML's charts: bar lengths follow the latencies.
+        (r#"\b(x|x1|x2|width)="[\d.]+""#, r#"$1="<n>""#),
         (r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", "<timestamp>"),
         (r"\d{4}-\d\d-\d\d( \d\d:\d\d(:\d\d)?( UTC)?)?", "<date>"),
         (r#"time="\d+\.\d{3}""#, r#"time="<s>""#),
@@ -185,6 +190,10 @@ fn four_parts_merge_into_the_reports_of_one_run() {
     assert_eq!(
         normalise_text(&ws.read("merged/report.md")),
         normalise_text(&ws.read("whole/report.md"))
+    );
+    assert_eq!(
+        normalise_text(&ws.read("merged/report.html")),
+        normalise_text(&ws.read("whole/report.html"))
     );
 
     // Every part listed with its host; the run spans them all.
@@ -301,6 +310,54 @@ fn two_parts(tag: &str) -> Workspace {
         assert_eq!(part.code, 0, "{part}");
     }
     ws
+}
+
+#[test]
+fn merged_junit_names_the_host_of_each_part() {
+    let ws = two_parts("shards-hosts");
+    for (k, host) in [(1, "runner-a"), (2, "runner-b")] {
+        let path = format!("part{k}/results.json");
+        let mut json: Value = serde_json::from_str(&ws.read(&path)).expect("JSON");
+        json["run"]["hostname"] = Value::from(host);
+        std::fs::write(ws.path(&path), json.to_string()).expect("write part");
+    }
+    let out = merge(&ws, &["part2/results.json", "part1/results.json"]);
+    assert_eq!(out.code, 0, "{out}");
+    let xml = ws.read("merged/junit.xml");
+    let doc = roxmltree::Document::parse(&xml).expect("JUnit XML");
+    let hosts: Vec<(&str, &str)> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("testsuite"))
+        .map(|n| {
+            let props = n.descendants().filter(|p| p.has_tag_name("property"));
+            let file = props
+                .filter(|p| p.attribute("name") == Some("plan.file"))
+                .find_map(|p| p.attribute("value"))
+                .unwrap_or_default();
+            (file, n.attribute("hostname").unwrap_or_default())
+        })
+        .collect();
+    let run: Value = serde_json::from_str(&ws.read("merged/results.json")).expect("JSON");
+    let part_of = |file: &str| -> String {
+        let parts = run["run"]["parts"].as_array().expect("parts");
+        let part = parts
+            .iter()
+            .find(|p| {
+                p["plan_files"]
+                    .as_array()
+                    .is_some_and(|f| f.iter().any(|f| f == file))
+            })
+            .unwrap_or_else(|| panic!("no part lists {file}: {run}"));
+        part["hostname"].as_str().unwrap_or_default().to_string()
+    };
+    assert_eq!(hosts.len(), 2, "{xml}");
+    for (file, host) in &hosts {
+        assert_eq!(*host, part_of(file), "{xml}");
+    }
+    let mut seen: Vec<&str> = hosts.iter().map(|(_, h)| *h).collect();
+    seen.sort();
+    assert_eq!(seen, ["runner-a", "runner-b"], "each suite its part's host");
+    assert_eq!(run["run"]["hostname"], "runner-a, runner-b");
 }
 
 fn assert_refused(out: &Exec, says: &[&str]) {

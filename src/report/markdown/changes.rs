@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use super::text::{cell, inline, Marks};
-use crate::compare::{Changes, IntegrationStatus, LatencyChange, OutcomeChange, StepRef};
+use crate::compare::{Changes, LatencyChange, OutcomeChange, StepRef};
 use crate::report::date_of;
 
 pub(super) fn section(out: &mut String, c: &Changes, m: Marks) {
@@ -52,8 +52,8 @@ pub(super) fn section(out: &mut String, c: &Changes, m: Marks) {
                 out,
                 "| {} | {} | {} |",
                 cell(&i.integration),
-                status_word(i.from),
-                status_word(i.to)
+                i.from.label(),
+                i.to.label()
             );
         }
         out.push('\n');
@@ -152,13 +152,4 @@ fn latency_table(out: &mut String, rows: &[LatencyChange]) {
 /// Microseconds as whole milliseconds, rounded.
 fn ms(us: u64) -> u64 {
     (us + 500) / 1000
-}
-
-fn status_word(s: IntegrationStatus) -> &'static str {
-    match s {
-        IntegrationStatus::Down => "Down",
-        IntegrationStatus::Degraded => "Degraded",
-        IntegrationStatus::Up => "Up",
-        IntegrationStatus::Untested => "Not tested",
-    }
 }

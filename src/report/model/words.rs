@@ -2,6 +2,7 @@
 //! one wording for the Markdown and the HTML report, so the two never disagree.
 
 use super::{Group, Health, Status};
+use crate::compare::IntegrationStatus;
 use crate::results::{prose_duration, Outcome};
 
 impl Health {
@@ -38,6 +39,18 @@ impl Status {
             Status::Failing => "FAILING",
             Status::NotConfigured => "NOT CONFIGURED",
             Status::NotTested => "NOT TESTED",
+        }
+    }
+}
+
+impl IntegrationStatus {
+    /// How the changes section names an integration's state in a run.
+    pub fn label(self) -> &'static str {
+        match self {
+            IntegrationStatus::Down => "Down",
+            IntegrationStatus::Degraded => "Degraded",
+            IntegrationStatus::Up => "Up",
+            IntegrationStatus::Untested => "Not tested",
         }
     }
 }

@@ -1,0 +1,512 @@
+//! The report's sections, in the Markdown report's order and wording: the same model
+//! ([`crate::report::model`]) and the same renderer of outcomes, laid out as HTML.
+
+use std::fmt::Write as _;
+
+use super::escape::{text, value};
+use super::svg;
+use crate::report::model::{self, Category, Group, Status};
+use crate::report::{date_of, host_port, percent};
+use crate::results::render::{self, check_line_with_kind, skip_text};
+use crate::results::{latency_text, Outcome, Priority, RunResults, StepResult, Summary};
+
+/// Emoji or plain-text markers, as [`crate::results::render`] defines them.
+#[derive(Clone, Copy)]
+pub(super) struct Marks(pub(super) bool);
+
+impl Marks {
+    pub(super) fn outcome(self, o: Outcome) -> String {
+        format!(
+            "<span class=\"o-{}\">{}</span>",
+            outcome_token(o),
+            render::mark(o, self.0)
+        )
+    }
+
+    fn status(self, s: Status) -> String {
+        format!(
+            "<span class=\"s-{}\">{}</span>",
+            status_token(s),
+            s.mark(self.0)
+        )
+    }
+
+    fn priority(self, p: Priority) -> String {
+        text(&render::priority(p, self.0))
+    }
+}
+
+/// The outcome as the results name it (`not_configured`): CSS classes and the filter.
+pub(super) fn outcome_token(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Passed => "passed",
+        Outcome::Slow => "slow",
+        Outcome::Failed => "failed",
+        Outcome::Error => "error",
+        Outcome::NotTested => "not_tested",
+        Outcome::NotConfigured => "not_configured",
+        Outcome::Skipped => "skipped",
+    }
+}
+
+fn status_token(s: Status) -> &'static str {
+    match s {
+        Status::Operational => "operational",
+        Status::Slow => "slow",
+        Status::Failing => "failing",
+        Status::NotConfigured => "not-configured",
+        Status::NotTested => "not-tested",
+    }
+}
+
+/// `METHOD /path`, escaped; empty for a pending step written without a request.
+fn endpoint(step: &StepResult) -> String {
+    value(&format!("{} {}", step.endpoint.method, step.endpoint.path))
+        .trim()
+        .to_string()
+}
+
+pub(super) fn header(out: &mut String, r: &RunResults, title: &str) {
+    let run = &r.run;
+    let _ = writeln!(
+        out,
+        "<header>\n<h1>{}</h1>\n<dl class=\"facts\">",
+        text(title)
+    );
+    let system = run.system.as_deref().filter(|s| !s.trim().is_empty());
+    fact(out, "Test Date", &text(&date_of(&run.started_at)));
+    fact(out, "System", &text(system.unwrap_or("—")));
+    let env = run.environment.as_deref().filter(|s| !s.trim().is_empty());
+    let target = run.target.as_deref().map(host_port);
+    let environment = match (env, target) {
+        (Some(e), Some(t)) => Some(format!("{e} ({t})")),
+        (Some(e), None) => Some(e.to_string()),
+        (None, Some(t)) => Some(t),
+        (None, None) => None,
+    };
+    if let Some(e) = environment {
+        fact(out, "Environment", &text(&e));
+    }
+    out.push_str("</dl>\n");
+    if run.interrupted {
+        out.push_str(
+            "<p class=\"note\"><strong>Note:</strong> the run was interrupted; steps not \
+             sent are reported as skipped.</p>\n",
+        );
+    }
+    out.push_str("</header>\n");
+}
+
+fn fact(out: &mut String, label: &str, html: &str) {
+    let _ = writeln!(out, "<dt>{label}</dt><dd>{html}</dd>");
+}
+
+/// The overview table, the outcome totals as a chart, and the filter buttons (shown
+/// once the script runs; without it every step stays visible).
+pub(super) fn overview(out: &mut String, r: &RunResults, groups: &[Group], m: Marks) {
+    out.push_str("<section id=\"overview\">\n<h2>Integration Status Overview</h2>\n");
+    if groups.is_empty() {
+        out.push_str("<p>No steps were run.</p>\n</section>\n");
+        return;
+    }
+    let summary = r.summary();
+    svg::outcome_totals(out, &summary, m.0);
+    filter_buttons(out, &summary);
+    out.push_str(
+        "<table>\n<thead><tr><th>Integration</th><th>Status</th><th>Health</th>\
+         <th>Notes</th></tr></thead>\n<tbody>\n",
+    );
+    for g in groups {
+        let status = g.status();
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td>{} {}</td><td>{}</td><td>{}</td></tr>",
+            text(g.name),
+            m.status(status),
+            status.connection(),
+            g.health().label(),
+            value(&model::notes(g))
+        );
+    }
+    out.push_str("</tbody>\n</table>\n</section>\n");
+}
+
+fn filter_buttons(out: &mut String, s: &Summary) {
+    let not_run = s.not_tested + s.not_configured + s.skipped;
+    let buttons = [
+        ("all", "All", s.total),
+        ("failed error", "Failing", s.failed + s.errors),
+        ("slow", "Slow", s.slow),
+        ("passed", "Passed", s.passed),
+        ("not_tested not_configured skipped", "Not run", not_run),
+    ];
+    out.push_str("<nav class=\"filter\" id=\"filter\" hidden=\"\" aria-label=\"Show steps\">");
+    for (show, label, n) in buttons {
+        if n == 0 && show != "all" {
+            continue;
+        }
+        let _ = write!(
+            out,
+            "<button type=\"button\" data-show=\"{show}\">{label} ({n})</button>"
+        );
+    }
+    out.push_str("</nav>\n");
+}
+
+pub(super) fn details(out: &mut String, r: &RunResults, categories: &[Category], m: Marks) {
+    out.push_str("<section id=\"details\">\n<h2>Detailed Integration Tests</h2>\n");
+    for cat in categories {
+        let label = r.run.categories.get(cat.name);
+        let title = label.and_then(|l| l.title.as_deref()).unwrap_or(cat.name);
+        let heading = match label.and_then(|l| l.icon.as_deref()).filter(|_| m.0) {
+            Some(icon) => format!("{icon} {title}"),
+            None => title.to_string(),
+        };
+        let _ = writeln!(out, "<h3>{}</h3>", text(&heading));
+        for g in &cat.integrations {
+            integration(out, g, m);
+        }
+    }
+    out.push_str("</section>\n");
+}
+
+fn integration(out: &mut String, g: &Group, m: Marks) {
+    let status = g.status();
+    let (sent, total) = g.endpoints();
+    let _ = writeln!(
+        out,
+        "<h4>{}</h4>\n<p>Status: {} {} · Endpoints Tested: {sent}/{total}</p>",
+        text(g.name),
+        m.status(status),
+        status.word()
+    );
+    for step in &g.steps {
+        step_details(out, step, m);
+    }
+}
+
+/// One step, collapsed to a line; open for what was sent and what was found.
+fn step_details(out: &mut String, step: &StepResult, m: Marks) {
+    let open = if step.outcome.is_failure() {
+        " open=\"\""
+    } else {
+        ""
+    };
+    let what = endpoint(step);
+    let _ = write!(
+        out,
+        "<details class=\"step\" data-outcome=\"{}\"{open}><summary>{} {}",
+        outcome_token(step.outcome),
+        m.outcome(step.outcome),
+        if what.is_empty() {
+            text(&step.name)
+        } else {
+            format!("<code>{what}</code> — {}", text(&step.name))
+        }
+    );
+    if let Some(resp) = &step.response {
+        let _ = write!(
+            out,
+            " <span class=\"meta\">{} {} · {}</span>",
+            resp.status,
+            text(&resp.reason),
+            latency_text(resp.latency_us)
+        );
+    }
+    out.push_str("</summary>\n<dl class=\"facts\">");
+    fact(out, "Outcome", render::style(step.outcome).title);
+    fact(
+        out,
+        "Plan step",
+        &format!("<code>{}</code>", text(&step.id)),
+    );
+    if let Some(msg) = step.message.as_deref().filter(|m| !m.trim().is_empty()) {
+        fact(out, "Message", &value(msg));
+    } else if !step.outcome.was_sent() {
+        fact(out, "Why", text(skip_text(step.skip_reason)).as_str());
+    }
+    if let Some(req) = &step.request {
+        let url = crate::report::without_userinfo(&req.url);
+        fact(
+            out,
+            "Request",
+            &format!("<code>{} {}</code>", text(&req.method), value(&url)),
+        );
+    }
+    if let Some(resp) = &step.response {
+        let mut line = format!(
+            "{} {} in {}, {} bytes",
+            resp.status,
+            text(&resp.reason),
+            latency_text(resp.latency_us),
+            resp.body_bytes
+        );
+        if step.outcome == Outcome::Slow {
+            if let Some(warn) = step.latency_budget.and_then(|b| b.warn_ms) {
+                let _ = write!(line, " (over the warn budget of {warn} ms)");
+            }
+        }
+        fact(out, "Response", &line);
+        for r in &resp.redirects {
+            fact(out, "Redirect", &value(&r.describe()));
+        }
+    }
+    if step.attempts > 1 {
+        fact(out, "Attempts", &step.attempts.to_string());
+    }
+    for (name, v) in &step.captures {
+        fact(
+            out,
+            "Captured",
+            &format!("<code>{}</code> = {}", text(name), value(&v.to_string())),
+        );
+    }
+    out.push_str("</dl>\n");
+    if !step.checks.is_empty() {
+        out.push_str("<ul class=\"checks\">\n");
+        for c in &step.checks {
+            let _ = writeln!(out, "<li>{}</li>", value(&check_line_with_kind(c)));
+        }
+        out.push_str("</ul>\n");
+    }
+    if let Some(body) = step
+        .response
+        .as_ref()
+        .map(|r| r.body_excerpt.as_str())
+        .filter(|b| !b.is_empty())
+    {
+        let _ = writeln!(out, "<pre class=\"body\">{}</pre>", text(body));
+    }
+    out.push_str("</details>\n");
+}
+
+pub(super) fn critical_failures(out: &mut String, r: &RunResults, m: Marks) {
+    out.push_str("<section id=\"critical\">\n<h2>Critical Integration Failures</h2>\n");
+    let issues = model::issues(r);
+    if issues.is_empty() {
+        out.push_str("<p>No critical failures.</p>\n</section>\n");
+        return;
+    }
+    for (i, issue) in issues.iter().enumerate() {
+        let f = issue.on_failure;
+        let (_, first) = issue.steps[0];
+        let _ = writeln!(
+            out,
+            "<article data-outcome=\"{}\">\n<h3>{}. {} {}</h3>\n<dl class=\"facts\">",
+            outcome_token(first.outcome),
+            i + 1,
+            m.outcome(first.outcome),
+            text(&issue.title())
+        );
+        fact(out, "Priority", &m.priority(f.priority));
+        for (label, t) in [
+            ("Impact", &f.impact),
+            ("Fix Time", &f.fix_time),
+            ("Action", &f.action),
+        ] {
+            if let Some(t) = t.as_deref().filter(|t| !t.trim().is_empty()) {
+                fact(out, label, &text(t));
+            }
+        }
+        out.push_str("</dl>\n<ul>\n");
+        for (_, s) in &issue.steps {
+            let failure = s.message.as_deref().unwrap_or("failed");
+            let _ = writeln!(
+                out,
+                "<li><code>{}</code>: {}</li>",
+                endpoint(s),
+                value(failure)
+            );
+        }
+        out.push_str("</ul>\n</article>\n");
+    }
+    out.push_str("</section>\n");
+}
+
+pub(super) fn coverage(out: &mut String, groups: &[Group], categories: &[Category]) {
+    out.push_str("<section id=\"coverage\">\n<h2>Integration Test Coverage</h2>\n");
+    let c = model::coverage(groups);
+    out.push_str("<dl class=\"facts\">");
+    let tested = format!("{} ({}%)", c.tested, percent(c.tested, c.total));
+    for (label, v) in [
+        ("Total Integrations", c.total.to_string()),
+        ("Tested", tested),
+        ("Passing", c.passing.to_string()),
+        ("Failing", c.failing.to_string()),
+        ("Warnings", c.warnings.to_string()),
+        ("Untested", c.untested.to_string()),
+    ] {
+        fact(out, label, &v);
+    }
+    out.push_str("</dl>\n");
+    if !categories.is_empty() {
+        out.push_str("<h3>Coverage by Type</h3>\n");
+        let rows: Vec<svg::Bar> = categories
+            .iter()
+            .map(|cat| {
+                let steps = cat
+                    .integrations
+                    .iter()
+                    .flat_map(|g| g.steps.iter().copied());
+                let (sent, total) = model::endpoint_coverage(steps);
+                svg::Bar {
+                    label: cat.name.to_string(),
+                    value: percent(sent, total) as f64,
+                    note: format!(
+                        "{}% ({sent}/{total} endpoints tested)",
+                        percent(sent, total)
+                    ),
+                }
+            })
+            .collect();
+        svg::percent_bars(out, "Endpoints tested by category", &rows);
+    }
+    out.push_str("</section>\n");
+}
+
+pub(super) fn results_by_phase(out: &mut String, r: &RunResults, m: Marks) {
+    let phases = model::phases(r);
+    if phases.is_empty() {
+        return;
+    }
+    out.push_str("<section id=\"phases\">\n<h2>Results by Phase</h2>\n");
+    for phase in phases {
+        let s = phase.summary();
+        let plan = &phase.plan.name;
+        let heading = if phase.name == plan {
+            text(plan)
+        } else {
+            format!("{} — {}", text(plan), text(phase.name))
+        };
+        let _ = writeln!(
+            out,
+            "<h3>{heading}</h3>\n<p>{} of {} steps passed{}</p>\n<ol>",
+            s.passed + s.slow,
+            s.total,
+            phase_tail(&s)
+        );
+        for step in &phase.steps {
+            let what = endpoint(step);
+            let _ = write!(
+                out,
+                "<li data-outcome=\"{}\">{} ",
+                outcome_token(step.outcome),
+                m.outcome(step.outcome)
+            );
+            if !what.is_empty() {
+                let _ = write!(out, "<code>{what}</code> — ");
+            }
+            out.push_str(&text(&step.name));
+            if step.attempts > 1 {
+                let _ = write!(out, " ({} attempts)", step.attempts);
+            }
+            if step.outcome != Outcome::Passed {
+                if let Some(msg) = &step.message {
+                    let _ = write!(out, "<br/><span class=\"meta\">{}</span>", value(msg));
+                }
+            }
+            out.push_str("</li>\n");
+        }
+        out.push_str("</ol>\n");
+    }
+    out.push_str("</section>\n");
+}
+
+fn phase_tail(s: &Summary) -> String {
+    let parts: Vec<String> = [
+        (s.slow, "slow"),
+        (s.failed + s.errors, "failing"),
+        (s.not_tested, "not tested"),
+        (s.not_configured, "not configured"),
+        (s.skipped, "skipped"),
+    ]
+    .iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, what)| format!("{n} {what}"))
+    .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", parts.join(", "))
+    }
+}
+
+/// The latency budgets by category, and every budgeted step's latency against them.
+pub(super) fn alerting_thresholds(out: &mut String, r: &RunResults) {
+    let budgets = model::budgets(r);
+    if budgets.is_empty() {
+        return;
+    }
+    out.push_str(
+        "<section id=\"thresholds\">\n<h2>Alerting Thresholds</h2>\n<table>\n<thead><tr>\
+         <th>Response Time</th><th>Warning</th><th>Critical</th></tr></thead>\n<tbody>\n",
+    );
+    for b in &budgets {
+        let shared = budgets.iter().filter(|x| x.category == b.category).count() > 1;
+        let label = if shared {
+            format!("{} ({})", b.category, b.integrations.join(", "))
+        } else {
+            b.category.clone()
+        };
+        let limit = |ms: Option<u64>| ms.map_or("—".to_string(), |ms| format!("&gt; {ms} ms"));
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+            text(&label),
+            limit(b.warn_ms),
+            limit(b.fail_ms)
+        );
+    }
+    out.push_str("</tbody>\n</table>\n<h3>Response Time per Step</h3>\n");
+    let steps: Vec<svg::LatencyRow> = r
+        .plans
+        .iter()
+        .flat_map(|p| p.steps.iter().map(move |s| (p, s)))
+        .filter_map(|(p, s)| {
+            let budget = s.latency_budget?;
+            let resp = s.response.as_ref()?;
+            Some(svg::LatencyRow {
+                label: format!("{}: {}", model::integration_of(p, s), s.name),
+                outcome: s.outcome,
+                latency_ms: resp.latency_us as f64 / 1000.0,
+                warn_ms: budget.warn_ms,
+                fail_ms: budget.fail_ms,
+            })
+        })
+        .collect();
+    svg::latency_bars(out, &steps);
+    out.push_str("</section>\n");
+}
+
+pub(super) fn load_errors(out: &mut String, r: &RunResults) {
+    if r.load_errors.is_empty() {
+        return;
+    }
+    out.push_str("<section id=\"load-errors\">\n<h2>Plan Load Errors</h2>\n<pre>");
+    for e in &r.load_errors {
+        let _ = writeln!(out, "{}", text(&e.to_string()));
+    }
+    out.push_str("</pre>\n</section>\n");
+}
+
+pub(super) fn footer(out: &mut String, r: &RunResults, groups: &[Group]) {
+    out.push_str("<footer>\n<dl class=\"facts\">");
+    fact(out, "Test Completed", &text(&date_of(&r.run.finished_at)));
+    if let Some(next) = r
+        .run
+        .next_review
+        .as_deref()
+        .filter(|n| !n.trim().is_empty())
+    {
+        fact(out, "Next Review", &text(next));
+    }
+    let c = model::coverage(groups);
+    let coverage = format!("{}% of integrations", percent(c.tested, c.total));
+    fact(out, "Test Coverage", &coverage);
+    fact(
+        out,
+        "Critical Issues",
+        &model::critical_count(r).to_string(),
+    );
+    out.push_str("</dl>\n</footer>\n");
+}

@@ -1,0 +1,250 @@
+use super::*;
+use crate::report::fixture::{fixture, step};
+use crate::report::markdown::{self, MarkdownOptions};
+use crate::results::Outcome;
+
+/// The page parsed as XML (it is written as polyglot markup), its inline script
+/// left out: a real parser proves every tag is closed and every text escaped.
+fn parse(html: &str) -> String {
+    let start = html.find("<script>").expect("the inline script");
+    let end = html.find("</script>").expect("script end");
+    let body = format!("{}{}", &html[..start], &html[end + "</script>".len()..]);
+    roxmltree::Document::parse_with_options(
+        &body,
+        roxmltree::ParsingOptions {
+            allow_dtd: true,
+            ..Default::default()
+        },
+    )
+    .unwrap_or_else(|e| panic!("not well-formed: {e}"));
+    body
+}
+
+fn texts_of<'a>(doc: &'a roxmltree::Document, tag: &str) -> Vec<String> {
+    doc.descendants()
+        .filter(|n| n.has_tag_name(tag))
+        .map(|n| {
+            n.descendants()
+                .filter(|d| d.is_text())
+                .filter_map(|d| d.text())
+                .collect::<String>()
+        })
+        .collect()
+}
+
+fn with_doc<T>(html: &str, f: impl FnOnce(&roxmltree::Document) -> T) -> T {
+    let body = parse(html);
+    let doc = roxmltree::Document::parse_with_options(
+        &body,
+        roxmltree::ParsingOptions {
+            allow_dtd: true,
+            ..Default::default()
+        },
+    )
+    .expect("parsed above");
+    f(&doc)
+}
+
+#[test]
+fn the_sections_are_the_markdown_reports_in_the_same_order() {
+    let r = fixture();
+    let md = markdown::render(&r, &MarkdownOptions::default());
+    let md_sections: Vec<String> = md
+        .lines()
+        .filter_map(|l| l.strip_prefix("## "))
+        .map(str::to_string)
+        .collect();
+    let html = render(&r, &HtmlOptions::default());
+    let sections = with_doc(&html, |d| texts_of(d, "h2"));
+    assert_eq!(sections, md_sections);
+    assert!(sections.len() >= 6, "{sections:?}");
+}
+
+#[test]
+fn the_overview_agrees_with_the_markdown_row_by_row() {
+    let r = fixture();
+    let md = markdown::render(&r, &MarkdownOptions::default());
+    let html = render(&r, &HtmlOptions::default());
+    let md_rows: Vec<&str> = md
+        .lines()
+        .skip_while(|l| !l.starts_with("## Integration Status Overview"))
+        .filter(|l| l.starts_with('|'))
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .collect();
+    let rows = with_doc(&html, |d| {
+        let table = d
+            .descendants()
+            .find(|n| n.has_tag_name("table"))
+            .expect("the overview table");
+        table
+            .descendants()
+            .filter(|n| n.has_tag_name("tr"))
+            .skip(1)
+            .map(|tr| {
+                tr.children()
+                    .filter(|c| c.has_tag_name("td"))
+                    .map(|td| {
+                        td.descendants()
+                            .filter(|t| t.is_text())
+                            .filter_map(|t| t.text())
+                            .collect()
+                    })
+                    .collect::<Vec<String>>()
+            })
+            .collect::<Vec<_>>()
+    });
+    assert_eq!(rows.len(), md_rows.len());
+    for (row, md_row) in rows.iter().zip(&md_rows) {
+        // Status ("✅ Connected") and health read the same in both reports.
+        assert!(md_row.contains(&row[1]), "{row:?} vs {md_row}");
+        assert!(
+            md_row.contains(&format!("| {} |", row[2])),
+            "{row:?} vs {md_row}"
+        );
+    }
+}
+
+#[test]
+fn every_step_has_collapsible_details_and_failures_start_open() {
+    let r = fixture();
+    let html = render(&r, &HtmlOptions::default());
+    let total = r.summary().total;
+    let (steps, open_failures) = with_doc(&html, |d| {
+        let steps: Vec<_> = d
+            .descendants()
+            .filter(|n| n.has_tag_name("details"))
+            .collect();
+        let open = steps
+            .iter()
+            .filter(|n| n.attribute("open").is_some())
+            .map(|n| n.attribute("data-outcome").unwrap_or_default().to_string())
+            .collect::<Vec<_>>();
+        (steps.len(), open)
+    });
+    assert_eq!(steps, total);
+    let failing = r
+        .plans
+        .iter()
+        .flat_map(|p| &p.steps)
+        .filter(|s| s.outcome.is_failure())
+        .count();
+    assert_eq!(open_failures.len(), failing);
+    assert!(open_failures.iter().all(|o| o == "failed" || o == "error"));
+}
+
+#[test]
+fn markup_from_a_run_is_shown_as_text() {
+    let mut r = fixture();
+    let mut evil = step(
+        "<script>alert('name')</script>",
+        "GET",
+        "/x?<img src=x onerror=alert(1)>",
+        Outcome::Failed,
+    );
+    evil.message = Some("got \"<script>alert('msg')</script>\" & more".into());
+    evil.response = Some(crate::results::ResponseInfo {
+        status: 200,
+        reason: "OK".into(),
+        body_excerpt: "<script>alert('body')</script><style>body{display:none}</style>".into(),
+        ..Default::default()
+    });
+    r.plans[0].steps.push(evil);
+    r.run.title = Some("</title><script>alert('title')</script>".into());
+    let html = render(&r, &HtmlOptions::default());
+    assert_eq!(
+        html.matches("<script").count(),
+        1,
+        "only the page's own script"
+    );
+    assert_eq!(
+        html.matches("<style").count(),
+        1,
+        "only the page's own style"
+    );
+    assert!(!html.contains("<img"), "{html}");
+    assert!(html.contains("&lt;script&gt;alert(&#39;name&#39;)&lt;/script&gt;"));
+    assert!(html.contains("&lt;script&gt;alert(&#39;body&#39;)"));
+    let bodies = with_doc(&html, |d| texts_of(d, "pre"));
+    assert!(bodies
+        .iter()
+        .any(|b| b == "<script>alert('body')</script><style>body{display:none}</style>"));
+}
+
+#[test]
+fn nothing_is_loaded_from_anywhere() {
+    let r = fixture();
+    let html = render(&r, &HtmlOptions::default());
+    for needle in [
+        "src=", "href=", "<link", "url(", "@import", "<img", "<iframe",
+    ] {
+        assert!(!html.contains(needle), "{needle} in the page");
+    }
+    assert!(html.contains("Content-Security-Policy\" content=\"default-src 'none';"));
+}
+
+#[test]
+fn no_emoji_writes_plain_markers_as_the_markdown_does() {
+    let r = fixture();
+    let html = render(&r, &HtmlOptions { emoji: false });
+    for emoji in ["✅", "❌", "⚠️", "🔄", "💥", "🔴"] {
+        assert!(!html.contains(emoji), "{emoji} with --no-emoji");
+    }
+    assert!(html.contains("[PASS]") && html.contains("[FAIL]"));
+    let with = render(&r, &HtmlOptions::default());
+    assert!(with.contains("✅"));
+}
+
+#[test]
+fn the_charts_draw_the_totals_coverage_and_latency_budgets() {
+    let r = fixture();
+    let html = render(&r, &HtmlOptions::default());
+    let s = r.summary();
+    let titles = with_doc(&html, |d| {
+        d.descendants()
+            .filter(|n| n.has_tag_name("svg"))
+            .map(|svg| {
+                let title = svg
+                    .children()
+                    .find(|c| c.has_tag_name("title"))
+                    .and_then(|t| t.text())
+                    .unwrap_or_default()
+                    .to_string();
+                let bars = svg.descendants().filter(|n| n.has_tag_name("rect")).count();
+                (title, bars)
+            })
+            .collect::<Vec<_>>()
+    });
+    assert_eq!(titles[0].0, format!("Outcome of the {} steps", s.total));
+    assert!(titles[0].1 >= 2);
+    assert!(titles
+        .iter()
+        .any(|(t, n)| t.starts_with("Endpoints tested") && *n > 0));
+    let budgeted = r
+        .plans
+        .iter()
+        .flat_map(|p| &p.steps)
+        .filter(|s| s.latency_budget.is_some() && s.response.is_some())
+        .count();
+    let latency = titles
+        .iter()
+        .find(|(t, _)| t.starts_with("Response time per budgeted step"))
+        .expect("the latency chart");
+    assert_eq!(latency.1, budgeted);
+    assert!(html.contains("class=\"warn-line\""));
+}
+
+#[test]
+fn a_failed_load_is_still_a_page() {
+    let mut r = fixture();
+    r.plans.clear();
+    r.load_errors.push(crate::diagnostic::Diagnostic::new(
+        "plans/a<b>.yaml",
+        (3, 5),
+        "unknown key `expct`",
+    ));
+    let html = render(&r, &HtmlOptions::default());
+    let sections = with_doc(&html, |d| texts_of(d, "h2"));
+    assert!(sections.contains(&"Plan Load Errors".to_string()));
+    assert!(html.contains("plans/a&lt;b&gt;.yaml:3:5"));
+}
