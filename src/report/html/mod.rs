@@ -8,6 +8,7 @@
 mod changes;
 mod escape;
 mod sections;
+mod step;
 mod svg;
 #[cfg(test)]
 mod tests;
@@ -75,12 +76,13 @@ pub fn render_with_changes(
         changes::section(&mut out, c, m);
     }
     sections::details(&mut out, results, &categories, m);
-    sections::critical_failures(&mut out, results, m);
+    let issues = model::issues(results);
+    sections::critical_failures(&mut out, &issues, m);
     sections::coverage(&mut out, &integrations, &categories);
     sections::results_by_phase(&mut out, results, m);
     sections::alerting_thresholds(&mut out, results);
     sections::load_errors(&mut out, results);
-    sections::footer(&mut out, results, &integrations);
+    sections::footer(&mut out, results, &integrations, issues.len());
     let _ = write!(
         out,
         "</main>\n<script>{SCRIPT}</script>\n</body>\n</html>\n"

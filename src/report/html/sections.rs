@@ -7,8 +7,8 @@ use super::escape::{text, value};
 use super::svg;
 use crate::report::model::{self, Category, Group, Status};
 use crate::report::{date_of, host_port, percent};
-use crate::results::render::{self, check_line_with_kind, skip_text};
-use crate::results::{latency_text, Outcome, Priority, RunResults, StepResult, Summary};
+use crate::results::render;
+use crate::results::{Outcome, Priority, RunResults, StepResult, Summary};
 
 /// Emoji or plain-text markers, as [`crate::results::render`] defines them.
 #[derive(Clone, Copy)]
@@ -31,8 +31,8 @@ impl Marks {
         )
     }
 
-    fn priority(self, p: Priority) -> String {
-        text(&render::priority(p, self.0))
+    fn priority(self, p: Option<Priority>) -> String {
+        text(&render::issue_priority(p, self.0))
     }
 }
 
@@ -60,7 +60,7 @@ fn status_token(s: Status) -> &'static str {
 }
 
 /// `METHOD /path`, escaped; empty for a pending step written without a request.
-fn endpoint(step: &StepResult) -> String {
+pub(super) fn endpoint(step: &StepResult) -> String {
     value(&format!("{} {}", step.endpoint.method, step.endpoint.path))
         .trim()
         .to_string()
@@ -88,6 +88,7 @@ pub(super) fn header(out: &mut String, r: &RunResults, title: &str) {
         fact(out, "Environment", &text(&e));
     }
     out.push_str("</dl>\n");
+    suites(out, r);
     if run.interrupted {
         out.push_str(
             "<p class=\"note\"><strong>Note:</strong> the run was interrupted; steps not \
@@ -97,7 +98,28 @@ pub(super) fn header(out: &mut String, r: &RunResults, title: &str) {
     out.push_str("</header>\n");
 }
 
-fn fact(out: &mut String, label: &str, html: &str) {
+/// A run over several suites: each with its system, target and plans.
+fn suites(out: &mut String, r: &RunResults) {
+    if r.run.suites.is_empty() {
+        return;
+    }
+    out.push_str("<p><strong>Suites:</strong></p>\n<ul>\n");
+    for suite in &r.run.suites {
+        let config = suite.config.as_deref().unwrap_or("no planrun.yaml");
+        let _ = write!(out, "<li><code>{}</code>", text(config));
+        if let Some(system) = &suite.system {
+            let _ = write!(out, " — {}", text(system));
+        }
+        if let Some(target) = &suite.target {
+            let _ = write!(out, " ({})", text(&host_port(target)));
+        }
+        let n = suite.plans.len();
+        let _ = writeln!(out, ", {n} plan{}</li>", if n == 1 { "" } else { "s" });
+    }
+    out.push_str("</ul>\n");
+}
+
+pub(super) fn fact(out: &mut String, label: &str, html: &str) {
     let _ = writeln!(out, "<dt>{label}</dt><dd>{html}</dd>");
 }
 
@@ -181,114 +203,17 @@ fn integration(out: &mut String, g: &Group, m: Marks) {
         status.word()
     );
     for step in &g.steps {
-        step_details(out, step, m);
+        super::step::details(out, step, m);
     }
 }
 
-/// One step, collapsed to a line; open for what was sent and what was found.
-fn step_details(out: &mut String, step: &StepResult, m: Marks) {
-    let open = if step.outcome.is_failure() {
-        " open=\"\""
-    } else {
-        ""
-    };
-    let what = endpoint(step);
-    let _ = write!(
-        out,
-        "<details class=\"step\" data-outcome=\"{}\"{open}><summary>{} {}",
-        outcome_token(step.outcome),
-        m.outcome(step.outcome),
-        if what.is_empty() {
-            text(&step.name)
-        } else {
-            format!("<code>{what}</code> — {}", text(&step.name))
-        }
-    );
-    if let Some(resp) = &step.response {
-        let _ = write!(
-            out,
-            " <span class=\"meta\">{} {} · {}</span>",
-            resp.status,
-            text(&resp.reason),
-            latency_text(resp.latency_us)
-        );
-    }
-    out.push_str("</summary>\n<dl class=\"facts\">");
-    fact(out, "Outcome", render::style(step.outcome).title);
-    fact(
-        out,
-        "Plan step",
-        &format!("<code>{}</code>", text(&step.id)),
-    );
-    if let Some(msg) = step.message.as_deref().filter(|m| !m.trim().is_empty()) {
-        fact(out, "Message", &value(msg));
-    } else if !step.outcome.was_sent() {
-        fact(out, "Why", text(skip_text(step.skip_reason)).as_str());
-    }
-    if let Some(req) = &step.request {
-        let url = crate::report::without_userinfo(&req.url);
-        fact(
-            out,
-            "Request",
-            &format!("<code>{} {}</code>", text(&req.method), value(&url)),
-        );
-    }
-    if let Some(resp) = &step.response {
-        let mut line = format!(
-            "{} {} in {}, {} bytes",
-            resp.status,
-            text(&resp.reason),
-            latency_text(resp.latency_us),
-            resp.body_bytes
-        );
-        if step.outcome == Outcome::Slow {
-            if let Some(warn) = step.latency_budget.and_then(|b| b.warn_ms) {
-                let _ = write!(line, " (over the warn budget of {warn} ms)");
-            }
-        }
-        fact(out, "Response", &line);
-        for r in &resp.redirects {
-            fact(out, "Redirect", &value(&r.describe()));
-        }
-    }
-    if step.attempts > 1 {
-        fact(out, "Attempts", &step.attempts.to_string());
-    }
-    for (name, v) in &step.captures {
-        fact(
-            out,
-            "Captured",
-            &format!("<code>{}</code> = {}", text(name), value(&v.to_string())),
-        );
-    }
-    out.push_str("</dl>\n");
-    if !step.checks.is_empty() {
-        out.push_str("<ul class=\"checks\">\n");
-        for c in &step.checks {
-            let _ = writeln!(out, "<li>{}</li>", value(&check_line_with_kind(c)));
-        }
-        out.push_str("</ul>\n");
-    }
-    if let Some(body) = step
-        .response
-        .as_ref()
-        .map(|r| r.body_excerpt.as_str())
-        .filter(|b| !b.is_empty())
-    {
-        let _ = writeln!(out, "<pre class=\"body\">{}</pre>", text(body));
-    }
-    out.push_str("</details>\n");
-}
-
-pub(super) fn critical_failures(out: &mut String, r: &RunResults, m: Marks) {
+pub(super) fn critical_failures(out: &mut String, issues: &[model::Issue], m: Marks) {
     out.push_str("<section id=\"critical\">\n<h2>Critical Integration Failures</h2>\n");
-    let issues = model::issues(r);
     if issues.is_empty() {
         out.push_str("<p>No critical failures.</p>\n</section>\n");
         return;
     }
     for (i, issue) in issues.iter().enumerate() {
-        let f = issue.on_failure;
         let (_, first) = issue.steps[0];
         let _ = writeln!(
             out,
@@ -298,14 +223,29 @@ pub(super) fn critical_failures(out: &mut String, r: &RunResults, m: Marks) {
             m.outcome(first.outcome),
             text(&issue.title())
         );
-        fact(out, "Priority", &m.priority(f.priority));
-        for (label, t) in [
-            ("Impact", &f.impact),
-            ("Fix Time", &f.fix_time),
-            ("Action", &f.action),
-        ] {
-            if let Some(t) = t.as_deref().filter(|t| !t.trim().is_empty()) {
-                fact(out, label, &text(t));
+        fact(out, "Priority", &m.priority(issue.priority()));
+        match issue.on_failure {
+            Some(f) => {
+                for (label, t) in [
+                    ("Impact", &f.impact),
+                    ("Fix Time", &f.fix_time),
+                    ("Action", &f.action),
+                ] {
+                    if let Some(t) = t.as_deref().filter(|t| !t.trim().is_empty()) {
+                        fact(out, label, &text(t));
+                    }
+                }
+            }
+            None => {
+                let (plan, step) = issue.steps[0];
+                let file = step.file.as_deref().unwrap_or(&plan.file);
+                let action = format!(
+                    "triage it: add <code>on_failure</code> (priority, impact, action) to \
+                     the step at {}:{}",
+                    text(file),
+                    step.line
+                );
+                fact(out, "Action", &action);
             }
         }
         out.push_str("</dl>\n<ul>\n");
@@ -489,7 +429,7 @@ pub(super) fn load_errors(out: &mut String, r: &RunResults) {
     out.push_str("</pre>\n</section>\n");
 }
 
-pub(super) fn footer(out: &mut String, r: &RunResults, groups: &[Group]) {
+pub(super) fn footer(out: &mut String, r: &RunResults, groups: &[Group], issues: usize) {
     out.push_str("<footer>\n<dl class=\"facts\">");
     fact(out, "Test Completed", &text(&date_of(&r.run.finished_at)));
     if let Some(next) = r
@@ -503,10 +443,7 @@ pub(super) fn footer(out: &mut String, r: &RunResults, groups: &[Group]) {
     let c = model::coverage(groups);
     let coverage = format!("{}% of integrations", percent(c.tested, c.total));
     fact(out, "Test Coverage", &coverage);
-    fact(
-        out,
-        "Critical Issues",
-        &model::critical_count(r).to_string(),
-    );
+    // The number of items the failures section lists, triaged or not.
+    fact(out, "Critical Issues", &issues.to_string());
     out.push_str("</dl>\n</footer>\n");
 }
