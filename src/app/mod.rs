@@ -684,7 +684,7 @@ fn write_reports(
         let opts = html::HtmlOptions {
             emoji: !output.no_emoji,
         };
-        let page = html::render_with_changes(results, &opts, changes);
+        let page = html::render_in(results, &opts, context);
         write_one("HTML report", path, &page, notes)
     });
     json_ok && junit_ok && md_ok && html_ok

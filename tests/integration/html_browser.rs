@@ -14,21 +14,29 @@ use std::process::Command;
 #[ignore = "needs chromium; .ci/run installs it and runs this"]
 fn the_demo_report_renders_in_a_browser_without_errors() {
     let ws = common::Workspace::new("html-browser");
-    let exec = ws.exec(
-        &[
-            "demo",
-            "--junit",
-            "out/junit.xml",
-            "--report",
-            "out/report.md",
-            "--json",
-            "out/results.json",
-            "--html",
-            "out/report.html",
-        ],
-        &[],
-    );
-    assert_eq!(exec.code, 0, "{exec}");
+    // Two runs with a history, as a team runs it weekly: the second report has the
+    // changes since the first and the trends.
+    for scenario in ["reference", "healthy"] {
+        let exec = ws.exec(
+            &[
+                "demo",
+                "--scenario",
+                scenario,
+                "--history",
+                "h.db",
+                "--junit",
+                "out/junit.xml",
+                "--report",
+                "out/report.md",
+                "--json",
+                "out/results.json",
+                "--html",
+                "out/report.html",
+            ],
+            &[],
+        );
+        assert!(exec.code <= 1, "{exec}");
+    }
     let page = ws.path("out/report.html");
     let out = Command::new("chromium")
         .args([
@@ -67,6 +75,16 @@ fn the_demo_report_renders_in_a_browser_without_errors() {
     let html = ws.read("out/report.html");
     let sections = document(&crate::html_report::parse(&html), |d| texts(d, "h2"));
     assert_eq!(sections, markdown_sections(&ws.read("out/report.md")));
+    for expected in [
+        "Changes Since the Previous Run",
+        "Trends",
+        "Critical Integration Failures",
+    ] {
+        assert!(
+            sections.iter().any(|s| s == expected),
+            "{expected}: {sections:?}"
+        );
+    }
     for section in &sections {
         assert!(
             dom.contains(&format!("<h2>{}</h2>", section.replace('&', "&amp;"))),
@@ -85,6 +103,10 @@ fn the_demo_report_renders_in_a_browser_without_errors() {
         assert!(!dom.contains(empty), "an empty {empty} in the page");
     }
     let charts = dom.matches("<svg class=\"chart\"").count();
-    assert!(charts >= 3, "totals, coverage by type, latency: {charts}");
+    assert!(
+        charts >= 5,
+        "totals, coverage by type, latency, pass-rate and latency trends: {charts}"
+    );
+    assert!(dom.contains("<polyline"), "the trend lines");
     assert!(dom.matches("<rect").count() > 10, "the charts have bars");
 }

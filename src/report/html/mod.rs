@@ -12,13 +12,13 @@ mod step;
 mod svg;
 #[cfg(test)]
 mod tests;
+mod trends;
 
 use std::fmt::Write as _;
 
 use escape::text;
 
 use super::model;
-use crate::compare::Changes;
 use crate::results::RunResults;
 
 /// How the HTML report is written.
@@ -39,16 +39,12 @@ const DEFAULT_TITLE: &str = "Integration & Connector Test Report";
 
 /// Renders the HTML report.
 pub fn render(results: &RunResults, opts: &HtmlOptions) -> String {
-    render_with_changes(results, opts, None)
+    render_in(results, opts, &model::Context::default())
 }
 
-/// The HTML report with a "Changes Since the Previous Run" section when `changes` is
-/// given.
-pub fn render_with_changes(
-    results: &RunResults,
-    opts: &HtmlOptions,
-    changes: Option<&Changes>,
-) -> String {
+/// The HTML report with what `context` adds (changes since an earlier run, trends),
+/// as [`crate::report::markdown::render_in`] has them.
+pub fn render_in(results: &RunResults, opts: &HtmlOptions, context: &model::Context) -> String {
     let integrations = model::integrations(results);
     let categories = model::categories(results);
     let m = sections::Marks(opts.emoji);
@@ -72,13 +68,16 @@ pub fn render_with_changes(
     );
     sections::header(&mut out, results, title);
     sections::overview(&mut out, results, &integrations, m);
-    if let Some(c) = changes {
+    if let Some(c) = &context.changes {
         changes::section(&mut out, c, m);
     }
     sections::details(&mut out, results, &categories, m);
     let issues = model::issues(results);
     sections::critical_failures(&mut out, &issues, m);
     sections::coverage(&mut out, &integrations, &categories);
+    if let Some(t) = &context.trends {
+        trends::section(&mut out, t, m);
+    }
     sections::results_by_phase(&mut out, results, m);
     sections::alerting_thresholds(&mut out, results);
     sections::load_errors(&mut out, results);
@@ -112,6 +111,8 @@ details.step[open]{background:#fcfdfe}.step .meta{color:var(--idle)}
 svg.chart{width:100%;height:auto;max-width:1000px;display:block;margin:.5rem 0 1rem}svg.chart text{font:12px system-ui,sans-serif;fill:#1f2328}
 .b-passed{fill:var(--pass)}.b-slow{fill:var(--slow)}.b-failed{fill:var(--fail)}.b-error{fill:var(--error)}.b-not_tested,.b-not_configured,.b-skipped{fill:var(--idle)}
 .b-track{fill:#eaeef2}.b-cover{fill:#0969da}.warn-line{stroke:var(--slow);stroke-width:2}.fail-line{stroke:var(--fail);stroke-width:2}
+.series{stroke-width:2.5}circle.series{stroke:none}.s0{stroke:#0969da;fill:#0969da}.s1{stroke:#1a7f37;fill:#1a7f37}.s2{stroke:#cf222e;fill:#cf222e}.s3{stroke:#8250df;fill:#8250df}
+.s4{stroke:#9a6700;fill:#9a6700}.s5{stroke:#bf3989;fill:#bf3989}.s6{stroke:#1b7c83;fill:#1b7c83}.s7{stroke:#57606a;fill:#57606a}.dashed{stroke-dasharray:6 4}polyline.series{fill:none}
 .note{background:#fff8c5;border:1px solid #d4a72c;padding:.4rem .7rem;border-radius:6px}footer{margin-top:2rem;border-top:1px solid var(--line);padding-top:.8rem}
 "#;
 

@@ -190,3 +190,108 @@ pub(super) fn latency_bars(out: &mut String, rows: &[LatencyRow]) {
         LABEL_WIDTH + span
     );
 }
+
+/// One line of a line chart: a series over the runs, or a budget drawn dashed.
+pub(super) struct Line<'a> {
+    pub name: &'a str,
+    pub points: &'a [crate::report::model::trends::Point],
+    pub budget: bool,
+}
+
+/// Lines over the runs (x: run labels, y: 0 to `y_max`), each with a legend entry;
+/// a run without a value leaves a gap in its line.
+pub(super) fn line_chart(
+    out: &mut String,
+    title: &str,
+    labels: &[&str],
+    lines: &[Line],
+    y_max: f64,
+    unit: &str,
+) {
+    let (left, top, plot_w, plot_h) = (60.0, 10.0, WIDTH - 300.0, 180.0);
+    let height = top + plot_h + 40.0 + ROW * lines.len().saturating_sub(6) as f64;
+    let y_max = if y_max > 0.0 { y_max } else { 1.0 };
+    let steps = labels.len().saturating_sub(1).max(1) as f64;
+    let x_of = |run: usize| left + plot_w * run as f64 / steps;
+    let y_of = |v: f64| top + plot_h - plot_h * v.clamp(0.0, y_max) / y_max;
+    open(out, height, title);
+    let _ = write!(
+        out,
+        "<rect class=\"b-track\" x=\"{left}\" y=\"{top}\" width=\"{plot_w}\" height=\"{plot_h}\"/>\
+         <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{:.0}{unit}</text>\
+         <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">0{unit}</text>",
+        left - 4.0,
+        top + 10.0,
+        y_max,
+        left - 4.0,
+        top + plot_h
+    );
+    for (run, l) in labels.iter().enumerate() {
+        let _ = write!(
+            out,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+            x_of(run),
+            top + plot_h + 16.0,
+            text(l)
+        );
+    }
+    for (i, line) in lines.iter().enumerate() {
+        let class = if line.budget {
+            if line.name.starts_with("fail") {
+                "fail-line dashed".to_string()
+            } else {
+                "warn-line dashed".to_string()
+            }
+        } else {
+            format!("series s{}", i % 8)
+        };
+        // Consecutive runs are joined; a missing run starts a new segment.
+        let mut segment: Vec<String> = Vec::new();
+        let mut prev: Option<usize> = None;
+        let flush = |segment: &mut Vec<String>, out: &mut String| {
+            if segment.len() > 1 {
+                let _ = write!(
+                    out,
+                    "<polyline class=\"{class}\" fill=\"none\" points=\"{}\"/>",
+                    segment.join(" ")
+                );
+            }
+            segment.clear();
+        };
+        for p in line.points {
+            if prev.is_some_and(|r| r + 1 != p.run) {
+                flush(&mut segment, out);
+            }
+            segment.push(format!("{:.1},{:.1}", x_of(p.run), y_of(p.value)));
+            prev = Some(p.run);
+        }
+        flush(&mut segment, out);
+        if !line.budget {
+            for p in line.points {
+                let _ = write!(
+                    out,
+                    "<circle class=\"series s{}\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"3\">\
+                     <title>{}: {}{unit}</title></circle>",
+                    i % 8,
+                    x_of(p.run),
+                    y_of(p.value),
+                    text(labels.get(p.run).copied().unwrap_or("")),
+                    (p.value * 10.0).round() / 10.0
+                );
+            }
+        }
+        let ly = top + 12.0 + ROW * i as f64;
+        let lx = left + plot_w + 20.0;
+        let _ = write!(
+            out,
+            "<line class=\"{class}\" x1=\"{lx:.1}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\"/>\
+             <text x=\"{:.1}\" y=\"{ly:.1}\">{}</text>",
+            lx + 18.0,
+            ly - 4.0,
+            ly - 4.0,
+            lx + 24.0,
+            label(line.name)
+        );
+    }
+    out.push_str("</svg>\n");
+}

@@ -248,3 +248,96 @@ fn a_failed_load_is_still_a_page() {
     assert!(sections.contains(&"Plan Load Errors".to_string()));
     assert!(html.contains("plans/a&lt;b&gt;.yaml:3:5"));
 }
+
+#[test]
+fn trends_and_changes_are_the_markdowns_sections_drawn_as_line_charts() {
+    use crate::compare::Snapshot;
+    use crate::report::model::trends::trends;
+    use crate::report::model::Context;
+
+    let now = fixture();
+    // Earlier runs: the same suite with its failing steps passing, then failing again.
+    let mut healthy = fixture();
+    for step in healthy.plans.iter_mut().flat_map(|p| p.steps.iter_mut()) {
+        if step.outcome.is_failure() {
+            step.outcome = Outcome::Passed;
+        }
+    }
+    let mut earlier = Vec::new();
+    for (day, r) in [(5, &healthy), (12, &now), (19, &healthy)] {
+        let mut s = Snapshot::of(r);
+        s.started_at = format!("2026-01-{day:02}T09:00:00Z");
+        earlier.push(s);
+    }
+    let baseline = &healthy;
+    let context = Context {
+        changes: Some(crate::compare::compare(
+            &Snapshot::of(baseline),
+            &Snapshot::of(&now),
+            &crate::compare::CompareOptions::default(),
+        )),
+        trends: Some(trends(&earlier, &Snapshot::of(&now), 8)),
+    };
+    let md = markdown::render_in(&now, &MarkdownOptions::default(), &context);
+    let html = render_in(&now, &HtmlOptions::default(), &context);
+    let md_sections: Vec<String> = md
+        .lines()
+        .filter_map(|l| l.strip_prefix("## "))
+        .map(str::to_string)
+        .collect();
+    let (sections, charts, flaky_rows) = with_doc(&html, |d| {
+        let charts: Vec<(String, usize)> = d
+            .descendants()
+            .filter(|n| n.has_tag_name("svg"))
+            .map(|svg| {
+                let title = svg
+                    .children()
+                    .find(|c| c.has_tag_name("title"))
+                    .and_then(|t| t.text())
+                    .unwrap_or_default()
+                    .to_string();
+                let lines = svg
+                    .descendants()
+                    .filter(|n| n.has_tag_name("polyline"))
+                    .count();
+                (title, lines)
+            })
+            .collect();
+        let trends = d
+            .descendants()
+            .find(|n| n.attribute("id") == Some("trends"))
+            .expect("the trends section");
+        let flaky_table = trends
+            .descendants()
+            .filter(|n| n.has_tag_name("table"))
+            .last()
+            .expect("the flaky steps table");
+        let flaky = flaky_table
+            .descendants()
+            .filter(|n| n.has_tag_name("tr"))
+            .count()
+            - 1;
+        (texts_of(d, "h2"), charts, flaky)
+    });
+    assert_eq!(sections, md_sections);
+    assert!(sections.contains(&"Trends".to_string()));
+    assert!(sections.contains(&"Changes Since the Previous Run".to_string()));
+    let pass_rate = charts
+        .iter()
+        .find(|(t, _)| t == "Pass rate per run (%)")
+        .expect("the pass-rate chart");
+    assert!(
+        pass_rate.1 >= 2,
+        "all integrations and a varying one: {charts:?}"
+    );
+    let latency: Vec<_> = charts
+        .iter()
+        .filter(|(t, _)| t.ends_with("latency per run (ms)"))
+        .collect();
+    assert!(!latency.is_empty(), "{charts:?}");
+    // The step's line and its warn and fail budgets.
+    assert!(latency.iter().all(|(_, n)| *n >= 2), "{latency:?}");
+    let flaky = context.trends.as_ref().map_or(0, |t| t.flaky.len());
+    assert!(flaky >= 1, "the failing steps flipped: flaky");
+    assert_eq!(flaky_rows, flaky);
+}

@@ -46,7 +46,7 @@ pub(super) fn section(out: &mut String, t: &Trends, m: Marks) {
         out.push_str("### Latency of Budgeted Steps\n\n");
         // Closest to their budget first; the comfortable rest in one line.
         let mut ranked: Vec<(&LatencySeries, f64)> =
-            t.latency.iter().map(|s| (s, peak_share(s))).collect();
+            t.latency.iter().map(|s| (s, s.peak_share())).collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
         let (shown, rest) = ranked.split_at(ranked.len().min(LATENCY_ROWS));
         let shown: Vec<&LatencySeries> = shown.iter().map(|(s, _)| *s).collect();
@@ -105,12 +105,6 @@ fn rate_table(out: &mut String, t: &Trends, labels: &[&str]) {
 
 /// Rows of the latency table; the steps nearest their budget are shown.
 const LATENCY_ROWS: usize = 10;
-
-/// The step's highest latency in the window over its warn budget (or fail budget).
-fn peak_share(s: &LatencySeries) -> f64 {
-    let budget = s.warn_ms.or(s.fail_ms).unwrap_or(0).max(1) as f64;
-    s.points.iter().map(|p| p.value).fold(0.0, f64::max) / budget
-}
 
 fn latency_table(out: &mut String, series: &[&LatencySeries], labels: &[&str]) {
     header(out, &["Step", "Plan", "Budget (warn / fail)"], labels);

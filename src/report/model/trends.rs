@@ -77,6 +77,13 @@ impl LatencySeries {
         let limit = self.warn_ms.or(self.fail_ms);
         limit.is_some_and(|l| self.points.iter().any(|p| p.value > l as f64))
     }
+
+    /// Its highest latency in the window over its warn budget (or fail budget): the
+    /// reports show the steps nearest their budget first.
+    pub fn peak_share(&self) -> f64 {
+        let budget = self.warn_ms.or(self.fail_ms).unwrap_or(0).max(1) as f64;
+        self.points.iter().map(|p| p.value).fold(0.0, f64::max) / budget
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
