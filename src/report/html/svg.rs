@@ -183,10 +183,10 @@ pub(super) fn latency_bars(out: &mut String, rows: &[LatencyRow]) {
         );
     }
     let y = ROW * rows.len() as f64 + 16.0;
-    let _ = write!(
+    let _ = writeln!(
         out,
         "<text x=\"{LABEL_WIDTH}\" y=\"{y:.1}\">0 ms</text>\
-         <text x=\"{:.1}\" y=\"{y:.1}\" text-anchor=\"end\">{max:.0} ms</text></svg>\n",
+         <text x=\"{:.1}\" y=\"{y:.1}\" text-anchor=\"end\">{max:.0} ms</text></svg>",
         LABEL_WIDTH + span
     );
 }

@@ -20,7 +20,7 @@ fn parse(html: &str) -> String {
     body
 }
 
-fn texts_of<'a>(doc: &'a roxmltree::Document, tag: &str) -> Vec<String> {
+fn texts_of(doc: &roxmltree::Document, tag: &str) -> Vec<String> {
     doc.descendants()
         .filter(|n| n.has_tag_name(tag))
         .map(|n| {
@@ -309,8 +309,7 @@ fn trends_and_changes_are_the_markdowns_sections_drawn_as_line_charts() {
             .expect("the trends section");
         let flaky_table = trends
             .descendants()
-            .filter(|n| n.has_tag_name("table"))
-            .last()
+            .rfind(|n| n.has_tag_name("table"))
             .expect("the flaky steps table");
         let flaky = flaky_table
             .descendants()
