@@ -105,7 +105,7 @@ code,pre{font:13px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}pre{
 details.step{border:1px solid var(--line);border-radius:6px;margin:.3rem 0;padding:.25rem .6rem}details.step>summary{cursor:pointer}
 details.step[open]{background:#fcfdfe}.step .meta{color:var(--idle)}
 .o-passed{color:var(--pass)}.o-slow{color:var(--slow)}.o-failed{color:var(--fail)}.o-error{color:var(--error)}.o-not_tested,.o-not_configured,.o-skipped{color:var(--idle)}
-.s-operational{color:var(--pass)}.s-slow{color:var(--slow)}.s-failing,.s-not-configured{color:var(--fail)}.s-not-tested{color:var(--idle)}
+.s-operational{color:var(--pass)}.s-slow,.s-partial{color:var(--slow)}.s-failing,.s-not-configured{color:var(--fail)}.s-not-tested{color:var(--idle)}
 .filter{display:flex;flex-wrap:wrap;gap:.4rem;margin:.6rem 0}.filter button{border:1px solid var(--line);background:#fff;border-radius:14px;padding:.2rem .75rem;cursor:pointer;font:inherit}
 .filter button[aria-pressed=true]{background:#1f2328;color:#fff}
 svg.chart{width:100%;height:auto;max-width:1000px;display:block;margin:.5rem 0 1rem}svg.chart text{font:12px system-ui,sans-serif;fill:#1f2328}

@@ -219,7 +219,7 @@ fn the_charts_draw_the_totals_coverage_and_latency_budgets() {
     assert!(titles[0].1 >= 2);
     assert!(titles
         .iter()
-        .any(|(t, n)| t.starts_with("Endpoints tested") && *n > 0));
+        .any(|(t, n)| t.starts_with("Steps sent by category") && *n > 0));
     let budgeted = r
         .plans
         .iter()
