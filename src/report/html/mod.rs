@@ -79,7 +79,7 @@ pub fn render_in(results: &RunResults, opts: &HtmlOptions, context: &model::Cont
         trends::section(&mut out, t, m);
     }
     sections::results_by_phase(&mut out, results, m);
-    sections::alerting_thresholds(&mut out, results);
+    sections::alerting_thresholds(&mut out, results, context.alerting.as_ref(), m);
     sections::load_errors(&mut out, results);
     sections::footer(&mut out, results, &integrations, issues.len());
     let _ = write!(

@@ -380,30 +380,68 @@ fn phase_tail(s: &Summary) -> String {
     }
 }
 
-/// The latency budgets by category, and every budgeted step's latency against them.
-pub(super) fn alerting_thresholds(out: &mut String, r: &RunResults) {
-    let budgets = model::budgets(r);
+/// Each `alerting:` rule with its value and state, the latency budgets (one row per
+/// budget), and every budgeted step's latency against them, as the Markdown has them.
+pub(super) fn alerting_thresholds(
+    out: &mut String,
+    r: &RunResults,
+    alerting: Option<&model::alerting::Alerting>,
+    m: Marks,
+) {
+    let budgets = model::alerting::budget_groups(r);
+    let rows = alerting.map_or(&[][..], |a| &a.rows[..]);
+    if budgets.is_empty() && rows.is_empty() {
+        return;
+    }
+    out.push_str("<section id=\"thresholds\">\n<h2>Alerting Thresholds</h2>\n");
+    if let Some(a) = alerting.filter(|a| !a.rows.is_empty()) {
+        out.push_str(if a.from_history {
+            "<p>The rules of planrun.yaml, over the runs of the history (this one included).</p>\n"
+        } else {
+            "<p>No history: each rule is evaluated on this run alone. Record runs with \
+             <code>--history FILE</code> to follow the rates over weeks.</p>\n"
+        });
+        out.push_str(
+            "<table>\n<thead><tr><th>Rule</th><th>Watches</th><th>Measure</th><th>Warning</th>\
+             <th>Critical</th><th>Now</th><th>Window</th><th>State</th></tr></thead>\n<tbody>\n",
+        );
+        for row in rows {
+            out.push_str("<tr>");
+            for c in model::alerting_text::rule_cells(row, m.0) {
+                let _ = write!(out, "<td>{}</td>", text(&c));
+            }
+            out.push_str("</tr>\n");
+        }
+        out.push_str("</tbody>\n</table>\n");
+    }
     if budgets.is_empty() {
+        out.push_str("</section>\n");
         return;
     }
     out.push_str(
-        "<section id=\"thresholds\">\n<h2>Alerting Thresholds</h2>\n<table>\n<thead><tr>\
-         <th>Response Time</th><th>Warning</th><th>Critical</th></tr></thead>\n<tbody>\n",
+        "<h3>Latency Budgets</h3>\n<table>\n<thead><tr><th>Warning</th><th>Critical</th>\
+         <th>Steps</th><th>Held by</th></tr></thead>\n<tbody>\n",
     );
-    for b in &budgets {
-        let shared = budgets.iter().filter(|x| x.category == b.category).count() > 1;
-        let label = if shared {
-            format!("{} ({})", b.category, b.integrations.join(", "))
-        } else {
-            b.category.clone()
-        };
+    for g in &budgets {
+        let held: Vec<String> = g
+            .categories
+            .iter()
+            .map(|(category, integrations)| {
+                if integrations.len() == 1 && &integrations[0] == category {
+                    category.clone()
+                } else {
+                    format!("{category} ({})", integrations.join(", "))
+                }
+            })
+            .collect();
         let limit = |ms: Option<u64>| ms.map_or("—".to_string(), |ms| format!("&gt; {ms} ms"));
         let _ = writeln!(
             out,
-            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-            text(&label),
-            limit(b.warn_ms),
-            limit(b.fail_ms)
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            limit(g.warn_ms),
+            limit(g.fail_ms),
+            g.steps,
+            text(&held.join("; "))
         );
     }
     out.push_str("</tbody>\n</table>\n<h3>Response Time per Step</h3>\n");

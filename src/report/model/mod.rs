@@ -6,6 +6,7 @@
 use std::collections::HashSet;
 
 pub mod alerting;
+pub mod alerting_text;
 mod context;
 mod issues;
 mod phases;
