@@ -6,7 +6,8 @@
 #   SKIP_HURL=1 bash bench/compare.sh     # planrun and wrk only
 #   PLANRUN_BIN=path/to/planrun bash bench/compare.sh   # a binary built already
 # Missing tools are installed: nginx, wrk and GNU time with apt-get (as root), Hurl with
-# `cargo install` into $BENCH_CACHE (default ~/.cache/planrun-bench, outside the repo).
+# `cargo install` into $BENCH_CACHE (default ~/.cache/planrun-bench, outside the repo;
+# it needs libcurl4-openssl-dev, libxml2-dev, libclang-dev and pkg-config from apt).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-5}
@@ -24,6 +25,8 @@ need_apt() {
     pkg-config --exists libcurl 2>/dev/null || missing+=(libcurl4-openssl-dev)
     pkg-config --exists libxml-2.0 2>/dev/null || missing+=(libxml2-dev)
     command -v pkg-config >/dev/null || missing+=(pkg-config)
+    # libxml's build script runs bindgen, which loads libclang.
+    ls /usr/lib/llvm-*/lib/libclang*.so* >/dev/null 2>&1 || missing+=(libclang-dev)
   fi
   if [ ${#missing[@]} -gt 0 ]; then
     echo "installing ${missing[*]} with apt-get" >&2
