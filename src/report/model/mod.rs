@@ -10,6 +10,7 @@ pub mod alerting_text;
 mod context;
 mod issues;
 mod phases;
+pub mod summary;
 pub mod trends;
 mod words;
 
