@@ -286,6 +286,8 @@ async fn run_one(
         }
         Sent::Received(exchange) => {
             let (received, eval) = *exchange;
+            learn_set_cookies(cx, &received.headers);
+            let redactor = cx.redactor();
             let result = finish(result, step, &received, eval, vars, &redactor);
             for (name, _) in &step.checks.capture {
                 if let Some(v) = vars.get(name).filter(|_| cx.is_secret_name(name)) {
@@ -314,6 +316,21 @@ fn learn_cookies(cx: &PlanContext<'_>, url: Option<&reqwest::Url>) {
     for pair in text.split(';') {
         if let Some((_, value)) = pair.split_once('=') {
             cx.learn_secret(&Value::String(value.to_string()));
+        }
+    }
+}
+
+/// Every cookie a server sets is a secret, also one the jar never sends back here
+/// (another path or domain): its value can still be echoed in a body or a later URL.
+fn learn_set_cookies(cx: &PlanContext<'_>, headers: &[(String, String)]) {
+    for (name, value) in headers {
+        if !name.eq_ignore_ascii_case("set-cookie") {
+            continue;
+        }
+        let pair = value.split(';').next().unwrap_or_default();
+        if let Some((_, cookie)) = pair.split_once('=') {
+            let cookie = cookie.trim().trim_matches('"');
+            cx.learn_secret(&Value::String(cookie.to_string()));
         }
     }
 }

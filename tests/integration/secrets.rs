@@ -137,3 +137,56 @@ fn a_url_password_and_a_cookie_seen_later_are_masked_everywhere() {
     assert_eq!(early.endpoint.path, "/echo/***");
     assert!(out.markdown.contains("/echo/***"), "{}", out.markdown);
 }
+
+#[test]
+fn a_cookie_set_for_another_path_or_domain_is_still_a_secret() {
+    let server = TestServer::shared();
+    let ws = Workspace::new("secrets-cookie-elsewhere");
+    ws.write(
+        "plans/p.yaml",
+        r#"
+        name: Cookies elsewhere
+        steps:
+          - name: cookies the jar keeps for elsewhere
+            request: { url: "{{ base_url }}/cookies-elsewhere" }
+            expect:
+              status: 200
+              json:
+                $.path_cookie: nope
+                $.domain_cookie: nope
+            capture: { seen: $.path_cookie }
+          - name: the value comes back in a later path
+            request: { url: "{{ base_url }}/echo/{{ seen }}" }
+            expect: { status: 500 }
+        "#,
+    );
+    let out = ws.run(&["plans", "--var", &server.var()]);
+    assert_eq!(out.code(), 1, "{out}");
+    for secret in ["it-elsewhere-0007", "it-elsewhere-0008"] {
+        for (what, text) in [
+            ("results.json", &out.json),
+            ("junit", &out.junit),
+            ("markdown", &out.markdown),
+            ("stdout", &out.exec.stdout),
+            ("stderr", &out.exec.stderr),
+        ] {
+            assert!(!text.contains(secret), "{secret} in {what}:\n{text}");
+        }
+    }
+    // The checks still ran and failed on the (masked) values.
+    let first = out.step("cookies the jar keeps for elsewhere");
+    assert_eq!(
+        first
+            .checks
+            .iter()
+            .filter(|c| c.actual_text.contains("***"))
+            .count(),
+        2
+    );
+    assert_eq!(
+        out.step("the value comes back in a later path")
+            .endpoint
+            .path,
+        "/echo/***"
+    );
+}

@@ -207,6 +207,7 @@ fn router(state: Arc<ServerState>) -> Router {
         .route("/webhook", post(webhook_route))
         .route("/login", post(login_route))
         .route("/me", get(me_route))
+        .route("/cookies-elsewhere", get(cookies_elsewhere_route))
         .route("/providers", get(providers_route))
         .route("/providers/{id}/health", get(provider_health_route))
         .route("/oauth/{provider}/authorize", get(authorize_route))
@@ -445,6 +446,22 @@ fn url_form(body: &str) -> HashMap<String, String> {
         .unwrap_or_default()
         .into_iter()
         .collect()
+}
+
+/// Sets two cookies the jar never sends back here (another path, another domain) and
+/// echoes their values in the body.
+async fn cookies_elsewhere_route() -> Response {
+    let mut headers = HeaderMap::new();
+    for cookie in [
+        "path_cookie=it-elsewhere-0007; Path=/elsewhere",
+        "domain_cookie=it-elsewhere-0008; Domain=other.example",
+    ] {
+        if let Ok(value) = cookie.parse() {
+            headers.append("set-cookie", value);
+        }
+    }
+    let body = json!({"path_cookie": "it-elsewhere-0007", "domain_cookie": "it-elsewhere-0008"});
+    (headers, Json(body)).into_response()
 }
 
 /// Who the session cookie says: 401 without one.
