@@ -6,6 +6,7 @@
 //! weights and order, so every machine given the same files computes the same one.
 
 use crate::plan::model::Plan;
+use std::collections::HashMap;
 use std::fmt;
 
 /// One part of a suite split n ways: `index` is 1-based, as CI systems number jobs.
@@ -69,8 +70,8 @@ impl Shard {
     }
 }
 
-/// How heavy a plan is, for balancing. Step count today; recorded durations from the run
-/// history can replace it without touching the partition.
+/// How heavy a plan is, for balancing: its step count, or its steps' recorded durations
+/// when the run history has them.
 pub trait PlanWeight {
     fn weight(&self, plan: &Plan) -> u64;
 }
@@ -81,6 +82,60 @@ pub struct StepCount;
 impl PlanWeight for StepCount {
     fn weight(&self, plan: &Plan) -> u64 {
         plan.steps.len() as u64
+    }
+}
+
+/// Steps' last recorded durations (ms) from the run history, by step id. A plan weighs
+/// the sum of its steps' (every item of a `for_each` step); a step never recorded weighs
+/// the mean of those that were, so a new plan still counts.
+pub struct RecordedDurations {
+    by_step: HashMap<String, u64>,
+    unknown_step: u64,
+}
+
+impl RecordedDurations {
+    /// `None` when nothing was recorded: step counts are then the better guess.
+    pub fn new(recorded: &HashMap<String, u64>) -> Option<RecordedDurations> {
+        if recorded.is_empty() {
+            return None;
+        }
+        let mut by_step: HashMap<String, u64> = HashMap::new();
+        for (key, ms) in recorded {
+            // `charge[eur]` and `charge[usd]` are items of the step `charge`.
+            let step = key.split_once('[').map_or(key.as_str(), |(step, _)| step);
+            // At least 1 ms: a step that took no time still takes a turn.
+            *by_step.entry(step.to_string()).or_default() += (*ms).max(1);
+        }
+        let total: u64 = recorded.values().map(|ms| (*ms).max(1)).sum();
+        let unknown_step = (total / recorded.len() as u64).max(1);
+        Some(RecordedDurations {
+            by_step,
+            unknown_step,
+        })
+    }
+
+    /// How many of `plans`' steps have a recorded duration, of how many.
+    pub fn known_steps(&self, plans: &[Plan]) -> (usize, usize) {
+        let steps = plans.iter().flat_map(|p| &p.steps);
+        let total = steps.clone().count();
+        (
+            steps.filter(|s| self.by_step.contains_key(&s.id)).count(),
+            total,
+        )
+    }
+}
+
+impl PlanWeight for RecordedDurations {
+    fn weight(&self, plan: &Plan) -> u64 {
+        plan.steps
+            .iter()
+            .map(|s| {
+                self.by_step
+                    .get(&s.id)
+                    .copied()
+                    .unwrap_or(self.unknown_step)
+            })
+            .sum()
     }
 }
 

@@ -12,6 +12,7 @@ use crate::report::model::trends::trends;
 use crate::report::model::Context;
 use crate::report::{json, markdown};
 use crate::results::RunResults;
+use crate::shard::{PlanWeight, RecordedDurations, StepCount};
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -280,4 +281,35 @@ pub fn cmd_compare(args: &CompareArgs) -> i32 {
     };
     say!("{}", markdown::render_changes(&changes, &opts).trim_end());
     exit::PASSED
+}
+
+/// How `--shard` weighs plans: by their steps' durations recorded in the history when it
+/// has some for this environment (longest first balances time, not step counts), else by
+/// step count.
+pub fn shard_weights(
+    path: Option<&Path>,
+    environment: Option<&str>,
+    plans: &[crate::plan::model::Plan],
+    notes: &Notes,
+) -> Box<dyn PlanWeight> {
+    // An absent file stays absent: opening would create it before the run records.
+    let Some(path) = path.filter(|p| p.exists()) else {
+        return Box::new(StepCount);
+    };
+    let recorded = History::open(path).and_then(|h| h.step_durations(environment.unwrap_or("")));
+    match recorded.map(|d| RecordedDurations::new(&d)) {
+        Ok(Some(weights)) => {
+            let (known, total) = weights.known_steps(plans);
+            notes.say(format_args!(
+                "shards balanced by the durations recorded in {} ({known} of {total} steps known)",
+                path.display()
+            ));
+            Box::new(weights)
+        }
+        Ok(None) => Box::new(StepCount),
+        Err(e) => {
+            notes.say(format_args!("note: {e}; shards balanced by step count"));
+            Box::new(StepCount)
+        }
+    }
 }

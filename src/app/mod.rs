@@ -20,7 +20,7 @@ use crate::results::{
     Outcome, RunInfo, RunResults, ShardInfo, SkipReason, StepResult, RESULTS_VERSION,
 };
 use crate::run::{run_suite, Cancel, Candidate, EventSink, Filter, RunOptions};
-use crate::shard::{select, Shard, StepCount};
+use crate::shard::{select, Shard};
 use crate::template::{Scope, Text};
 use clap::Parser;
 use std::path::Path;
@@ -374,7 +374,13 @@ pub fn execute(
     };
     let shard_info = shard.map(|shard| {
         let suite_plans: Vec<String> = suite.plans.iter().map(|p| p.file.clone()).collect();
-        suite.plans = select(std::mem::take(&mut suite.plans), shard, &StepCount);
+        let weigh = history::shard_weights(
+            history_path.as_deref(),
+            load_opts.environment.as_deref(),
+            &suite.plans,
+            &notes,
+        );
+        suite.plans = select(std::mem::take(&mut suite.plans), shard, weigh.as_ref());
         let steps: usize = suite.plans.iter().map(|p| p.steps.len()).sum();
         if suite.plans.is_empty() {
             notes.say(format_args!(

@@ -126,3 +126,29 @@ impl History {
         read().map_err(|e| self.fail(e))
     }
 }
+
+impl History {
+    /// The newest recorded duration (ms) of every step sent in `environment`, by step id,
+    /// to balance shards by time. Interrupted runs and steps not sent are left out.
+    pub fn step_durations(&self, environment: &str) -> Result<HashMap<String, u64>, HistoryError> {
+        let read = || -> rusqlite::Result<HashMap<String, u64>> {
+            let mut stmt = self.conn.prepare(
+                "SELECT s.step_key, s.duration_ms FROM step_results s
+                   JOIN runs r ON r.run_id = s.run_id
+                 WHERE r.environment = ?1 AND r.interrupted = 0
+                   AND s.outcome IN ('passed', 'slow', 'failed', 'error')
+                 ORDER BY r.started_unix, r.run_id",
+            )?;
+            let mut rows = stmt.query(params![environment])?;
+            let mut newest = HashMap::new();
+            while let Some(row) = rows.next()? {
+                let key: String = row.get(0)?;
+                let ms: i64 = row.get(1)?;
+                // Oldest first, so a later run's duration replaces an earlier one.
+                newest.insert(key, u64::try_from(ms).unwrap_or(0));
+            }
+            Ok(newest)
+        };
+        read().map_err(|e| self.fail(e))
+    }
+}

@@ -481,3 +481,66 @@ fn merge_honours_fail_on() {
         "{out}"
     );
 }
+
+/// With a history, shards balance recorded time: the one slow one-step plan runs alone,
+/// where step counts would pair it with a plan of three quick steps.
+#[test]
+fn shards_balance_recorded_durations_when_the_history_has_them() {
+    let server = TestServer::shared();
+    let ws = Workspace::new("shards-durations");
+    ws.write(
+        "plans/a-slow.yaml",
+        "name: Slow\nsteps:\n  - name: waits\n    request: { url: \"{{ base_url }}/delay/400\" }\n    expect: { status: 200 }\n",
+    );
+    for n in ["b", "c", "d"] {
+        let mut plan = format!("name: Quick {n}\nsteps:\n");
+        for s in 1..=3 {
+            plan.push_str(&format!(
+                "  - name: quick {s}\n    request: {{ url: \"{{{{ base_url }}}}/doc\" }}\n    expect: {{ status: 200 }}\n"
+            ));
+        }
+        ws.write(&format!("plans/{n}-quick.yaml"), &plan);
+    }
+    let base = server.var();
+    let parts = |history: Option<&str>| -> Vec<(Vec<String>, String)> {
+        (1..=2)
+            .map(|k| {
+                let (shard, json) = (format!("{k}/2"), format!("part{k}.json"));
+                let mut args = vec![
+                    "run", "plans", "--var", &base, "--shard", &shard, "--json", &json,
+                ];
+                if let Some(h) = history {
+                    args.extend_from_slice(&["--history", h]);
+                }
+                let out = ws.exec(&args, &[]);
+                assert_eq!(out.code, 0, "{out}");
+                let text = std::fs::read_to_string(ws.path(&json)).expect("part results");
+                let results: Value = serde_json::from_str(&text).expect("json");
+                let plans = results["plans"]
+                    .as_array()
+                    .expect("plans")
+                    .iter()
+                    .map(|p| p["name"].as_str().unwrap_or_default().to_string())
+                    .collect();
+                (plans, format!("{}{}", out.stdout, out.stderr))
+            })
+            .collect()
+    };
+    // Step counts 1, 3, 3, 3: the slow plan shares a part with a quick one.
+    let by_steps = parts(None);
+    assert_eq!(by_steps[0].0, ["Quick b", "Quick d"]);
+    assert_eq!(by_steps[1].0, ["Slow", "Quick c"]);
+    // Once a whole run is recorded, the 400 ms plan weighs more than the three others.
+    let whole = ws.exec(&["run", "plans", "--var", &base, "--history", "h.db"], &[]);
+    assert_eq!(whole.code, 0, "{whole}");
+    let by_time = parts(Some("h.db"));
+    assert_eq!(by_time[0].0, ["Slow"]);
+    assert_eq!(by_time[1].0, ["Quick b", "Quick c", "Quick d"]);
+    assert!(
+        by_time[0]
+            .1
+            .contains("shards balanced by the durations recorded in h.db (10 of 10 steps known)"),
+        "{}",
+        by_time[0].1
+    );
+}
