@@ -5,6 +5,7 @@
 mod alerting;
 mod changes;
 mod phases;
+mod summary;
 #[cfg(test)]
 mod tests;
 mod text;
@@ -72,6 +73,8 @@ pub fn render_in(results: &RunResults, opts: &MarkdownOptions, context: &model::
 
     let mut out = String::new();
     header(&mut out, results);
+    let changed = context.changes.as_ref().map(Changes::count);
+    summary::section(&mut out, &model::summary::at_a_glance(results, changed), m);
     overview(&mut out, &integrations, m);
     if let Some(c) = &context.changes {
         changes::section(&mut out, c, m);
