@@ -9,6 +9,7 @@ mod changes;
 mod escape;
 mod sections;
 mod step;
+mod summary;
 mod svg;
 #[cfg(test)]
 mod tests;
@@ -67,6 +68,8 @@ pub fn render_in(results: &RunResults, opts: &HtmlOptions, context: &model::Cont
         text(title)
     );
     sections::header(&mut out, results, title);
+    let changed = context.changes.as_ref().map(crate::compare::Changes::count);
+    summary::section(&mut out, &model::summary::at_a_glance(results, changed), m);
     sections::overview(&mut out, results, &integrations, m);
     if let Some(c) = &context.changes {
         changes::section(&mut out, c, m);

@@ -31,7 +31,7 @@ impl Marks {
         )
     }
 
-    fn priority(self, p: Option<Priority>) -> String {
+    pub(super) fn priority(self, p: Option<Priority>) -> String {
         text(&render::issue_priority(p, self.0))
     }
 }

@@ -17,7 +17,7 @@ mod words;
 pub use context::Context;
 pub use issues::{issues, Issue};
 pub use phases::{budgets, phases, Budget, Phase};
-pub use words::{notes, sent_note};
+pub use words::{glance_timing, glance_totals, glance_verdict, notes, sent_note};
 
 use crate::results::{Outcome, PlanResult, RunResults, StepResult};
 

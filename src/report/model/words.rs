@@ -123,3 +123,51 @@ fn slow_note(g: &Group) -> String {
         None => format!("{latency} response time"),
     }
 }
+
+impl super::summary::Verdict {
+    /// The verdict's label: `Passing`, `Failing`, `Nothing checked`.
+    pub fn label(self) -> &'static str {
+        use super::summary::Verdict;
+        match self {
+            Verdict::Passed => "Passing",
+            Verdict::Failed => "Failing",
+            Verdict::NothingSent => "Nothing checked",
+        }
+    }
+
+    /// The outcome whose marker stands for the verdict.
+    pub fn outcome(self) -> Outcome {
+        use super::summary::Verdict;
+        match self {
+            Verdict::Passed => Outcome::Passed,
+            Verdict::Failed => Outcome::Failed,
+            Verdict::NothingSent => Outcome::NotTested,
+        }
+    }
+}
+
+/// At a Glance's verdict after its label: `6 of 10 steps sent failed`.
+pub fn glance_verdict(g: &super::summary::AtAGlance) -> String {
+    use super::summary::Verdict;
+    let t = &g.totals;
+    let sent = t.passed + t.slow + t.failed + t.errors;
+    match g.verdict {
+        Verdict::Failed => format!("{} of {sent} steps sent failed", t.failed + t.errors),
+        Verdict::Passed => format!("all {sent} steps sent passed"),
+        Verdict::NothingSent => "no step was sent".to_string(),
+    }
+}
+
+/// `started <time>, took <n> ms`: the exact time and milliseconds, the form report
+/// normalisers already know.
+pub fn glance_timing(g: &super::summary::AtAGlance) -> String {
+    format!("started {}, took {} ms", g.started_at, g.duration_ms)
+}
+
+/// `15 steps: 3 passed, 1 slow, …`.
+pub fn glance_totals(t: &crate::results::Summary) -> String {
+    format!(
+        "{} steps: {} passed, {} slow, {} failed, {} error, {} not tested, {} not configured, {} skipped",
+        t.total, t.passed, t.slow, t.failed, t.errors, t.not_tested, t.not_configured, t.skipped
+    )
+}
