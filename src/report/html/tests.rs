@@ -61,6 +61,46 @@ fn the_sections_are_the_markdown_reports_in_the_same_order() {
 }
 
 #[test]
+fn at_a_glance_is_the_first_section_and_says_what_the_markdown_says() {
+    let r = fixture();
+    let md = markdown::render(&r, &MarkdownOptions::default());
+    let first = md.lines().find_map(|l| l.strip_prefix("## "));
+    assert_eq!(first, Some("At a Glance"));
+    let html = render(&r, &HtmlOptions::default());
+    let (first, paragraphs) = with_doc(&html, |d| {
+        let glance = d
+            .descendants()
+            .find(|n| n.attribute("id") == Some("at-a-glance"))
+            .expect("the At a Glance section");
+        let paragraphs: Vec<String> = glance
+            .children()
+            .filter(|n| n.has_tag_name("p"))
+            .map(|p| {
+                p.descendants()
+                    .filter(|t| t.is_text())
+                    .filter_map(|t| t.text())
+                    .collect()
+            })
+            .collect();
+        (texts_of(d, "h2").first().cloned(), paragraphs)
+    });
+    assert_eq!(first.as_deref(), Some("At a Glance"));
+    // The fixture: 4 failed + 2 errors of 10 steps sent, 15 in all, a critical top issue.
+    assert_eq!(
+        paragraphs,
+        [
+            "❌ Failing: 6 of 10 steps sent failed — started 2026-01-05T09:00:00Z, took 62345 ms.",
+            "15 steps: 3 passed, 1 slow, 4 failed, 2 error, 2 not tested, 2 not configured, 1 skipped.",
+            "Top issue: Calendar Webhooks: create event (🔴 CRITICAL)",
+        ]
+    );
+    for p in &paragraphs[..2] {
+        let words = p.trim_start_matches("❌ Failing: ");
+        assert!(md.contains(words), "the Markdown lacks {words:?}");
+    }
+}
+
+#[test]
 fn the_overview_agrees_with_the_markdown_row_by_row() {
     let r = fixture();
     let md = markdown::render(&r, &MarkdownOptions::default());
