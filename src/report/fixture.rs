@@ -89,6 +89,7 @@ pub(crate) fn step(name: &str, method: &str, path: &str, outcome: Outcome) -> St
             Outcome::Skipped => Some(SkipReason::WhenFalse),
             _ => None,
         },
+        missing_env: Vec::new(),
         endpoint: Endpoint {
             method: method.into(),
             path: path.into(),

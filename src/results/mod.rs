@@ -176,6 +176,10 @@ pub struct StepResult {
     /// Why it was not sent; set exactly when the outcome is `not_tested`,
     /// `not_configured` or `skipped`.
     pub skip_reason: Option<SkipReason>,
+    /// The `requires_env` variables that were not set, when that is why the step was
+    /// not sent (`skip_reason: requires_env`); absent otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing_env: Vec<String>,
     /// What the step calls, for reports: method and URL path from the plan.
     pub endpoint: Endpoint,
     /// The request as sent (rendered); `None` when nothing was sent.

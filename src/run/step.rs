@@ -34,11 +34,12 @@ pub async fn run_step(cx: &PlanContext<'_>, step: &Step, vars: &mut Vars) -> Vec
             return only(cx, not_sent(result, reason, message), wall);
         }
     }
-    if let Some((reason, message)) = not_to_send(cx, step) {
+    if let Some((reason, message, missing_env)) = not_to_send(cx, step) {
         let mut result = result;
         if let Some(path) = known_path(cx, step, vars) {
             result.endpoint.path = path;
         }
+        result.missing_env = missing_env;
         return only(cx, not_sent(result, reason, message), wall);
     }
     // Include vars, then (for a list known only now) the list.
@@ -101,7 +102,8 @@ pub async fn run_step(cx: &PlanContext<'_>, step: &Step, vars: &mut Vars) -> Vec
             out.push(reported(cx, not_sent(r, reason, message), wall));
             continue;
         }
-        if let Some((reason, message)) = not_to_send(cx, step) {
+        if let Some((reason, message, missing_env)) = not_to_send(cx, step) {
+            r.missing_env = missing_env;
             out.push(reported(cx, not_sent(r, reason, message), wall));
             continue;
         }
@@ -132,10 +134,15 @@ pub fn rfc3339_millis(t: SystemTime) -> String {
 }
 
 /// A reason not to send, checked before each request: the step is pending or misses
-/// an env var, the run was stopped, `--fail-fast` saw a failure.
-fn not_to_send(cx: &PlanContext<'_>, step: &Step) -> Option<(SkipReason, String)> {
+/// an env var, the run was stopped, `--fail-fast` saw a failure. With the names of
+/// the `requires_env` variables not set (empty unless that is the reason).
+fn not_to_send(cx: &PlanContext<'_>, step: &Step) -> Option<(SkipReason, String, Vec<String>)> {
     if let Some(reason) = &step.flow.pending {
-        return Some((SkipReason::Pending, format!("pending: {reason}")));
+        return Some((
+            SkipReason::Pending,
+            format!("pending: {reason}"),
+            Vec::new(),
+        ));
     }
     let missing: Vec<&str> = step
         .flow
@@ -146,14 +153,15 @@ fn not_to_send(cx: &PlanContext<'_>, step: &Step) -> Option<(SkipReason, String)
         .collect();
     if !missing.is_empty() {
         let message = format!("not configured: {} not set", missing.join(", "));
-        return Some((SkipReason::RequiresEnv, message));
+        let missing = missing.into_iter().map(str::to_string).collect();
+        return Some((SkipReason::RequiresEnv, message, missing));
     }
     if cx.cancelled() {
         let m = "interrupted: the run was stopped before this step";
-        return Some((SkipReason::Interrupted, m.into()));
+        return Some((SkipReason::Interrupted, m.into(), Vec::new()));
     }
     if let Some(m) = cx.stopped_by_failure() {
-        return Some((SkipReason::FailFast, m));
+        return Some((SkipReason::FailFast, m, Vec::new()));
     }
     None
 }
@@ -349,6 +357,7 @@ pub(crate) fn base_result_for(step: &Step) -> StepResult {
         message: None,
         error_kind: None,
         skip_reason: None,
+        missing_env: Vec::new(),
         endpoint: match &step.action {
             Some(action) => {
                 let (method, path) = action.endpoint();

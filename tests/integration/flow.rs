@@ -246,7 +246,10 @@ fn pending_and_unconfigured_steps_are_not_sent() {
         assert_eq!(step.outcome, Outcome::NotConfigured, "{name}");
         let message = step.message.as_deref().unwrap();
         assert!(message.contains(var), "{name}: {message}");
+        // The names, structured: reports list them without reading the message.
+        assert_eq!(step.missing_env, [var], "{name}");
     }
+    assert!(out.step("Send email").missing_env.is_empty());
     for name in [
         "pending step",
         "Send email",

@@ -68,7 +68,7 @@ prop_compose! {
         StepResult {
             id: format!("props/{}", planrun::plan::id::slug(&name)),
             name, phase, line, file: None, integration, category, tags: vec![],
-            outcome, message, error_kind: Some(ErrorKind::CheckFailed), skip_reason: None,
+            outcome, message, error_kind: Some(ErrorKind::CheckFailed), skip_reason: None, missing_env: Vec::new(),
             started_at: None, finished_at: None,
             endpoint: Endpoint { method: "GET".into(), path: path.clone() },
             request: sent.then(|| RequestInfo { method: "GET".into(), url: path, headers: Vec::new() }),
@@ -214,6 +214,7 @@ fn a_one_megabyte_hostile_body_still_renders() {
         message: Some(body.clone()),
         error_kind: Some(ErrorKind::CheckFailed),
         skip_reason: None,
+        missing_env: Vec::new(),
         started_at: None,
         finished_at: None,
         endpoint: Endpoint {
