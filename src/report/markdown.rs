@@ -4,6 +4,7 @@
 
 mod alerting;
 mod changes;
+mod next_steps;
 mod phases;
 mod summary;
 #[cfg(test)]
@@ -89,7 +90,9 @@ pub fn render_in(results: &RunResults, opts: &MarkdownOptions, context: &model::
     phases::results_by_phase(&mut out, results, m);
     alerting::section(&mut out, results, context.alerting.as_ref(), m);
     load_errors(&mut out, results);
-    footer(&mut out, results, &integrations, issues.len());
+    let next = model::next_steps::next_steps(results, &issues);
+    next_steps::section(&mut out, &next, m);
+    footer(&mut out, results, &integrations, issues.len(), next.count());
     out
 }
 
@@ -433,7 +436,7 @@ fn load_errors(out: &mut String, r: &RunResults) {
     fenced(out, &lines.join("\n"));
 }
 
-fn footer(out: &mut String, r: &RunResults, groups: &[Group], issues: usize) {
+fn footer(out: &mut String, r: &RunResults, groups: &[Group], issues: usize, actions: usize) {
     out.push_str("---\n\n");
     let _ = writeln!(
         out,
@@ -462,5 +465,6 @@ fn footer(out: &mut String, r: &RunResults, groups: &[Group], issues: usize) {
         percent(c.steps_sent, c.steps_total)
     );
     // The number of items the failures section lists, triaged or not.
-    let _ = writeln!(out, "**Critical Issues:** {issues}");
+    let _ = writeln!(out, "**Critical Issues:** {issues}\n");
+    let _ = writeln!(out, "**Action Items:** {actions}");
 }

@@ -7,6 +7,7 @@
 
 mod changes;
 mod escape;
+mod next_steps;
 mod sections;
 mod step;
 mod summary;
@@ -84,7 +85,9 @@ pub fn render_in(results: &RunResults, opts: &HtmlOptions, context: &model::Cont
     sections::results_by_phase(&mut out, results, m);
     sections::alerting_thresholds(&mut out, results, context.alerting.as_ref(), m);
     sections::load_errors(&mut out, results);
-    sections::footer(&mut out, results, &integrations, issues.len());
+    let next = model::next_steps::next_steps(results, &issues);
+    next_steps::section(&mut out, &next, m);
+    sections::footer(&mut out, results, &integrations, issues.len(), next.count());
     let _ = write!(
         out,
         "</main>\n<script>{SCRIPT}</script>\n</body>\n</html>\n"

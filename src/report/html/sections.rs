@@ -476,7 +476,13 @@ pub(super) fn load_errors(out: &mut String, r: &RunResults) {
     out.push_str("</pre>\n</section>\n");
 }
 
-pub(super) fn footer(out: &mut String, r: &RunResults, groups: &[Group], issues: usize) {
+pub(super) fn footer(
+    out: &mut String,
+    r: &RunResults,
+    groups: &[Group],
+    issues: usize,
+    actions: usize,
+) {
     out.push_str("<footer>\n<dl class=\"facts\">");
     fact(out, "Test Completed", &text(&date_of(&r.run.finished_at)));
     if let Some(next) = r
@@ -501,5 +507,6 @@ pub(super) fn footer(out: &mut String, r: &RunResults, groups: &[Group], issues:
     fact(out, "Test Coverage", &coverage);
     // The number of items the failures section lists, triaged or not.
     fact(out, "Critical Issues", &issues.to_string());
+    fact(out, "Action Items", &actions.to_string());
     out.push_str("</dl>\n</footer>\n");
 }

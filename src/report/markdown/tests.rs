@@ -273,7 +273,7 @@ fn critical_failures_are_ordered_by_priority() {
         "**Impact:** Calendar changes are not pushed to clients\n\n**Fix Time:** 30 minutes\n\n**Action:** Check the webhook worker\n\n**Failure:** request timed out after 30000 ms\n"
     ));
     // The footer counts what the section lists.
-    assert!(md.ends_with("**Critical Issues:** 6\n"));
+    assert!(md.contains("**Critical Issues:** 6\n"));
 
     // Equal priorities keep run order.
     let mut r = fixture();
@@ -287,7 +287,7 @@ fn critical_failures_are_ordered_by_priority() {
     let order: Vec<&str> = crit.lines().filter(|l| l.starts_with("### ")).collect();
     assert_eq!(order[0], "### 1. ❌ Outlook: outlook status");
     assert_eq!(order.len(), 6);
-    assert!(md.ends_with("**Critical Issues:** 6\n"));
+    assert!(md.contains("**Critical Issues:** 6\n"));
 
     // Without any on_failure every failure is still listed, untriaged.
     for s in r.plans.iter_mut().flat_map(|p| p.steps.iter_mut()) {
@@ -295,7 +295,7 @@ fn critical_failures_are_ordered_by_priority() {
     }
     let md = render(&r, &emoji());
     assert!(!md.contains("No critical failures."));
-    assert!(md.ends_with("**Critical Issues:** 6\n"));
+    assert!(md.contains("**Critical Issues:** 6\n"));
 
     // Only a run where nothing failed says so.
     for s in r.plans.iter_mut().flat_map(|p| p.steps.iter_mut()) {
@@ -305,7 +305,7 @@ fn critical_failures_are_ordered_by_priority() {
     }
     let md = render(&r, &emoji());
     assert!(md.contains("## Critical Integration Failures\n\nNo critical failures.\n"));
-    assert!(md.ends_with("**Critical Issues:** 0\n"));
+    assert!(md.contains("**Critical Issues:** 0\n"));
 }
 
 #[test]
@@ -459,7 +459,8 @@ fn fallbacks_for_labels_and_notes() {
     assert_eq!(overview_rows(&md)[0][0], "Smoke");
     assert!(md.contains("### Uncategorised\n\n#### Smoke\n"));
     // Passed steps with on_failure are not critical issues.
-    assert!(md.ends_with("**Critical Issues:** 0\n"));
+    assert!(md.contains("**Critical Issues:** 0\n"));
+    assert!(md.ends_with("**Action Items:** 0\n"));
 }
 
 #[test]
@@ -488,4 +489,51 @@ fn category_headings_come_from_the_suite_config() {
     assert!(plain.contains("\n### Email Integrations\n"));
     // A category without a configured heading keeps its name.
     assert!(md.contains("\n### Calendar\n") || md.contains("\n### Productivity\n"));
+}
+
+#[test]
+fn next_steps_list_keys_to_set_and_steps_to_automate_and_the_footer_counts_them() {
+    let mut r = fixture();
+    let unset = r
+        .plans
+        .iter_mut()
+        .flat_map(|p| p.steps.iter_mut())
+        .find(|s| s.outcome == Outcome::NotConfigured)
+        .expect("a not-configured step");
+    unset.missing_env = vec!["CALENDAR_TOKEN".into()];
+    let unset_name = unset.name.clone();
+    let pending = r
+        .plans
+        .iter()
+        .flat_map(|p| &p.steps)
+        .find(|s| s.outcome == Outcome::NotTested)
+        .expect("a pending step")
+        .name
+        .clone();
+    let md = render(&r, &emoji());
+    let sections: Vec<&str> = md.lines().filter_map(|l| l.strip_prefix("## ")).collect();
+    assert_eq!(sections.first(), Some(&"At a Glance"));
+    let next = md
+        .split("## Next Steps\n")
+        .nth(1)
+        .and_then(|s| s.split("\n---\n").next())
+        .expect("a Next Steps section before the footer");
+    assert!(
+        next.contains(&format!("- Set CALENDAR_TOKEN for {unset_name}\n")),
+        "{next}"
+    );
+    assert!(next.contains(&format!("- {pending}\n")), "{next}");
+    let items = next
+        .lines()
+        .filter(|l| {
+            l.starts_with("- ")
+                || l.split_once(". ")
+                    .is_some_and(|(n, _)| n.parse::<u32>().is_ok())
+        })
+        .count();
+    assert!(items >= 3, "{next}");
+    assert!(
+        md.ends_with(&format!("**Action Items:** {items}\n")),
+        "{md}"
+    );
 }

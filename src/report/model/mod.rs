@@ -9,6 +9,7 @@ pub mod alerting;
 pub mod alerting_text;
 mod context;
 mod issues;
+pub mod next_steps;
 mod phases;
 pub mod summary;
 pub mod trends;
