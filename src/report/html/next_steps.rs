@@ -21,8 +21,8 @@ pub(super) fn section(out: &mut String, n: &NextSteps, m: Marks) {
     }
     if !n.configure.is_empty() {
         out.push_str("<h3>Keys to Configure</h3>\n<ul>\n");
-        for (step, keys) in &n.configure {
-            let _ = writeln!(out, "<li>{}</li>", text(&configure_line(step, keys)));
+        for (key, steps) in &n.configure {
+            let _ = writeln!(out, "<li>{}</li>", text(&configure_line(key, steps)));
         }
         out.push_str("</ul>\n");
     }

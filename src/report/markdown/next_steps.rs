@@ -20,8 +20,8 @@ pub(super) fn section(out: &mut String, n: &NextSteps, m: Marks) {
     }
     if !n.configure.is_empty() {
         out.push_str("### Keys to Configure\n\n");
-        for (step, keys) in &n.configure {
-            let _ = writeln!(out, "- {}", inline(&configure_line(step, keys)));
+        for (key, steps) in &n.configure {
+            let _ = writeln!(out, "- {}", inline(&configure_line(key, steps)));
         }
         out.push('\n');
     }

@@ -519,7 +519,7 @@ fn next_steps_list_keys_to_set_and_steps_to_automate_and_the_footer_counts_them(
         .and_then(|s| s.split("\n---\n").next())
         .expect("a Next Steps section before the footer");
     assert!(
-        next.contains(&format!("- Set CALENDAR_TOKEN for {unset_name}\n")),
+        next.contains(&format!("- Set CALENDAR_TOKEN (needed by {unset_name})\n")),
         "{next}"
     );
     assert!(next.contains(&format!("- {pending}\n")), "{next}");

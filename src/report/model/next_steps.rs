@@ -8,7 +8,8 @@ pub struct NextSteps {
     /// Each critical issue, most urgent first: title, priority (`None`: untriaged),
     /// the action (untriaged: what to add), the fix time when known.
     pub critical: Vec<(String, Option<Priority>, String, Option<String>)>,
-    /// Not-configured steps: the step's name and the variables it needs.
+    /// Each variable to set, first needed first, with the not-configured steps that need
+    /// it (`""`: steps from a results file too old to name their variables).
     pub configure: Vec<(String, Vec<String>)>,
     /// Pending steps, by name.
     pub automate: Vec<String>,
@@ -34,11 +35,25 @@ pub fn next_steps(r: &RunResults, issues: &[Issue<'_>]) -> NextSteps {
         })
         .collect();
     let steps = r.plans.iter().flat_map(|p| &p.steps);
-    let configure = steps
+    // One item per key: six providers waiting for OPENAI_API_KEY are one thing to do.
+    let mut configure: Vec<(String, Vec<String>)> = Vec::new();
+    for s in steps
         .clone()
         .filter(|s| s.outcome == Outcome::NotConfigured)
-        .map(|s| (s.name.clone(), s.missing_env.clone()))
-        .collect();
+    {
+        let unnamed = [String::new()];
+        let keys = if s.missing_env.is_empty() {
+            &unnamed[..]
+        } else {
+            &s.missing_env[..]
+        };
+        for key in keys {
+            match configure.iter_mut().find(|(k, _)| k == key) {
+                Some((_, needing)) => needing.push(s.name.clone()),
+                None => configure.push((key.clone(), vec![s.name.clone()])),
+            }
+        }
+    }
     let automate = steps
         .filter(|s| s.skip_reason == Some(crate::results::SkipReason::Pending))
         .map(|s| s.name.clone())
@@ -58,11 +73,48 @@ pub fn critical_line(title: &str, action: &str, fix: Option<&str>) -> String {
     }
 }
 
-/// `Set OPENAI_API_KEY for OpenAI health` (a file from before `missing_env`: no names).
-pub fn configure_line(step: &str, keys: &[String]) -> String {
-    if keys.is_empty() {
-        format!("Set the required environment for {step}")
+/// `Set OPENAI_API_KEY (needed by 2 steps: OpenAI health, draft)`; a file from before
+/// `missing_env` names no key.
+pub fn configure_line(key: &str, steps: &[String]) -> String {
+    const SHOWN: usize = 4;
+    let mut names = steps
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if steps.len() > SHOWN {
+        names.push_str(&format!(" and {} more", steps.len() - SHOWN));
+    }
+    let needed = match steps.len() {
+        1 => format!("needed by {names}"),
+        n => format!("needed by {n} steps: {names}"),
+    };
+    if key.is_empty() {
+        format!("Set the required environment ({needed})")
     } else {
-        format!("Set {} for {step}", keys.join(", "))
+        format!("Set {key} ({needed})")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::configure_line;
+
+    #[test]
+    fn a_key_is_one_item_naming_the_steps_that_need_it() {
+        let steps: Vec<String> = (1..=6).map(|n| format!("step {n}")).collect();
+        assert_eq!(
+            configure_line("OPENAI_API_KEY", &steps[..1]),
+            "Set OPENAI_API_KEY (needed by step 1)"
+        );
+        assert_eq!(
+            configure_line("OPENAI_API_KEY", &steps),
+            "Set OPENAI_API_KEY (needed by 6 steps: step 1, step 2, step 3, step 4 and 2 more)"
+        );
+        assert_eq!(
+            configure_line("", &steps[..2]),
+            "Set the required environment (needed by 2 steps: step 1, step 2)"
+        );
     }
 }
