@@ -1,7 +1,8 @@
 //! `planrun demo`: start the bundled target ([`crate::demo`]) and run the bundled plans
 //! against it, serve it alone (`--serve`), or write the plans out (`--export`).
 
-use super::{execute, load_options};
+use super::load_options;
+use super::run::execute;
 use crate::cli::{DemoArgs, DemoScenario, LoadArgs};
 use crate::demo::crm::{CrmConfig, Scenario};
 use crate::demo::{embedded, serve, spawn};

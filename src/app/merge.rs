@@ -1,6 +1,6 @@
 //! `planrun merge`: read every part's results.json, merge, write the reports of one run.
 
-use super::write_one;
+use super::reports::write_one;
 use crate::cli::MergeArgs;
 use crate::console::{summary_line, Notes};
 use crate::exit;
@@ -105,7 +105,7 @@ pub fn cmd_merge(args: &MergeArgs) -> i32 {
         return code;
     }
     // The parts' planrun.yaml is not read here, so only `--fail-on` sets the policy.
-    match super::failed_by_policy(&merged, &args.fail_on) {
+    match super::run::failed_by_policy(&merged, &args.fail_on) {
         Some(why) => {
             notes.say(format_args!("failing the run: {why}"));
             exit::STEP_FAILED

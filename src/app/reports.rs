@@ -1,0 +1,108 @@
+//! Writing the reports of a run, and `report`: reports again from saved results.
+
+use crate::cli::{OutputArgs, ReportArgs};
+use crate::console::Notes;
+use crate::exit;
+use crate::report::{html, json, junit, markdown, write_atomic};
+use crate::results::RunResults;
+use std::path::Path;
+
+/// False when a report could not be written (the error is printed).
+pub(super) fn write_reports(
+    results: &RunResults,
+    output: &OutputArgs,
+    notes: Notes,
+    context: &crate::report::model::Context,
+) -> bool {
+    let junit_opts = junit::JunitOptions {
+        with_locations: output.junit_locations,
+    };
+    let md_opts = markdown::MarkdownOptions {
+        emoji: !output.no_emoji,
+    };
+    // Each is attempted even when another fails: one unwritable path loses one report.
+    let results_json = json::render(results);
+    let junit_xml = junit::render(results, &junit_opts);
+    let markdown = markdown::render_in(results, &md_opts, context);
+    let json_ok = write_one("JSON results", &output.json, &results_json, notes);
+    let junit_ok = write_one("JUnit XML", &output.junit, &junit_xml, notes);
+    let md_ok = write_one("Markdown report", &output.report, &markdown, notes);
+    let html_ok = output.html.as_ref().is_none_or(|path| {
+        let opts = html::HtmlOptions {
+            emoji: !output.no_emoji,
+        };
+        let page = html::render_in(results, &opts, context);
+        write_one("HTML report", path, &page, notes)
+    });
+    json_ok && junit_ok && md_ok && html_ok
+}
+
+pub(super) fn write_one(what: &str, path: &Path, text: &str, notes: Notes) -> bool {
+    match write_atomic(path, text.as_bytes()) {
+        Ok(()) => {
+            notes.say(format_args!("{what}: {}", path.display()));
+            true
+        }
+        Err(e) => {
+            eprintln!("error: cannot write {what} to {}: {e}", path.display());
+            false
+        }
+    }
+}
+
+pub(super) fn cmd_report(args: &ReportArgs) -> i32 {
+    let text = match std::fs::read_to_string(&args.from) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: cannot read {}: {e}", args.from.display());
+            return exit::INVALID;
+        }
+    };
+    let results = match json::parse(&text) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {}: {e}", args.from.display());
+            return exit::INVALID;
+        }
+    };
+    if args.junit.is_none() && args.report.is_none() && args.html.is_none() {
+        eprintln!("error: nothing to write: give --junit FILE, --report FILE and/or --html FILE");
+        return exit::INVALID;
+    }
+    if let Some(path) = &args.junit {
+        let opts = junit::JunitOptions {
+            with_locations: args.junit_locations,
+        };
+        if !write_one(
+            "JUnit XML",
+            path,
+            &junit::render(&results, &opts),
+            Notes::Stdout,
+        ) {
+            return exit::INVALID;
+        }
+    }
+    if let Some(path) = &args.report {
+        let opts = markdown::MarkdownOptions {
+            emoji: !args.no_emoji,
+        };
+        if !write_one(
+            "Markdown report",
+            path,
+            &markdown::render(&results, &opts),
+            Notes::Stdout,
+        ) {
+            return exit::INVALID;
+        }
+    }
+    if let Some(path) = &args.html {
+        let opts = html::HtmlOptions {
+            emoji: !args.no_emoji,
+        };
+        let page = html::render(&results, &opts);
+        if !write_one("HTML report", path, &page, Notes::Stdout) {
+            return exit::INVALID;
+        }
+    }
+    exit::PASSED
+}
