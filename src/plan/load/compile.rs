@@ -1,19 +1,17 @@
 //! A resolved plan (includes spliced in) → an executable [`Plan`]: defaults merged,
-//! templates compiled, JSON Schemas and multipart files looked up ([`super::files`]), `for_each` lists expanded when
-//! they are literal. Every error is collected and located in the file it is written in.
+//! templates compiled, JSON Schemas looked up, `for_each` lists expanded when they are
+//! literal; the request side is in [`super::request`]. Every error is collected and
+//! located in the file it is written in.
 
-use super::files::{body_file, file_part, SchemaCache, TlsCache};
+use super::files::{SchemaCache, TlsCache};
 use super::for_each::{expand, ForEachSpec};
 use crate::diagnostic::Diagnostic;
 use crate::plan::expect::Expect;
 use crate::plan::id::step_id;
-use crate::plan::model::{
-    Action, Auth, Body, Checks, Flow, HttpRequest, Part, Plan, RetryPolicy, Step, When,
-};
+use crate::plan::model::{Action, Checks, Flow, Plan, RetryPolicy, Step, When};
 use crate::plan::resolved::{At, Layer, PhaseInfo, Resolved, ResolvedStep};
-use crate::plan::types::{AuthSetting, MultipartField, RawBody, Request, Scalar, TlsSpec};
+use crate::plan::types::{AuthSetting, Scalar, TlsSpec};
 use crate::template::{TValue, Templates, Text};
-use crate::tls::TlsFiles;
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
@@ -30,34 +28,34 @@ pub(crate) struct Compiler<'a> {
     pub errors: Vec<Diagnostic>,
 }
 
-struct Merged {
-    timeout: Option<Duration>,
-    follow_redirects: Option<bool>,
-    insecure: Option<bool>,
-    max_body: Option<usize>,
-    tls: TlsChoice,
+pub(super) struct Merged {
+    pub(super) timeout: Option<Duration>,
+    pub(super) follow_redirects: Option<bool>,
+    pub(super) insecure: Option<bool>,
+    pub(super) max_body: Option<usize>,
+    pub(super) tls: TlsChoice,
     /// The nearest `defaults.auth` and where it is written.
-    auth: Option<(AuthSetting, At)>,
-    headers: Vec<(String, Scalar, At)>,
-    query: Vec<(String, Scalar, At)>,
-    requires_env: Vec<String>,
-    expect: Expect,
+    pub(super) auth: Option<(AuthSetting, At)>,
+    pub(super) headers: Vec<(String, Scalar, At)>,
+    pub(super) query: Vec<(String, Scalar, At)>,
+    pub(super) requires_env: Vec<String>,
+    pub(super) expect: Expect,
     /// The nearest `expect.schema` and where it is written.
-    schema: Option<(String, At)>,
+    pub(super) schema: Option<(String, At)>,
 }
 
 /// The nearest `tls.ca`, and the nearest `tls.cert` + `tls.key` pair, with where each
 /// is written (their paths are relative to that file).
 #[derive(Default, Clone)]
-struct TlsChoice {
-    ca: Option<(String, At)>,
-    cert: Option<(String, At)>,
-    key: Option<(String, At)>,
+pub(super) struct TlsChoice {
+    pub(super) ca: Option<(String, At)>,
+    pub(super) cert: Option<(String, At)>,
+    pub(super) key: Option<(String, At)>,
 }
 
 impl TlsChoice {
     /// `spec`, written at `at`, over what is chosen so far.
-    fn over(&mut self, spec: &TlsSpec, at: &At) {
+    pub(super) fn over(&mut self, spec: &TlsSpec, at: &At) {
         if let Some(ca) = &spec.ca {
             self.ca = Some((ca.clone(), at.key("ca")));
         }
@@ -295,106 +293,6 @@ impl Compiler<'_> {
         }
     }
 
-    /// The request of an HTTP step, defaults merged in.
-    fn request(&mut self, rs: &ResolvedStep, req: &Request, merged: &Merged) -> HttpRequest {
-        let s = &rs.step;
-        let req_at = rs.at.key("request");
-        let method = req
-            .method
-            .clone()
-            .unwrap_or_else(|| "GET".into())
-            .to_ascii_uppercase();
-        if method.is_empty() || !method.bytes().all(|b| b.is_ascii_alphabetic()) {
-            self.error(
-                &req_at.key("method"),
-                format!(
-                    "invalid method `{method}`: use GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS"
-                ),
-            );
-        }
-        let mut headers = merged.headers.clone();
-        for (k, v) in &req.headers {
-            headers.retain(|(name, _, _)| !name.eq_ignore_ascii_case(k));
-            headers.push((k.clone(), v.clone(), req_at.key("headers").key(k)));
-        }
-        let mut query = merged.query.clone();
-        for (k, v) in &req.query {
-            query.retain(|(name, _, _)| name != k);
-            query.push((k.clone(), v.clone(), req_at.key("query").key(k)));
-        }
-        HttpRequest {
-            method,
-            url: self.text(&req.url, &req_at.key("url")),
-            endpoint_path: super::endpoint_path(&req.url),
-            query: self.scalars(&query),
-            headers: self.scalars(&headers),
-            body: self.body(req, &req_at),
-            auth: match &req.auth {
-                Some(own) => self.auth(own, &req_at.key("auth")),
-                None => match merged.auth.clone().or_else(|| self.suite_auth.cloned()) {
-                    Some((auth, at)) => self.auth(&auth, &at),
-                    None => None,
-                },
-            },
-            timeout: s.timeout.map(|d| d.0).or(merged.timeout),
-            follow_redirects: req
-                .follow_redirects
-                .or(merged.follow_redirects)
-                .unwrap_or(false),
-            insecure: s.insecure.or(merged.insecure).unwrap_or(false),
-            tls: self.tls(rs, &merged.tls),
-            max_body: s
-                .max_body_size
-                .map(|b| b.0)
-                .or(merged.max_body)
-                .or(self.suite_max_body),
-        }
-    }
-
-    /// The step's `tls` over the defaults' and planrun.yaml's, its files read and checked.
-    fn tls(&mut self, rs: &ResolvedStep, merged: &TlsChoice) -> TlsFiles {
-        let mut choice = TlsChoice::default();
-        if let Some((spec, at)) = self.suite_tls {
-            choice.over(spec, at);
-        }
-        if let Some(ca) = &merged.ca {
-            choice.ca = Some(ca.clone());
-        }
-        if merged.cert.is_some() || merged.key.is_some() {
-            choice.cert = merged.cert.clone();
-            choice.key = merged.key.clone();
-        }
-        if let Some(spec) = &rs.step.tls {
-            choice.over(spec, &rs.at.key("tls"));
-        }
-        let mut files = TlsFiles::default();
-        if let Some((path, at)) = &choice.ca {
-            match self.tls_files.ca(&at.src.dir.join(path)) {
-                Ok(ca) => files.ca.push(ca),
-                Err(e) => self.error(at, format!("tls.ca: {e}")),
-            }
-        }
-        match (&choice.cert, &choice.key) {
-            (Some((cert, cert_at)), Some((key, _))) => {
-                let dir = &cert_at.src.dir;
-                match self.tls_files.identity(&dir.join(cert), &dir.join(key)) {
-                    Ok(id) => files.identity = Some(id),
-                    Err(e) => self.error(cert_at, format!("tls.cert: {e}")),
-                }
-            }
-            (Some((_, at)), None) => self.error(
-                at,
-                "tls.cert needs tls.key beside it: the private key of the client certificate",
-            ),
-            (None, Some((_, at))) => self.error(
-                at,
-                "tls.key needs tls.cert beside it: the client certificate the key belongs to",
-            ),
-            (None, None) => {}
-        }
-        files
-    }
-
     /// Expected values (defaults merged), their templates, the JSON Schema, captures.
     fn checks(&mut self, rs: &ResolvedStep, merged: &Merged) -> Checks {
         let s = &rs.step;
@@ -528,104 +426,6 @@ impl Compiler<'_> {
             }
         }
         out
-    }
-
-    fn scalars(&mut self, items: &[(String, Scalar, At)]) -> Vec<(String, Text)> {
-        items
-            .iter()
-            .map(|(k, v, at)| (k.clone(), self.text(&v.0, at)))
-            .collect()
-    }
-
-    /// `auth` written at `at` (the request's, or the nearest `defaults`'), compiled.
-    fn auth(&mut self, setting: &AuthSetting, at: &At) -> Option<Auth> {
-        let AuthSetting::Spec(spec) = setting else {
-            return None;
-        };
-        let at = at.clone();
-        let given = [
-            spec.basic.is_some(),
-            spec.bearer.is_some(),
-            spec.digest.is_some(),
-        ];
-        if given.iter().filter(|g| **g).count() != 1 {
-            self.error(&at, "`auth` takes one of `basic`, `bearer` or `digest`");
-            return None;
-        }
-        if let Some(c) = &spec.basic {
-            let at = at.key("basic");
-            return Some(Auth::Basic {
-                user: self.text(&c.user, &at.key("user")),
-                password: self.text(&c.password, &at.key("password")),
-            });
-        }
-        if let Some(c) = &spec.digest {
-            let at = at.key("digest");
-            return Some(Auth::Digest {
-                user: self.text(&c.user, &at.key("user")),
-                password: self.text(&c.password, &at.key("password")),
-            });
-        }
-        let token = spec.bearer.as_ref()?;
-        Some(Auth::Bearer(self.text(token, &at.key("bearer"))))
-    }
-
-    fn body(&mut self, req: &Request, req_at: &At) -> Option<Body> {
-        let given = [
-            req.json.is_some(),
-            req.form.is_some(),
-            req.body.is_some(),
-            req.multipart.is_some(),
-        ];
-        if given.iter().filter(|g| **g).count() > 1 {
-            self.error(
-                req_at,
-                "a request has one body at most: choose one of `json`, `form`, `body` or `multipart`",
-            );
-        }
-        if let Some(json) = &req.json {
-            return Some(Body::Json(self.value(json, &req_at.key("json"))));
-        }
-        if let Some(form) = &req.form {
-            let at = req_at.key("form");
-            let items: Vec<(String, Scalar, At)> = form
-                .iter()
-                .map(|(k, v)| (k.clone(), v.clone(), at.key(k)))
-                .collect();
-            return Some(Body::Form(self.scalars(&items)));
-        }
-        if let Some(parts) = &req.multipart {
-            let at = req_at.key("multipart");
-            let parts = parts
-                .iter()
-                .map(|(k, field)| {
-                    let at = at.key(k);
-                    let part = match field {
-                        MultipartField::Text(t) => Part::Text(self.text(t, &at)),
-                        MultipartField::File(f) => {
-                            let (part, error) = file_part(f, &at);
-                            if let Some(e) = error {
-                                self.error(&at.key("file"), e);
-                            }
-                            part
-                        }
-                    };
-                    (k.clone(), part)
-                })
-                .collect();
-            return Some(Body::Multipart(parts));
-        }
-        match req.body.as_ref()? {
-            RawBody::Text(b) => Some(Body::Raw(self.text(b, &req_at.key("body")))),
-            RawBody::File(f) => {
-                let at = req_at.key("body");
-                let (body, error) = body_file(f, &at);
-                if let Some(e) = error {
-                    self.error(&at.key("file"), e);
-                }
-                Some(body)
-            }
-        }
     }
 }
 

@@ -7,6 +7,7 @@ mod compile;
 mod files;
 mod for_each;
 mod include;
+mod request;
 
 use super::discover::{self, display};
 use super::model::{Config, Plan, Suite};
