@@ -195,7 +195,15 @@ pub(super) fn latency_bars(out: &mut String, rows: &[LatencyRow]) {
 pub(super) struct Line<'a> {
     pub name: &'a str,
     pub points: &'a [crate::report::model::trends::Point],
-    pub budget: bool,
+    pub style: LineStyle,
+}
+
+/// How a line is drawn: a series in its own colour, or a budget dashed in its colour.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum LineStyle {
+    Series,
+    WarnBudget,
+    FailBudget,
 }
 
 /// Lines over the runs (x: run labels, y: 0 to `y_max`), each with a legend entry;
@@ -236,14 +244,10 @@ pub(super) fn line_chart(
         );
     }
     for (i, line) in lines.iter().enumerate() {
-        let class = if line.budget {
-            if line.name.starts_with("fail") {
-                "fail-line dashed".to_string()
-            } else {
-                "warn-line dashed".to_string()
-            }
-        } else {
-            format!("series s{}", i % 8)
+        let class = match line.style {
+            LineStyle::FailBudget => "fail-line dashed".to_string(),
+            LineStyle::WarnBudget => "warn-line dashed".to_string(),
+            LineStyle::Series => format!("series s{}", i % 8),
         };
         // Consecutive runs are joined; a missing run starts a new segment.
         let mut segment: Vec<String> = Vec::new();
@@ -266,7 +270,7 @@ pub(super) fn line_chart(
             prev = Some(p.run);
         }
         flush(&mut segment, out);
-        if !line.budget {
+        if line.style == LineStyle::Series {
             for p in line.points {
                 let _ = write!(
                     out,

@@ -381,3 +381,56 @@ fn trends_and_changes_are_the_markdowns_sections_drawn_as_line_charts() {
     assert!(flaky >= 1, "the failing steps flipped: flaky");
     assert_eq!(flaky_rows, flaky);
 }
+
+#[test]
+fn budget_lines_are_drawn_by_their_kind_not_their_name() {
+    use super::svg::{line_chart, Line, LineStyle};
+    use crate::report::model::trends::Point;
+    let points = [
+        Point {
+            run: 0,
+            value: 10.0,
+        },
+        Point {
+            run: 1,
+            value: 20.0,
+        },
+    ];
+    // A series named like a budget stays a series; the budgets are told by their style.
+    let lines = [
+        Line {
+            name: "failover check",
+            points: &points,
+            style: LineStyle::Series,
+        },
+        Line {
+            name: "slow",
+            points: &points,
+            style: LineStyle::WarnBudget,
+        },
+        Line {
+            name: "limit",
+            points: &points,
+            style: LineStyle::FailBudget,
+        },
+    ];
+    let mut out = String::new();
+    line_chart(&mut out, "latency", &["a", "b"], &lines, 30.0, " ms");
+    assert_eq!(
+        out.matches("<polyline class=\"series s0\"").count(),
+        1,
+        "{out}"
+    );
+    assert_eq!(
+        out.matches("<polyline class=\"warn-line dashed\"").count(),
+        1,
+        "{out}"
+    );
+    assert_eq!(
+        out.matches("<polyline class=\"fail-line dashed\"").count(),
+        1,
+        "{out}"
+    );
+    // Only the series gets a point marker per run.
+    assert_eq!(out.matches("<circle").count(), 2, "{out}");
+}

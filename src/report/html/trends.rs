@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use super::escape::text;
 use super::sections::Marks;
-use super::svg::{self, Line};
+use super::svg::{self, Line, LineStyle};
 use crate::report::model::trends::{LatencySeries, Point, Series, Trends};
 
 /// Budgeted steps drawn, nearest their budget first (the Markdown's table shows as many).
@@ -37,12 +37,12 @@ pub(super) fn section(out: &mut String, t: &Trends, m: Marks) {
     let mut lines = vec![Line {
         name: &t.overall.name,
         points: &t.overall.points,
-        budget: false,
+        style: LineStyle::Series,
     }];
     lines.extend(t.integrations.iter().filter(|s| s.varies()).map(|s| Line {
         name: &s.name,
         points: &s.points,
-        budget: false,
+        style: LineStyle::Series,
     }));
     svg::line_chart(out, "Pass rate per run (%)", &labels, &lines, 100.0, "%");
     table(out, "Integration", &labels, &t.integrations, "%");
@@ -110,20 +110,20 @@ fn latency_chart(out: &mut String, s: &LatencySeries, labels: &[&str]) {
     let mut lines = vec![Line {
         name: &s.name,
         points: &s.points,
-        budget: false,
+        style: LineStyle::Series,
     }];
     if !warn.is_empty() {
         lines.push(Line {
             name: "warn budget",
             points: &warn,
-            budget: true,
+            style: LineStyle::WarnBudget,
         });
     }
     if !fail.is_empty() {
         lines.push(Line {
             name: "fail budget",
             points: &fail,
-            budget: true,
+            style: LineStyle::FailBudget,
         });
     }
     let top = s
