@@ -241,6 +241,14 @@ impl Expected {
         }
     }
 
+    /// Whether a template string is inside: then the value is only known when the
+    /// step runs, and may carry a secret.
+    pub fn is_templated(&self) -> bool {
+        let mut found = Vec::new();
+        self.template_strings(&mut found);
+        !found.is_empty()
+    }
+
     /// A copy with every template string replaced by `render(source)`.
     pub fn rendered<E>(
         &self,

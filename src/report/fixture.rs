@@ -143,6 +143,7 @@ fn check(
         status,
         expected_text: expected.into(),
         actual_text: actual.into(),
+        expected_from: ExpectedFrom::Plan,
     }
 }
 

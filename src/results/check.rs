@@ -32,6 +32,28 @@ pub struct CheckResult {
     /// What was found for people, with why it failed: `503 Service Unavailable`,
     /// `"okay" (length: 4 ≠ 3)`, `nothing selected`.
     pub actual_text: String,
+    /// Where the expected value comes from: written as is in the plan (shown as
+    /// written, even when it equals a secret), or rendered from a template (secrets in
+    /// it masked). Absent for `plan`, so older files read as they were.
+    #[serde(default, skip_serializing_if = "ExpectedFrom::is_plan")]
+    pub expected_from: ExpectedFrom,
+}
+
+/// The provenance of a check's expected value, decided from the plan, never from text.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq, Hash, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ExpectedFrom {
+    /// A literal the plan states: the QA wrote it, so it is no secret of the run.
+    #[default]
+    Plan,
+    /// A template (`"{{ session }}"`) rendered when the step ran: may carry a secret.
+    Template,
+}
+
+impl ExpectedFrom {
+    pub fn is_plan(&self) -> bool {
+        *self == ExpectedFrom::Plan
+    }
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash, JsonSchema)]

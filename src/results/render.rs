@@ -140,7 +140,7 @@ pub fn exact_line(s: &str, max_chars: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::results::CheckKind;
+    use crate::results::{CheckKind, ExpectedFrom};
     use serde_json::json;
 
     #[test]
@@ -166,6 +166,7 @@ mod tests {
             status: CheckStatus::Fail,
             expected_text: "200".into(),
             actual_text: "503 Service Unavailable".into(),
+            expected_from: ExpectedFrom::Plan,
         };
         assert_eq!(
             check_line(&c),

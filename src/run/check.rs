@@ -6,7 +6,7 @@
 use crate::plan::expect::{LatencySpec, StatusExpect, StatusPattern};
 use crate::plan::jsonpath::JsonPath;
 use crate::plan::matcher::{Expected, JsonType, Matcher};
-use crate::results::{bounded, latency_text, CheckKind, CheckResult, CheckStatus};
+use crate::results::{bounded, latency_text, CheckKind, CheckResult, CheckStatus, ExpectedFrom};
 use serde_json::Map;
 use serde_json::Value;
 use std::borrow::Cow;
@@ -52,6 +52,7 @@ pub fn check_status(expected: &StatusExpect, status: u16, reason: &str) -> Check
         status: pass_or_fail(expected.accepts(status)),
         expected_text: expected.to_string(),
         actual_text: actual,
+        expected_from: ExpectedFrom::Plan,
     }
 }
 
@@ -80,6 +81,7 @@ pub fn check_latency(budget: &LatencySpec, latency: Duration) -> CheckResult {
         status,
         expected_text: describe_budget(budget),
         actual_text: latency_text(us),
+        expected_from: ExpectedFrom::Plan,
     }
 }
 
@@ -589,6 +591,7 @@ fn result(
         status: pass_or_fail(passed),
         expected_text: describe(expected),
         actual_text,
+        expected_from: ExpectedFrom::Plan,
     }
 }
 

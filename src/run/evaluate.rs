@@ -7,10 +7,12 @@ use super::http::Received;
 use super::redact::Redactor;
 use super::text;
 use crate::plan::expect::Expect;
+use crate::plan::matcher::Expected;
 use crate::plan::model::{BodySchema, Step};
 use crate::plan::types::Capture;
 use crate::results::{
-    CheckKind, CheckResult, CheckStatus, ErrorKind, Outcome, Redirect, ResponseInfo, StepResult,
+    CheckKind, CheckResult, CheckStatus, ErrorKind, ExpectedFrom, Outcome, Redirect, ResponseInfo,
+    StepResult,
 };
 use crate::template::Vars;
 use serde_json::Value;
@@ -34,17 +36,14 @@ impl Evaluation {
         self.json_error.is_none() && self.checks.iter().all(|c| c.status != CheckStatus::Fail)
     }
 
-    /// Why the checks do not hold, in the words of a failed step's message.
-    pub fn why_not(&self) -> String {
+    /// Why the checks do not hold, in the words of a failed step's message, masked.
+    pub fn why_not(&self, redactor: &Redactor) -> String {
         if let Some(e) = &self.json_error {
-            return e.clone();
+            return redactor.redact(e);
         }
-        let failed: Vec<&CheckResult> = self
-            .checks
-            .iter()
-            .filter(|c| c.status == CheckStatus::Fail)
-            .collect();
-        failure_summary(&failed, self.checks.len())
+        let failed = failed(&self.checks);
+        let message = failure_summary(&failed, self.checks.len());
+        mask_message(redactor, &message, &failed)
     }
 }
 
@@ -66,11 +65,13 @@ pub(crate) fn evaluate(step: &Step, expect: &Expect, received: &Received) -> Eva
             &received.reason,
         ));
     }
+    // The plan's own expectations, templates unrendered: where each expected value
+    // comes from (written as is, or a template that may carry a secret).
+    let written = &step.checks.expect;
     for (name, expected) in &expect.headers {
-        checks.push(check::check_header(
-            name,
-            expected,
-            &received.header_values(name),
+        checks.push(from(
+            written.headers.get(name),
+            check::check_header(name, expected, &received.header_values(name)),
         ));
     }
     let checks_json = !expect.json.is_empty() || step.checks.schema.is_some();
@@ -95,7 +96,10 @@ pub(crate) fn evaluate(step: &Step, expect: &Expect, received: &Received) -> Eva
     };
     if let Some(doc) = &json {
         for (path, expected) in &expect.json {
-            checks.push(check::check_json(path, expected, doc));
+            checks.push(from(
+                written.json.get(path),
+                check::check_json(path, expected, doc),
+            ));
         }
         if let Some(schema) = &step.checks.schema {
             checks.push(check_schema(schema, doc));
@@ -105,11 +109,9 @@ pub(crate) fn evaluate(step: &Step, expect: &Expect, received: &Received) -> Eva
         let binary = text_note
             .binary
             .then(|| text::binary_excerpt(&text_note.media, &received.body));
-        checks.push(check::check_body(
-            expected,
-            &body_text,
-            &received.body,
-            binary.as_deref(),
+        checks.push(from(
+            written.body.as_ref(),
+            check::check_body(expected, &body_text, &received.body, binary.as_deref()),
         ));
     }
     if let Some(tls) = &expect.tls {
@@ -119,7 +121,12 @@ pub(crate) fn evaluate(step: &Step, expect: &Expect, received: &Received) -> Eva
             .and_then(|f| serde_json::to_value(f).ok());
         for (key, expected) in tls.entries() {
             let fact = facts.as_ref().and_then(|f| f.get(key));
-            checks.push(check::check_tls(key, expected, fact));
+            let plan = written.tls.as_ref().and_then(|t| {
+                t.entries()
+                    .into_iter()
+                    .find_map(|(k, e)| (k == key).then_some(e))
+            });
+            checks.push(from(plan, check::check_tls(key, expected, fact)));
         }
     }
     if let Some(budget) = &expect.latency {
@@ -133,6 +140,14 @@ pub(crate) fn evaluate(step: &Step, expect: &Expect, received: &Received) -> Eva
         text_note,
         json_error,
     }
+}
+
+/// `check` with the provenance of its expected value, from the plan's entry.
+fn from(written: Option<&Expected>, mut check: CheckResult) -> CheckResult {
+    if written.is_some_and(Expected::is_templated) {
+        check.expected_from = ExpectedFrom::Template;
+    }
+    check
 }
 
 /// `expect.schema`: the body validates, or the first violations, each with the
@@ -169,6 +184,7 @@ fn check_schema(schema: &BodySchema, doc: &Value) -> CheckResult {
         },
         expected_text: format!("valid against {}", schema.shown),
         actual_text: actual,
+        expected_from: ExpectedFrom::Plan,
     }
 }
 
@@ -205,19 +221,11 @@ pub(crate) fn finish(
     result.checks = eval
         .checks
         .iter()
-        .map(|c| CheckResult {
-            actual: redactor.redact_json(&c.actual),
-            expected: redactor.redact_json(&c.expected),
-            actual_text: redactor.redact(&c.actual_text),
-            expected_text: redactor.redact(&c.expected_text),
-            ..c.clone()
-        })
+        .map(|c| redactor.redact_check(c))
         .collect();
-    let failed: Vec<&CheckResult> = result
-        .checks
-        .iter()
-        .filter(|c| c.status == CheckStatus::Fail)
-        .collect();
+    // As found: the message is built from these, then masked with the checks' rules.
+    let failed = failed(&eval.checks);
+    let mask = |message: &str| mask_message(redactor, message, &failed);
     let status_failed = failed.iter().any(|c| c.kind == CheckKind::Status);
     if let (Some(_), true) = (&eval.json_error, status_failed) {
         // The status leads: an HTML error page is a failed status, not a JSON problem;
@@ -229,7 +237,7 @@ pub(crate) fn finish(
             failure_summary(&failed, result.checks.len()),
             not_checked(step, received)
         );
-        result.message = Some(redactor.redact(&message));
+        result.message = Some(mask(&message));
     } else if let Some(e) = &eval.json_error {
         result.outcome = Outcome::Error;
         result.error_kind = Some(ErrorKind::InvalidJson);
@@ -246,7 +254,7 @@ pub(crate) fn finish(
         if result.attempts > 1 {
             message = format!("after {} attempts: {message}", result.attempts);
         }
-        result.message = Some(redactor.redact(&message));
+        result.message = Some(mask(&message));
     } else if result.checks.iter().any(|c| c.status == CheckStatus::Warn) {
         result.outcome = Outcome::Slow;
     }
@@ -266,7 +274,7 @@ pub(crate) fn finish(
         let text = capture_errors.join("; ");
         if result.outcome.is_failure() {
             let m = result.message.take().unwrap_or_default();
-            result.message = Some(format!("{m}; {text}"));
+            result.message = Some(format!("{m}; {}", redactor.redact(&text)));
         } else {
             result.outcome = Outcome::Error;
             result.error_kind = Some(ErrorKind::CaptureError);
@@ -299,6 +307,22 @@ fn not_checked(step: &Step, received: &Received) -> String {
         None => "the body is not JSON".to_string(),
     };
     format!("not checked, {body}: {}", names.join(", "))
+}
+
+fn failed(checks: &[CheckResult]) -> Vec<&CheckResult> {
+    checks
+        .iter()
+        .filter(|c| c.status == CheckStatus::Fail)
+        .collect()
+}
+
+/// A message built from `failed` (as found), masked: its quote of the first failed
+/// check shows that check as reports do (a plan's literal expected value as written).
+fn mask_message(redactor: &Redactor, message: &str, failed: &[&CheckResult]) -> String {
+    let lead = failed
+        .first()
+        .map(|c| (crate::results::check_line(c), redactor.redact_check(c)));
+    redactor.redact_message(message, lead.as_ref().map(|(q, c)| (q.as_str(), c)))
 }
 
 fn failure_kind(failed: &[&CheckResult]) -> ErrorKind {

@@ -249,14 +249,15 @@ impl<'a> PlanContext<'a> {
         });
     }
 
-    /// Tells the event sink that an attempt failed and the step will be sent again.
+    /// Tells the event sink that an attempt failed and the step will be sent again;
+    /// `reason` is already masked (a plan's literal expected value stays as written).
     pub fn attempt_failed(&self, step: &str, attempt: u32, of: u32, reason: String, wait_ms: u64) {
         self.shared.events.event(&Event::AttemptFailed {
             plan: self.index,
             step: step.to_string(),
             attempt,
             of,
-            reason: self.redactor().redact(&reason),
+            reason,
             retry_in_ms: wait_ms,
         });
     }

@@ -1,6 +1,7 @@
 //! Secrets never reach a report: values of env vars named like secrets, and the
 //! values of sensitive request headers, print as `***`.
 
+use crate::results::{check_line, CheckResult, CheckStatus, ExpectedFrom, StepResult};
 use std::sync::Arc;
 
 const SECRET_NAME_PARTS: [&str; 4] = ["KEY", "SECRET", "TOKEN", "PASSWORD"];
@@ -55,10 +56,7 @@ impl Redactor {
     }
 
     /// Masks the run-time texts of a step result (messages, URL, body, checks, captures).
-    pub fn redact_step(&self, step: &mut crate::results::StepResult) {
-        if let Some(m) = &mut step.message {
-            *m = self.redact(m);
-        }
+    pub fn redact_step(&self, step: &mut StepResult) {
         if let Some(r) = &mut step.request {
             r.url = self.redact(&r.url);
             for (name, value) in &mut r.headers {
@@ -72,14 +70,52 @@ impl Redactor {
                 hop.location = self.redact(&hop.location);
             }
         }
+        let quoted = first_failed(&step.checks).map(check_line);
         for c in &mut step.checks {
-            c.expected = self.redact_json(&c.expected);
-            c.actual = self.redact_json(&c.actual);
-            c.expected_text = self.redact(&c.expected_text);
-            c.actual_text = self.redact(&c.actual_text);
+            *c = self.redact_check(c);
+        }
+        if let Some(m) = &mut step.message {
+            let lead = quoted.as_deref().zip(first_failed(&step.checks));
+            *m = self.redact_message(m, lead);
         }
         for v in step.captures.values_mut() {
             *v = self.redact_json(v);
+        }
+    }
+
+    /// A check as reports show it: what was found masked; the expected value masked
+    /// only when a template rendered it, so a value the plan states is shown as written.
+    pub fn redact_check(&self, c: &CheckResult) -> CheckResult {
+        let (expected, expected_text) = match c.expected_from {
+            ExpectedFrom::Plan => (c.expected.clone(), c.expected_text.clone()),
+            ExpectedFrom::Template => {
+                (self.redact_json(&c.expected), self.redact(&c.expected_text))
+            }
+        };
+        CheckResult {
+            expected,
+            expected_text,
+            actual: self.redact_json(&c.actual),
+            actual_text: self.redact(&c.actual_text),
+            ..c.clone()
+        }
+    }
+
+    /// A step's message, masked. A failed step's message quotes its first failed
+    /// check: `lead` is that quote as written (`check_line` of the check before this
+    /// redaction) and the check as [`Redactor::redact_check`] left it; the quote is
+    /// replaced by the redacted check's line, so its expected value stays as the check
+    /// shows it, and the rest of the message is masked.
+    pub fn redact_message(&self, message: &str, lead: Option<(&str, &CheckResult)>) -> String {
+        let split = lead.and_then(|(quote, check)| Some((message.split_once(quote)?, check)));
+        match split {
+            Some(((before, after), check)) => format!(
+                "{}{}{}",
+                self.redact(before),
+                check_line(check),
+                self.redact(after)
+            ),
+            None => self.redact(message),
         }
     }
 
@@ -130,6 +166,10 @@ impl Redactor {
             other => other.clone(),
         }
     }
+}
+
+fn first_failed(checks: &[CheckResult]) -> Option<&CheckResult> {
+    checks.iter().find(|c| c.status == CheckStatus::Fail)
 }
 
 /// `%XX` escapes decoded, when the result is UTF-8.
@@ -188,5 +228,48 @@ mod tests {
             r.redact("https://bob:p%40ss-word@api.example.com/v1 p@ss-word alice"),
             "https://bob:***@api.example.com/v1 *** alice"
         );
+    }
+
+    fn check(expected: &str, actual: &str, from: ExpectedFrom) -> CheckResult {
+        CheckResult {
+            kind: crate::results::CheckKind::Json,
+            subject: "$.session".into(),
+            matcher: "equals".into(),
+            expected: serde_json::json!(expected),
+            actual: serde_json::json!(actual),
+            status: CheckStatus::Fail,
+            expected_text: format!("{expected:?}"),
+            actual_text: format!("{actual:?}"),
+            expected_from: from,
+        }
+    }
+
+    #[test]
+    fn a_literal_expected_value_stays_a_templated_one_and_the_actual_are_masked() {
+        let mut r = Redactor::default();
+        r.add("sess-1234");
+        r.add("sess-9999");
+        let literal = r.redact_check(&check("sess-1234", "sess-9999", ExpectedFrom::Plan));
+        assert_eq!(literal.expected_text, r#""sess-1234""#);
+        assert_eq!(literal.actual_text, r#""***""#);
+        let templated = r.redact_check(&check("sess-1234", "sess-9999", ExpectedFrom::Template));
+        assert_eq!(templated.expected, serde_json::json!("***"));
+        assert_eq!(templated.actual, serde_json::json!("***"));
+    }
+
+    #[test]
+    fn a_message_quoting_its_check_keeps_the_literal_and_masks_the_rest() {
+        let mut r = Redactor::default();
+        r.add("sess-1234");
+        r.add("sess-9999");
+        let found = check("sess-1234", "sess-9999", ExpectedFrom::Plan);
+        let quote = check_line(&found);
+        let message = format!("after 2 attempts: {quote}; capture sess-9999 failed");
+        let masked = r.redact_message(&message, Some((&quote, &r.redact_check(&found))));
+        assert_eq!(
+            masked,
+            r#"after 2 attempts: $.session: expected "sess-1234", got "***"; capture *** failed"#
+        );
+        assert_eq!(r.redact_message(&message, None).matches("***").count(), 3);
     }
 }

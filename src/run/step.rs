@@ -482,8 +482,8 @@ async fn send_with_retries(
             };
         }
         let reason = match &outcome {
-            Sent::Received(exchange) => exchange.1.why_not(),
-            Sent::Failed(failure) => failure.message.clone(),
+            Sent::Received(exchange) => exchange.1.why_not(&cx.redactor()),
+            Sent::Failed(failure) => cx.redactor().redact(&failure.message),
             // Not reached: an interrupted attempt ends the loop above.
             Sent::Interrupted => "interrupted".into(),
         };

@@ -51,6 +51,7 @@ fn check() -> impl Strategy<Value = CheckResult> {
             status: [CheckStatus::Pass, CheckStatus::Warn, CheckStatus::Fail][s as usize],
             expected_text: expected,
             actual_text: actual,
+            expected_from: ExpectedFrom::Plan,
         }
     })
 }

@@ -4,6 +4,8 @@
 use crate::common;
 
 use common::{TestServer, Workspace};
+use planrun::results::{CheckStatus, ExpectedFrom};
+use serde_json::json;
 
 const PLAN: &str = r#"
     name: Secrets
@@ -189,4 +191,91 @@ fn a_cookie_set_for_another_path_or_domain_is_still_a_secret() {
             .path,
         "/echo/***"
     );
+}
+
+/// Issue 10: a value the plan states literally is shown as written on the expected
+/// side, even when it equals a secret of the run (here a cookie value); what was found
+/// stays masked, and so does an expected value a template rendered from a secret.
+#[test]
+fn a_literal_expected_value_is_shown_as_written_a_templated_one_is_masked() {
+    let server = TestServer::shared();
+    let ws = Workspace::new("secrets-literal-expected");
+    ws.write(
+        "plans/p.yaml",
+        r#"
+        name: Expected values
+        steps:
+          - name: literal expected values
+            request: { url: "{{ base_url }}/cookies-elsewhere" }
+            expect:
+              status: 200
+              json:
+                $.path_cookie: it-elsewhere-0007
+                $.domain_cookie: it-elsewhere-0007
+            capture: { other: $.domain_cookie }
+          - name: templated expected value
+            request: { url: "{{ base_url }}/cookies-elsewhere" }
+            expect:
+              json:
+                $.path_cookie: "{{ other }}"
+        "#,
+    );
+    let out = ws.run(&["plans", "--var", &server.var(), "--html", "out/report.html"]);
+    assert_eq!(out.code(), 1, "{out}");
+    let html = ws.read("out/report.html");
+
+    let literal = out.step("literal expected values");
+    let [_, passed, failed] = &literal.checks[..] else {
+        panic!("{:?}", literal.checks)
+    };
+    for c in [passed, failed] {
+        assert_eq!(c.expected_from, ExpectedFrom::Plan);
+        assert_eq!(c.expected, json!("it-elsewhere-0007"));
+        assert_eq!(c.expected_text, r#""it-elsewhere-0007""#);
+        assert_eq!(c.actual, json!("***"), "{c:?}");
+    }
+    assert_eq!(passed.status, CheckStatus::Pass);
+    let quote = r#"$.domain_cookie: expected "it-elsewhere-0007", got "***""#;
+    assert_eq!(literal.message.as_deref(), Some(quote));
+
+    let templated = out.step("templated expected value");
+    let [check] = &templated.checks[..] else {
+        panic!("{:?}", templated.checks)
+    };
+    assert_eq!(check.expected_from, ExpectedFrom::Template);
+    assert_eq!(
+        (&check.expected, &check.actual),
+        (&json!("***"), &json!("***"))
+    );
+    let masked = r#"$.path_cookie: expected "***", got "***""#;
+    assert_eq!(templated.message.as_deref(), Some(masked));
+    assert_eq!(
+        out.raw["plans"][0]["steps"][1]["checks"][0]["expected_from"],
+        "template"
+    );
+    assert!(out.raw["plans"][0]["steps"][0]["checks"][1]
+        .get("expected_from")
+        .is_none());
+
+    // Each output in its own escaping: the literal as written, the template masked.
+    let (literal_at, template_at) = (
+        r#"expected "it-elsewhere-0007", got "***""#,
+        r#"expected "***", got "***""#,
+    );
+    let junit = |s: &str| s.replace('"', "&quot;");
+    let json = |s: &str| s.replace('"', "\\\"");
+    for (what, text, escape) in [
+        ("results.json", &out.json, &json as &dyn Fn(&str) -> String),
+        ("JUnit", &out.junit, &junit),
+        ("Markdown", &out.markdown, &|s: &str| s.to_string()),
+        ("HTML", &html, &junit),
+        ("terminal", &out.exec.stdout, &|s: &str| s.to_string()),
+    ] {
+        for line in [literal_at, template_at] {
+            let line = escape(line);
+            assert!(text.contains(&line), "{what} lacks {line}:\n{text}");
+        }
+        // The cookie found (and rendered into the template) never shows.
+        assert!(!text.contains("it-elsewhere-0008"), "{what}:\n{text}");
+    }
 }
