@@ -1,8 +1,13 @@
 //! Generic endpoints of the demo target: what every example of `docs/examples/` calls
 //! (echo, status codes, delays, redirects, cookies, a signed webhook, an OAuth
-//! stand-in, retries), so each runs against `planrun demo --serve` as it is.
-//! docs/demo.md lists them; extend both together.
+//! stand-in, retries, compressed and binary bodies, Basic/Bearer/Digest credentials),
+//! so each runs against `planrun demo --serve` as it is. docs/demo.md lists them;
+//! extend both together.
 
+mod auth;
+mod bodies;
+
+pub use bodies::binary_body;
 use super::crm::signature::{self, SignatureError, STRIPE_TOLERANCE_SECS};
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -27,10 +32,20 @@ const MAX_DELAY_MS: u64 = 60_000;
 /// Largest `/bytes/{n}`.
 const MAX_BYTES: usize = 10 * 1024 * 1024;
 
-#[derive(Default)]
 struct Generic {
     /// Requests per key of `/flaky/{key}/{fails}`.
     flaky: Mutex<HashMap<String, usize>>,
+    /// The Digest nonce of `/digest-auth`: one per server start.
+    nonce: String,
+}
+
+impl Default for Generic {
+    fn default() -> Generic {
+        Generic {
+            flaky: Mutex::default(),
+            nonce: uuid::Uuid::new_v4().simple().to_string(),
+        }
+    }
 }
 
 type St = State<Arc<Generic>>;
@@ -56,30 +71,37 @@ pub fn router() -> Router {
         .route("/oauth/{provider}/token", post(token))
         .route("/oauth/{provider}/me", get(oauth_me))
         .route("/bytes/{n}", get(bytes))
+        .route("/encoded/{coding}", get(bodies::encoded))
+        .route("/charset/{label}", get(bodies::charset))
+        .route("/binary", get(bodies::binary))
+        .route("/basic-auth/{user}/{password}", get(auth::basic))
+        .route("/bearer", get(auth::bearer))
+        .route("/digest-auth/{algorithm}/{user}/{password}", get(auth::digest))
         .with_state(Arc::new(Generic::default()))
 }
 
 /// A JSON document with one value of each kind, for matchers.
 async fn doc() -> impl IntoResponse {
-    (
-        [("x-request-id", "req-123")],
-        Json(json!({
-            "status": "ok",
-            "id": 42,
-            "price": 9.5,
-            "name": "widget",
-            "email": "qa@example.com",
-            "active": true,
-            "deleted_at": null,
-            "tags": ["blue", "small"],
-            "meta": {"version": "1.2.3", "region": "eu"},
-            "items": [
-                {"name": "a", "price": 1, "healthy": true},
-                {"name": "b", "price": 2.5, "healthy": true},
-                {"name": "c", "price": 0, "healthy": false}
-            ]
-        })),
-    )
+    ([("x-request-id", "req-123")], Json(doc_value()))
+}
+
+fn doc_value() -> Value {
+    json!({
+        "status": "ok",
+        "id": 42,
+        "price": 9.5,
+        "name": "widget",
+        "email": "qa@example.com",
+        "active": true,
+        "deleted_at": null,
+        "tags": ["blue", "small"],
+        "meta": {"version": "1.2.3", "region": "eu"},
+        "items": [
+            {"name": "a", "price": 1, "healthy": true},
+            {"name": "b", "price": 2.5, "healthy": true},
+            {"name": "c", "price": 0, "healthy": false}
+        ]
+    })
 }
 
 /// Answers with that status code (any method) and `{"code": N}`.

@@ -1,5 +1,6 @@
-//! `capture:` entries: where a captured value comes from (a JSONPath, a header, or a
-//! regex over the body or a header), read and checked when the plan is loaded.
+//! `capture:` entries: where a captured value comes from (a JSONPath, a header, a
+//! regex over the body or a header, or a fact of the body's bytes), read and checked
+//! when the plan is loaded.
 
 use super::jsonpath::JsonPath;
 use super::matcher::Pattern;
@@ -16,6 +17,35 @@ pub enum Capture {
     Header(String),
     /// `{ regex: "code=(\\w+)", from: body | { header: Location } }`: the first group.
     Regex { pattern: Pattern, from: CaptureFrom },
+    /// `{ body: sha256 | md5 | bytes }`: of the body's bytes, as `expect.body` checks them.
+    Body(BodyFact),
+}
+
+/// What `{ body: … }` captures of the body's bytes (after `Content-Encoding` is undone,
+/// before any charset decoding).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyFact {
+    /// The SHA-256 digest, lower-case hex.
+    Sha256,
+    /// The MD5 digest, lower-case hex.
+    Md5,
+    /// The size in bytes, a number.
+    Bytes,
+}
+
+impl BodyFact {
+    pub const NAMES: [&'static str; 3] = ["sha256", "md5", "bytes"];
+
+    fn parse(word: &str) -> Result<BodyFact, String> {
+        match word {
+            "sha256" => Ok(BodyFact::Sha256),
+            "md5" => Ok(BodyFact::Md5),
+            "bytes" => Ok(BodyFact::Bytes),
+            _ => Err(format!(
+                "capture `body: {word}` is not known: use `body: sha256` or `body: md5` (a hex digest of the body's bytes) or `body: bytes` (its size)"
+            )),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -31,6 +61,7 @@ struct CaptureMap {
     header: Option<String>,
     regex: Option<Pattern>,
     from: Option<CaptureFromSpec>,
+    body: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -53,7 +84,7 @@ impl<'de> Deserialize<'de> for Capture {
         impl<'de> de::Visitor<'de> for V {
             type Value = Capture;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a JSONPath (`$.id`), `{ json: $.id }`, `{ header: Location }` or `{ regex: \"…\", from: body }`")
+                f.write_str("a JSONPath (`$.id`), `{ json: $.id }`, `{ header: Location }`, `{ regex: \"…\", from: body }` or `{ body: sha256 }`")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Capture, E> {
                 JsonPath::parse(v).map(Capture::Json).map_err(E::custom)
@@ -68,6 +99,14 @@ impl<'de> Deserialize<'de> for Capture {
 }
 
 fn capture_from_map(m: CaptureMap) -> Result<Capture, String> {
+    if let Some(word) = &m.body {
+        if m.json.is_some() || m.header.is_some() || m.regex.is_some() || m.from.is_some() {
+            return Err(
+                "a capture takes exactly one of `json`, `header`, `regex` or `body`".into(),
+            );
+        }
+        return BodyFact::parse(word).map(Capture::Body);
+    }
     match (m.json, m.header, m.regex) {
         (Some(p), None, None) if m.from.is_none() => Ok(Capture::Json(p)),
         (None, Some(h), None) if m.from.is_none() => Ok(Capture::Header(h)),
@@ -90,6 +129,6 @@ fn capture_from_map(m: CaptureMap) -> Result<Capture, String> {
             };
             Ok(Capture::Regex { pattern, from })
         }
-        _ => Err("a capture takes exactly one of `json`, `header` or `regex` (`from` goes only with `regex`)".into()),
+        _ => Err("a capture takes exactly one of `json`, `header`, `regex` or `body` (`from` goes only with `regex`)".into()),
     }
 }

@@ -13,6 +13,7 @@ use super::expect::{LatencySpec, StatusExpect};
 use super::jsonpath::JsonPath;
 use super::matcher::{Expected, Matcher, Pattern};
 use super::size::{ByteSize, SIZE_PATTERN};
+use super::capture::BodyFact;
 use super::types::{Capture, IncludeFile, MultipartField, PlanFile, Scalar, SuiteConfig};
 use schemars::generate::SchemaSettings;
 use schemars::transform::{transform_subschemas, Transform};
@@ -351,15 +352,16 @@ impl JsonSchema for Capture {
         let header_doc = "A response header, captured as text.";
         let regex_doc = "A regex whose first group ( ) is captured.";
         let from_doc = "Where the regex looks: `body` (the default) or `{ header: NAME }`.";
+        let body_doc = "A fact of the body's bytes (decoded from any Content-Encoding, before any charset): `sha256` or `md5` (hex digest) or `bytes` (the size, a number).";
         json_schema!({
-            "description": "Where a captured variable comes from: a JSONPath (`$.id`), `{ json: $.id }`, `{ header: Location }` or `{ regex: \"code=(\\\\w+)\", from: body }`.",
+            "description": "Where a captured variable comes from: a JSONPath (`$.id`), `{ json: $.id }`, `{ header: Location }`, `{ regex: \"code=(\\\\w+)\", from: body }` or `{ body: sha256 }`.",
             "anyOf": [
                 path,
                 {
                     "type": "object",
                     "properties": {
                         "json": {"allOf": [path], "description": json_doc, "examples": ["$.events[0]"]},
-                        "header": other, "regex": other, "from": other
+                        "header": other, "regex": other, "from": other, "body": other
                     },
                     "required": ["json"],
                     "additionalProperties": false
@@ -368,7 +370,7 @@ impl JsonSchema for Capture {
                     "type": "object",
                     "properties": {
                         "header": {"allOf": [text], "description": header_doc, "examples": ["Location"]},
-                        "json": other, "regex": other, "from": other
+                        "json": other, "regex": other, "from": other, "body": other
                     },
                     "required": ["header"],
                     "additionalProperties": false
@@ -392,13 +394,22 @@ impl JsonSchema for Capture {
                             ],
                             "examples": ["body", {"header": "Location"}]
                         },
-                        "json": other, "header": other
+                        "json": other, "header": other, "body": other
                     },
                     "required": ["regex"],
                     "additionalProperties": false
+                },
+                {
+                    "type": "object",
+                    "properties": {
+                        "body": {"enum": BodyFact::NAMES, "description": body_doc, "examples": ["sha256"]},
+                        "json": other, "header": other, "regex": other, "from": other
+                    },
+                    "required": ["body"],
+                    "additionalProperties": false
                 }
             ],
-            "examples": ["$.id", {"header": "Location"}, {"regex": "state=(\\w+)", "from": {"header": "Location"}}]
+            "examples": ["$.id", {"header": "Location"}, {"regex": "state=(\\w+)", "from": {"header": "Location"}}, {"body": "sha256"}]
         })
     }
 }

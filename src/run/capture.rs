@@ -1,6 +1,7 @@
 //! Captures: values taken from a response, kept as variables for later steps.
 
 use super::http::Received;
+use crate::plan::capture::BodyFact;
 use crate::plan::types::{Capture, CaptureFrom};
 use serde_json::Value;
 
@@ -36,6 +37,13 @@ pub fn capture(
             )),
             values => Ok(Value::String(values.join(", "))),
         },
+        // The body's bytes, as `expect.body` checks them (decoded from any
+        // `Content-Encoding`, before any charset).
+        Capture::Body(fact) => Ok(match fact {
+            BodyFact::Sha256 => Value::String(super::check::sha256_hex(&response.body)),
+            BodyFact::Md5 => Value::String(super::check::md5_hex(&response.body)),
+            BodyFact::Bytes => Value::from(response.body.len()),
+        }),
         Capture::Regex { pattern, from } => {
             let (text, what) = match from {
                 CaptureFrom::Body => (body_text.to_string(), "the body".to_string()),

@@ -431,7 +431,7 @@ fn digest(t: &Target, want: &str, hash: fn(&[u8]) -> String) -> Check {
     ok_if(got == want, || format!("is {got}"))
 }
 
-fn sha256_hex(data: &[u8]) -> String {
+pub fn sha256_hex(data: &[u8]) -> String {
     use sha2::Digest;
     hex(&sha2::Sha256::digest(data))
 }

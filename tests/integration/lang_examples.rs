@@ -36,9 +36,22 @@ fn names(results: &RunResults, plan: &str) -> Vec<String> {
 #[test]
 fn every_example_passes_against_a_local_server() {
     let server = TestServer::start();
+    // tls.yaml needs an HTTPS server: one with a certificate from a private CA made
+    // here (rcgen), trusted with --cacert as docs/examples/README.md says.
+    let (https_port, ca) = crate::tls::private_server();
     let ws = examples();
+    ws.write("ca.pem", &ca.pem());
+    let https_url = format!("https_url=https://127.0.0.1:{https_port}");
     let out = ws.run_env(
-        &["examples", "--var", &server.var()],
+        &[
+            "examples",
+            "--var",
+            &server.var(),
+            "--var",
+            &https_url,
+            "--cacert",
+            "ca.pem",
+        ],
         &[("WEBHOOK_SECRET", WEBHOOK_SECRET)],
     );
     assert_eq!(out.code(), 0, "{out}");
@@ -53,7 +66,7 @@ fn every_example_passes_against_a_local_server() {
     assert!(bad.is_empty(), "{bad:#?}");
     // Files of shared steps are not plans.
     let plans: Vec<&str> = out.results.plans.iter().map(|p| p.name.as_str()).collect();
-    assert_eq!(plans.len(), 14, "{plans:?}");
+    assert_eq!(plans.len(), 18, "{plans:?}");
     assert!(out
         .results
         .plans
@@ -185,6 +198,45 @@ fn every_example_passes_against_a_local_server() {
     // A plan-level include: the shared default header reached the server.
     let labels = out.step_in("Gmail", "list labels");
     assert_eq!(labels.outcome, Outcome::Passed, "{:?}", labels.checks);
+
+    http_examples_do_what_they_say(&out);
+    // TLS: the certificate's facts were checked and recorded.
+    let tls = out.step_in("TLS", "the certificate is trusted and not about to expire");
+    assert_eq!(tls.checks.len(), 4, "{:?} {:?}", tls.outcome, tls.message);
+    let facts = tls.response.as_ref().unwrap().tls.as_ref().unwrap();
+    assert_eq!(facts.issuer, "CN=planrun test CA");
+    assert!(facts.days_left > 300, "{facts:?}");
+}
+
+/// What compression-and-charsets.yaml, binary.yaml and auth.yaml show, on either server.
+fn http_examples_do_what_they_say(out: &common::RunOutput) {
+    for coding in ["gzip", "deflate", "br", "zstd"] {
+        let step = out.step_in(
+            "Compression and charsets",
+            &format!("a compressed body is checked decoded [{coding}]"),
+        );
+        let response = step.response.as_ref().unwrap();
+        assert_eq!(response.encoding.as_deref(), Some(coding));
+        assert!(
+            response.wire_bytes.unwrap() < response.body_bytes,
+            "{coding}: {response:?}"
+        );
+    }
+    let latin1 = out.step_in("Compression and charsets", "latin1 text");
+    assert_eq!(latin1.outcome, Outcome::Passed, "{:?}", latin1.checks);
+    assert_eq!(latin1.response.as_ref().unwrap().body_excerpt, "Grüße");
+    let image = out.step_in("Binary bodies", "an image is checked by size and digest");
+    assert_eq!(image.captures["image_size"], json!(300));
+    assert_eq!(
+        image.captures["image_md5"],
+        json!("17b3839204f7b81a93eb2718b1379e6f")
+    );
+    let creds = out.plan("Credentials");
+    assert_eq!(creds.steps.len(), 5);
+    assert!(creds.steps.iter().all(|s| s.outcome == Outcome::Passed));
+    for secret in ["demo-pw-2291", "tok-qa-0042", "cWE6ZGVtby1wdy0yMjkx"] {
+        assert!(!out.json.contains(secret), "{secret} is masked");
+    }
 }
 
 #[test]
@@ -192,7 +244,7 @@ fn the_examples_validate_and_match_the_schemas() {
     let ws = examples();
     let out = ws.exec(&["validate", "examples"], &[]);
     assert_eq!(out.code, 0, "{out}");
-    assert!(out.stdout.contains("ok: 14 plans"), "{out}");
+    assert!(out.stdout.contains("ok: 18 plans"), "{out}");
     // Every example file starts with the modeline of its schema, and validates.
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let plan = jsonschema::draft7::new(&planrun::plan::schema::plan_schema()).unwrap();
@@ -256,7 +308,9 @@ fn every_example_passes_against_the_demo_target() {
         for step in &plan.steps {
             match step.outcome {
                 Outcome::Passed => sent += 1,
-                // The one step its `when` leaves out.
+                // The one step its `when` leaves out, and the TLS example's: the
+                // demo target serves no HTTPS (`https_url` is unset).
+                Outcome::Skipped if plan.name == "TLS" => {}
                 Outcome::Skipped => assert_eq!(step.name, "charge the card"),
                 other => panic!(
                     "{} › {}: {other:?} {:?} {:?}",
@@ -265,8 +319,9 @@ fn every_example_passes_against_the_demo_target() {
             }
         }
     }
-    assert_eq!(out.results.plans.len(), 14);
-    assert!(sent >= 38, "{sent} steps passed\n{out}");
+    assert_eq!(out.results.plans.len(), 18);
+    assert!(sent >= 50, "{sent} steps passed\n{out}");
+    http_examples_do_what_they_say(&out);
     let signed = out.step_in("Webhook signature", "signed event is accepted");
     assert_eq!(signed.outcome, Outcome::Passed, "the signature was checked");
     let health = out.step_in("Wait for the service", "health endpoint comes up");

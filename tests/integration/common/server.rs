@@ -220,6 +220,12 @@ fn router(state: Arc<ServerState>) -> Router {
         .route("/charset/{label}", get(charset_route))
         .route("/binary", get(binary_route))
         .route("/digest/{alg}", get(digest_route))
+        .route(
+            "/digest-auth/{alg}/{user}/{password}",
+            get(digest_auth_route),
+        )
+        .route("/basic-auth/{user}/{password}", get(basic_auth_route))
+        .route("/bearer", get(bearer_route))
         .fallback(|| async { (StatusCode::NOT_FOUND, Json(json!({"error": "no route"}))) })
         .layer(middleware::from_fn_with_state(state.clone(), count))
         .with_state(state)
@@ -629,6 +635,18 @@ async fn binary_route() -> Response {
 /// HTTP Digest (RFC 7616) for user `qa`, password `digest-pw-8812`, qop auth:
 /// 401 with a challenge, then 200 when the answer is right.
 async fn digest_route(Path(alg): Path<String>, headers: HeaderMap) -> Response {
+    digest_answer(&alg, "qa", "digest-pw-8812", &headers)
+}
+
+/// Digest for the user and password in the path (as httpbin does).
+async fn digest_auth_route(
+    Path((alg, user, password)): Path<(String, String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    digest_answer(&alg, &user, &password, &headers)
+}
+
+fn digest_answer(alg: &str, user: &str, password: &str, headers: &HeaderMap) -> Response {
     use sha2::Digest as _;
     let hash = |s: &str| -> String {
         let bytes = if alg == "SHA-256" {
@@ -660,16 +678,57 @@ async fn digest_route(Path(alg): Path<String>, headers: HeaderMap) -> Response {
             .trim_matches('"')
             .to_string()
     };
-    let ha1 = hash("qa:planrun:digest-pw-8812");
+    let ha1 = hash(&format!("{user}:planrun:{password}"));
     let ha2 = hash(&format!("GET:{}", field("uri")));
     let want = hash(&format!(
         "{ha1}:abc123:{}:{}:auth:{ha2}",
         field("nc"),
         field("cnonce")
     ));
-    if field("username") == "qa" && field("response") == want && field("opaque") == "op" {
+    if field("username") == user && field("response") == want && field("opaque") == "op" {
         Json(json!({"authenticated": true, "algorithm": alg})).into_response()
     } else {
         unauthorized()
+    }
+}
+
+/// 200 when `Authorization: Basic` carries the user and password of the path; else
+/// 401 with a Basic challenge.
+async fn basic_auth_route(
+    Path((user, password)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    use base64::Engine as _;
+    let want = format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"))
+    );
+    if headers.get("authorization").and_then(|v| v.to_str().ok()) == Some(want.as_str()) {
+        Json(json!({"authenticated": true, "user": user})).into_response()
+    } else {
+        (
+            StatusCode::UNAUTHORIZED,
+            [("www-authenticate", "Basic realm=\"planrun\"")],
+            Json(json!({"authenticated": false})),
+        )
+            .into_response()
+    }
+}
+
+/// 200 with any non-empty Bearer token; else 401.
+async fn bearer_route(headers: HeaderMap) -> Response {
+    let token = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .filter(|t| !t.trim().is_empty());
+    match token {
+        Some(t) => Json(json!({"authenticated": true, "token_length": t.len()})).into_response(),
+        None => (
+            StatusCode::UNAUTHORIZED,
+            [("www-authenticate", "Bearer realm=\"planrun\"")],
+            Json(json!({"authenticated": false})),
+        )
+            .into_response(),
     }
 }
