@@ -156,3 +156,75 @@ fn a_request_body_comes_from_a_file_next_to_the_plan() {
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+#[test]
+fn body_digests_and_size_are_captured_as_checks_see_them() {
+    let server = TestServer::shared();
+    let body = binary_body();
+    let ws = Workspace::new("http-capture-digest");
+    ws.write(
+        "plans/c.yaml",
+        &unindent(
+            "
+            name: capture digests
+            steps:
+              - name: fetch
+                request: { url: \"{{ base_url }}/encoded/gzip\" }
+                capture:
+                  sha: { body: sha256 }
+                  md: { body: md5 }
+                  size: { body: bytes }
+              - name: image
+                request: { url: \"{{ base_url }}/binary\" }
+                capture: { image_sha: { body: sha256 } }
+              - name: the digests are usable later
+                request:
+                  method: POST
+                  url: \"{{ base_url }}/echo\"
+                  json: { size: \"{{ size }}\", image: \"{{ image_sha }}\" }
+                expect:
+                  json: { $.body.size: { type: integer, gt: 100 } }
+            ",
+        ),
+    );
+    let out = ws.run(&["plans", "--var", &server.var()]);
+    assert_eq!(out.code(), 0, "{out}");
+    // The body of /encoded/gzip, decoded: what `expect.body` checks.
+    let doc = serde_json::to_vec(&common::server::doc()).unwrap();
+    let fetch = out.step("fetch");
+    assert_eq!(
+        fetch.captures["sha"],
+        serde_json::json!(hex(&sha2::Sha256::digest(&doc)))
+    );
+    assert_eq!(
+        fetch.captures["md"],
+        serde_json::json!(hex(&md5::Md5::digest(&doc)))
+    );
+    assert_eq!(fetch.captures["size"], serde_json::json!(doc.len()));
+    assert_eq!(
+        out.step("image").captures["image_sha"],
+        serde_json::json!(hex(&sha2::Sha256::digest(&body)))
+    );
+    let echoed = server.echoed(&hex(&sha2::Sha256::digest(&body)));
+    assert_eq!(echoed.len(), 1, "the captured digest was sent on");
+}
+
+#[test]
+fn an_unknown_body_capture_is_a_load_error_with_what_to_write() {
+    let ws = Workspace::new("http-capture-digest-bad");
+    ws.write(
+        "plans/c.yaml",
+        "name: c\nsteps:\n  - name: s\n    request: { url: \"http://127.0.0.1:1/x\" }\n    capture:\n      sum: { body: sha1 }\n",
+    );
+    let out = ws.exec(&["validate", "plans"], &[]);
+    assert_eq!(out.code, 2, "{out}");
+    assert!(
+        out.stderr.contains("plans/c.yaml:6:")
+            && out
+                .stderr
+                .contains("capture `body: sha1` is not known: use `body: sha256` or `body: md5`"),
+        "{out}"
+    );
+    let run = ws.run(&["plans"]);
+    assert_eq!(run.code(), 2, "{run}");
+}
