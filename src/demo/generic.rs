@@ -7,7 +7,6 @@
 mod auth;
 mod bodies;
 
-pub use bodies::binary_body;
 use super::crm::signature::{self, SignatureError, STRIPE_TOLERANCE_SECS};
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -15,6 +14,7 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post};
 use axum::{Json, Router};
+pub use bodies::binary_body;
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -76,7 +76,10 @@ pub fn router() -> Router {
         .route("/binary", get(bodies::binary))
         .route("/basic-auth/{user}/{password}", get(auth::basic))
         .route("/bearer", get(auth::bearer))
-        .route("/digest-auth/{algorithm}/{user}/{password}", get(auth::digest))
+        .route(
+            "/digest-auth/{algorithm}/{user}/{password}",
+            get(auth::digest),
+        )
         .with_state(Arc::new(Generic::default()))
 }
 

@@ -8,12 +8,12 @@
 //! an undefined variable, a duplicate step name…) is left to `planrun validate`.
 //! The checked-in copies live in `schemas/`; `tests/integration/schema.rs` keeps them in sync.
 
+use super::capture::BodyFact;
 use super::duration::PlanDuration;
 use super::expect::{LatencySpec, StatusExpect};
 use super::jsonpath::JsonPath;
 use super::matcher::{Expected, Matcher, Pattern};
 use super::size::{ByteSize, SIZE_PATTERN};
-use super::capture::BodyFact;
 use super::types::{Capture, IncludeFile, MultipartField, PlanFile, Scalar, SuiteConfig};
 use schemars::generate::SchemaSettings;
 use schemars::transform::{transform_subschemas, Transform};

@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 
 use super::sanitize::{floor_char_boundary, one_line, strip_ansi, xml};
 use super::{utc_seconds, without_userinfo};
-use crate::results::render::{check_line, check_line_with_kind, exact_line, skip_text};
+use crate::results::render::{self, check_line, check_line_with_kind, exact_line, skip_text};
 use crate::results::{
     latency_text, ms_text, CheckStatus, Diagnostic, Outcome, PlanResult, ResponseInfo, RunResults,
     StepResult,
@@ -417,6 +417,13 @@ fn system_out(step: &StepResult) -> Option<String> {
                 single_line(encoding),
                 resp.body_bytes
             );
+        }
+        if let Some(charset) = render::charset_text(resp) {
+            let _ = writeln!(out, "body: {}", single_line(&charset));
+        }
+        if let Some(cert) = &resp.tls {
+            let text = render::certificate_text(cert);
+            let _ = writeln!(out, "certificate: {}", single_line(&text));
         }
     }
     for (name, value) in &step.captures {

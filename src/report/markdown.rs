@@ -20,7 +20,7 @@ use super::model::{self, Category, Group};
 use super::sanitize::{clean, one_line};
 use super::{date_of, host_port, percent};
 use crate::compare::Changes;
-use crate::results::render::check_line;
+use crate::results::render::{self, check_line};
 use crate::results::{latency_text, CheckKind, CheckStatus, Outcome, RunResults, StepResult};
 
 /// How the Markdown report is written.
@@ -266,6 +266,18 @@ fn sent_step(b: &mut String, step: &StepResult, m: Marks) {
             }
         }
         b.push('\n');
+        if let Some(text) = render::charset_text(resp) {
+            let _ = writeln!(b, "   Body: {}", value(&text));
+        }
+        // The certificate where the step checked it (HTML shows every one received).
+        let checked_tls = step.checks.iter().any(|c| c.kind == CheckKind::Tls);
+        if let (Some(cert), true) = (&resp.tls, checked_tls) {
+            let _ = writeln!(
+                b,
+                "   Certificate: {}",
+                value(&render::certificate_text(cert))
+            );
+        }
     }
     match step.outcome {
         Outcome::Passed | Outcome::Slow => {

@@ -241,6 +241,15 @@ pub struct ResponseInfo {
     /// The `Content-Encoding` planrun decoded (`gzip`, `br`, `deflate`, `zstd`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encoding: Option<String>,
+    /// The charset the body was read as text with (`UTF-8`, `windows-1252`, `GBK`,
+    /// `UTF-16LE`, … by the `Content-Type` charset or a byte-order mark; JSON is
+    /// UTF-8); absent for a binary body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charset: Option<String>,
+    /// Some bytes of the body are not valid in `charset`: text checks and the excerpt
+    /// see U+FFFD in their place. Absent when false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub charset_lossy: bool,
     /// Size of the body on the wire, before decoding; absent when not encoded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wire_bytes: Option<u64>,

@@ -3,7 +3,13 @@
 //! JUnit, Markdown (and the executor's one-line messages) all say a thing the same
 //! way because they all say it here; each writer then only escapes for its format.
 
-use super::{CheckResult, CheckStatus, Outcome, Priority, SkipReason};
+use super::{
+    CertificateFacts, CheckKind, CheckResult, CheckStatus, Outcome, Priority, ResponseInfo,
+    SkipReason,
+};
+
+/// The subject of an `expect.tls.days_left` check.
+pub const DAYS_LEFT_SUBJECT: &str = "tls.days_left";
 
 /// How an outcome is shown: an icon for terminals and emoji reports, a plain marker
 /// for the others, a label for sentences and headings.
@@ -88,8 +94,15 @@ pub fn skip_text(reason: Option<SkipReason>) -> &'static str {
     }
 }
 
-/// `subject: expected X, got Y`.
+/// `subject: expected X, got Y`; a certificate's days left read as a sentence:
+/// `certificate expires in 12 days: expected more than 30`.
 pub fn check_line(c: &CheckResult) -> String {
+    if c.kind == CheckKind::Tls && c.subject == DAYS_LEFT_SUBJECT && c.actual.is_i64() {
+        return format!(
+            "certificate {}: expected {}",
+            c.actual_text, c.expected_text
+        );
+    }
     format!(
         "{}: expected {}, got {}",
         c.subject, c.expected_text, c.actual_text
@@ -186,5 +199,46 @@ mod tests {
             Outcome::ALL.iter().map(|o| style(*o).marker).collect();
         assert_eq!(icons.len(), Outcome::ALL.len());
         assert_eq!(markers.len(), Outcome::ALL.len());
+    }
+}
+
+/// `expires in 12 days`, `expires today`, `expired 3 days ago`.
+pub fn days_left_text(days: i64) -> String {
+    let unit = |n: i64| if n == 1 { "day" } else { "days" };
+    match days {
+        0 => "expires today".to_string(),
+        n if n > 0 => format!("expires in {n} {}", unit(n)),
+        n => format!("expired {} {} ago", -n, unit(-n)),
+    }
+}
+
+/// A certificate in one line: `CN=api.example.com, issued by CN=Internal CA, for
+/// api.example.com, 10.0.0.1; expires in 364 days (2027-01-05T09:00:00Z)`.
+pub fn certificate_text(c: &CertificateFacts) -> String {
+    let sans = if c.sans.is_empty() {
+        String::new()
+    } else {
+        format!(", for {}", c.sans.join(", "))
+    };
+    format!(
+        "{}, issued by {}{sans}; {} ({})",
+        c.subject,
+        c.issuer,
+        days_left_text(c.days_left),
+        c.not_after
+    )
+}
+
+/// How the body was read, when that is worth saying: `text in windows-1252`, and
+/// `decoded lossily` when bytes did not decode; `None` for UTF-8 that decoded cleanly
+/// and for binary bodies (their excerpt says so).
+pub fn charset_text(r: &ResponseInfo) -> Option<String> {
+    let charset = r.charset.as_deref()?;
+    match (charset, r.charset_lossy) {
+        ("UTF-8", false) => None,
+        (cs, false) => Some(format!("text in {cs}")),
+        (cs, true) => Some(format!(
+            "not valid {cs}: decoded lossily (U+FFFD in place of the bytes that did not decode)"
+        )),
     }
 }

@@ -6,7 +6,9 @@
 use crate::plan::expect::{LatencySpec, StatusExpect, StatusPattern};
 use crate::plan::jsonpath::JsonPath;
 use crate::plan::matcher::{Expected, JsonType, Matcher};
-use crate::results::{bounded, latency_text, CheckKind, CheckResult, CheckStatus, ExpectedFrom};
+use crate::results::{
+    bounded, latency_text, render, CheckKind, CheckResult, CheckStatus, ExpectedFrom,
+};
 use serde_json::Map;
 use serde_json::Value;
 use std::borrow::Cow;
@@ -143,7 +145,44 @@ pub fn check_tls(key: &str, expected: &Expected, fact: Option<&Value>) -> CheckR
         ),
         Some(v) => (v.clone(), judge(expected, &Target::nested(v, false))),
     };
-    result(CheckKind::Tls, &subject, expected, found, outcome)
+    let mut checked = result(CheckKind::Tls, &subject, expected, found, outcome);
+    // Days left read as words: "certificate expires in 12 days: expected more than 30".
+    if subject == render::DAYS_LEFT_SUBJECT {
+        if let Some(days) = checked.actual.as_i64() {
+            checked.actual_text = render::days_left_text(days);
+        }
+        if let Some(words) = bounds_in_words(expected) {
+            checked.expected_text = words;
+        }
+    }
+    checked
+}
+
+/// `more than 30`, `at least 7 and fewer than 400`: a matcher of only numeric bounds.
+fn bounds_in_words(expected: &Expected) -> Option<String> {
+    let Expected::Matcher(m) = expected else {
+        return None;
+    };
+    let only_bounds = Matcher {
+        gt: m.gt,
+        gte: m.gte,
+        lt: m.lt,
+        lte: m.lte,
+        ..Matcher::default()
+    };
+    if **m != only_bounds {
+        return None;
+    }
+    let words: Vec<String> = [
+        ("more than", m.gt),
+        ("at least", m.gte),
+        ("fewer than", m.lt),
+        ("at most", m.lte),
+    ]
+    .into_iter()
+    .filter_map(|(w, b)| b.map(|b| format!("{w} {}", fmt_num(b))))
+    .collect();
+    Some(words.join(" and "))
 }
 
 /// The expectation as JSON: the literal, or the matcher as an object of its keys.

@@ -203,6 +203,8 @@ pub(crate) fn finish(
         body_bytes: received.body.len() as u64,
         body_excerpt: redactor.redact(&excerpt(&eval.body_text, &eval.text_note, &received.body)),
         encoding: received.encoding.clone(),
+        charset: (!eval.text_note.binary).then(|| eval.text_note.charset.to_string()),
+        charset_lossy: !eval.text_note.binary && eval.text_note.lossy,
         wire_bytes: received
             .encoding
             .is_some()

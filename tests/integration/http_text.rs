@@ -59,6 +59,68 @@ fn text_is_decoded_by_its_charset() {
     let excerpt = &out.step("gbk").response.as_ref().unwrap().body_excerpt;
     assert_eq!(excerpt, "你好，世界");
     assert!(!out.json.contains('\u{fffd}'), "{}", out.json);
+    // The results say which charset each body was read with.
+    for (name, charset) in [
+        ("latin1", "windows-1252"),
+        ("gbk", "GBK"),
+        ("arabic", "windows-1256"),
+        ("utf16", "UTF-16LE"),
+    ] {
+        let response = out.step(name).response.as_ref().unwrap();
+        assert_eq!(response.charset.as_deref(), Some(charset), "{name}");
+        assert!(!response.charset_lossy, "{name}");
+    }
+    assert!(out.json.contains("\"charset\":\"GBK\""), "{}", out.json);
+    assert!(!out.json.contains("charset_lossy"), "absent when false");
+}
+
+/// A body that says UTF-8 but is not: the results, the excerpt and every report's
+/// step detail say it was decoded lossily.
+#[test]
+fn a_lossy_decode_says_so_in_results_and_reports() {
+    let server = TestServer::shared();
+    let ws = Workspace::new("http-lossy");
+    ws.write(
+        "plans/l.yaml",
+        "name: lossy\nsteps:\n  - name: not utf-8\n    request: { url: \"{{ base_url }}/lossy\" }\n    expect: { body: { contains: au lait } }\n",
+    );
+    let base = server.var();
+    let run = ws.exec(
+        &[
+            "run",
+            "plans",
+            "--var",
+            &base,
+            "--report",
+            "out/report.md",
+            "--html",
+            "out/report.html",
+            "--junit",
+            "out/junit.xml",
+            "--json",
+            "out/results.json",
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{run}");
+    let results: planrun::results::RunResults =
+        serde_json::from_str(&ws.read("out/results.json")).unwrap();
+    let response = results.plans[0].steps[0].response.clone().unwrap();
+    assert_eq!(response.charset.as_deref(), Some("UTF-8"));
+    assert!(response.charset_lossy);
+    assert!(
+        response.body_excerpt.starts_with(
+            "[the body is not valid UTF-8: shown decoded lossily]\ncaf\u{fffd} au lait"
+        ),
+        "{}",
+        response.body_excerpt
+    );
+    let said = "not valid UTF-8: decoded lossily";
+    let markdown = ws.read("out/report.md");
+    assert!(markdown.contains(&format!("   Body: {said}")), "{markdown}");
+    let html = ws.read("out/report.html");
+    assert!(html.contains(said), "the HTML step detail says it");
+    assert!(ws.read("out/junit.xml").contains(&format!("body: {said}")));
 }
 
 #[test]

@@ -423,9 +423,22 @@ fn expect_tls_days_left_passes_and_fails() {
     assert_eq!(short.outcome, Outcome::Failed);
     assert_eq!(short.error_kind, Some(ErrorKind::CertificateMismatch));
     let message = short.message.as_deref().unwrap_or("");
+    assert_eq!(
+        message, "certificate expires in 10 days: expected more than 30",
+        "reads as a sentence"
+    );
+    // The reports show the certificate where a step checked it, and the failure as said.
+    let cert_line = "Certificate: CN=expiring server, issued by CN=soon CA, for 127.0.0.1, localhost; expires in 10 days (";
+    let markdown = &out.markdown;
+    assert!(markdown.contains(&format!("   {cert_line}")), "{markdown}");
     assert!(
-        message.contains("tls.days_left") && message.contains("10"),
-        "{message}"
+        markdown.contains("certificate expires in 10 days: expected more than 30"),
+        "{markdown}"
+    );
+    assert!(
+        out.junit.contains("certificate: CN=expiring server"),
+        "{}",
+        out.junit
     );
     let plain = out.step("plain http has no certificate");
     assert_eq!(plain.outcome, Outcome::Failed);

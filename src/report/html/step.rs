@@ -75,6 +75,12 @@ pub(super) fn details(out: &mut String, step: &StepResult, m: Marks) {
         for r in &resp.redirects {
             fact(out, "Redirect", &value(&r.describe()));
         }
+        if let Some(charset) = render::charset_text(resp) {
+            fact(out, "Body", &value(&charset));
+        }
+        if let Some(cert) = &resp.tls {
+            fact(out, "Certificate", &value(&render::certificate_text(cert)));
+        }
     }
     if step.attempts > 1 {
         fact(out, "Attempts", &step.attempts.to_string());

@@ -219,6 +219,16 @@ fn router(state: Arc<ServerState>) -> Router {
         .route("/garbled/{coding}", get(garbled_route))
         .route("/charset/{label}", get(charset_route))
         .route("/binary", get(binary_route))
+        // Says UTF-8, holds a latin1 byte: decoded lossily.
+        .route(
+            "/lossy",
+            get(|| async {
+                (
+                    [("content-type", "text/plain; charset=utf-8")],
+                    b"caf\xe9 au lait".to_vec(),
+                )
+            }),
+        )
         .route("/digest/{alg}", get(digest_route))
         .route(
             "/digest-auth/{alg}/{user}/{password}",
