@@ -150,6 +150,47 @@ pub fn exact_line(s: &str, max_chars: usize) -> String {
     out
 }
 
+/// `expires in 12 days`, `expires today`, `expired 3 days ago`.
+pub fn days_left_text(days: i64) -> String {
+    let unit = |n: i64| if n == 1 { "day" } else { "days" };
+    match days {
+        0 => "expires today".to_string(),
+        n if n > 0 => format!("expires in {n} {}", unit(n)),
+        n => format!("expired {} {} ago", -n, unit(-n)),
+    }
+}
+
+/// A certificate in one line: `CN=api.example.com, issued by CN=Internal CA, for
+/// api.example.com, 10.0.0.1; expires in 364 days (2027-01-05T09:00:00Z)`.
+pub fn certificate_text(c: &CertificateFacts) -> String {
+    let sans = if c.sans.is_empty() {
+        String::new()
+    } else {
+        format!(", for {}", c.sans.join(", "))
+    };
+    format!(
+        "{}, issued by {}{sans}; {} ({})",
+        c.subject,
+        c.issuer,
+        days_left_text(c.days_left),
+        c.not_after
+    )
+}
+
+/// How the body was read, when that is worth saying: `text in windows-1252`, and
+/// `decoded lossily` when bytes did not decode; `None` for UTF-8 that decoded cleanly
+/// and for binary bodies (their excerpt says so).
+pub fn charset_text(r: &ResponseInfo) -> Option<String> {
+    let charset = r.charset.as_deref()?;
+    match (charset, r.charset_lossy) {
+        ("UTF-8", false) => None,
+        (cs, false) => Some(format!("text in {cs}")),
+        (cs, true) => Some(format!(
+            "not valid {cs}: decoded lossily (U+FFFD in place of the bytes that did not decode)"
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -199,46 +240,5 @@ mod tests {
             Outcome::ALL.iter().map(|o| style(*o).marker).collect();
         assert_eq!(icons.len(), Outcome::ALL.len());
         assert_eq!(markers.len(), Outcome::ALL.len());
-    }
-}
-
-/// `expires in 12 days`, `expires today`, `expired 3 days ago`.
-pub fn days_left_text(days: i64) -> String {
-    let unit = |n: i64| if n == 1 { "day" } else { "days" };
-    match days {
-        0 => "expires today".to_string(),
-        n if n > 0 => format!("expires in {n} {}", unit(n)),
-        n => format!("expired {} {} ago", -n, unit(-n)),
-    }
-}
-
-/// A certificate in one line: `CN=api.example.com, issued by CN=Internal CA, for
-/// api.example.com, 10.0.0.1; expires in 364 days (2027-01-05T09:00:00Z)`.
-pub fn certificate_text(c: &CertificateFacts) -> String {
-    let sans = if c.sans.is_empty() {
-        String::new()
-    } else {
-        format!(", for {}", c.sans.join(", "))
-    };
-    format!(
-        "{}, issued by {}{sans}; {} ({})",
-        c.subject,
-        c.issuer,
-        days_left_text(c.days_left),
-        c.not_after
-    )
-}
-
-/// How the body was read, when that is worth saying: `text in windows-1252`, and
-/// `decoded lossily` when bytes did not decode; `None` for UTF-8 that decoded cleanly
-/// and for binary bodies (their excerpt says so).
-pub fn charset_text(r: &ResponseInfo) -> Option<String> {
-    let charset = r.charset.as_deref()?;
-    match (charset, r.charset_lossy) {
-        ("UTF-8", false) => None,
-        (cs, false) => Some(format!("text in {cs}")),
-        (cs, true) => Some(format!(
-            "not valid {cs}: decoded lossily (U+FFFD in place of the bytes that did not decode)"
-        )),
     }
 }
