@@ -26,12 +26,13 @@ pub(super) fn step_line(
     } else {
         String::new()
     };
-    let mut line = format!(
-        "  {} {plan} › {} › {}  {what}{retries}",
-        icon(step.outcome),
-        step.phase,
-        step.name
-    );
+    // A plan without phases names its steps' phase after itself: `Plan › step`.
+    let path = if step.phase == plan {
+        format!("{plan} › {}", step.name)
+    } else {
+        format!("{plan} › {} › {}", step.phase, step.name)
+    };
+    let mut line = format!("  {} {path}  {what}{retries}", icon(step.outcome));
     if let Some(m) = &step.message {
         if step.outcome != Outcome::Passed {
             let verbose = verbosity == Verbosity::Verbose && step.outcome.is_failure();

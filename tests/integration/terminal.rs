@@ -115,12 +115,22 @@ fn off_a_terminal_the_lines_are_plain() {
     let server = TestServer::shared();
     let ws = Workspace::new("terminal-plain");
     ws.write("plans/slow.yaml", &slow_plan(server));
+    ws.write(
+        "plans/phased.yaml",
+        &format!(
+            "name: Phased\nphases:\n  - name: Health\n    steps:\n      - name: up\n        request: {{ url: \"{}/status/200\" }}\n",
+            server.base_url()
+        ),
+    );
     let out = ws.run(&["plans"]);
     assert_eq!(out.code(), 1, "{out}");
     let all = format!("{}{}", out.exec.stdout, out.exec.stderr);
     assert!(!all.contains('\x1b'), "no escape codes: {all:?}");
     assert!(!all.contains(" steps 0s"), "no progress line: {all}");
-    assert!(all.contains("Slow › Slow › slow call  200"), "{all}");
+    // A plan without phases is not named twice; a phase is named.
+    assert!(all.contains("Slow › slow call  200"), "{all}");
+    assert!(!all.contains("Slow › Slow"), "{all}");
+    assert!(all.contains("Phased › Health › up  200"), "{all}");
     assert!(!all.contains("request: GET"), "--verbose only: {all}");
 }
 
