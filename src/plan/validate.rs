@@ -23,11 +23,20 @@ pub struct GlobalScope {
     chosen: Option<String>,
     all_environments: BTreeMap<String, BTreeSet<String>>,
     cli: BTreeSet<String>,
+    /// The suite config as shown (`plans/crm/planrun.yaml`), for messages; `None`
+    /// when the plans have none.
+    config_file: Option<String>,
 }
 
 impl GlobalScope {
-    /// `environment`: the one chosen with `--env`; `cli_vars`: names given with `--var`.
-    pub fn new(config: &SuiteConfig, environment: Option<&str>, cli_vars: &[&str]) -> GlobalScope {
+    /// `config_file`: where `config` is written, as shown; `environment`: the one
+    /// chosen with `--env`; `cli_vars`: names given with `--var`.
+    pub fn new(
+        config: &SuiteConfig,
+        config_file: Option<&str>,
+        environment: Option<&str>,
+        cli_vars: &[&str],
+    ) -> GlobalScope {
         let all: BTreeMap<String, BTreeSet<String>> = config
             .environments
             .iter()
@@ -47,7 +56,13 @@ impl GlobalScope {
             chosen: environment.map(str::to_string),
             all_environments: all,
             cli: cli_vars.iter().map(|k| k.to_string()).collect(),
+            config_file: config_file.map(str::to_string),
         }
+    }
+
+    /// The suite config's name in messages: its path, or `planrun.yaml` when there is none.
+    fn config_name(&self) -> &str {
+        self.config_file.as_deref().unwrap_or("planrun.yaml")
     }
 
     fn environments_defining(&self, var: &str) -> Vec<&str> {
@@ -366,9 +381,10 @@ impl<'a> Checker<'a> {
                         "in environment"
                     };
                     let msg = format!(
-                        "`{root}` is defined {which}{} {} of planrun.yaml: run with --env {} (or --var {root}=…)",
+                        "`{root}` is defined {which}{} {} of {}: run with --env {} (or --var {root}=…)",
                         if envs.len() == 1 { "" } else { "s" },
                         envs.join(", "),
+                        globals.config_name(),
                         envs[0]
                     );
                     self.note(format!("env-only {root}"), at, msg);
@@ -437,7 +453,7 @@ impl<'a> Checker<'a> {
         }
         let hint = match nearest(var, known) {
             Some(near) => format!("did you mean `{near}`?"),
-            None => format!("define it in the plan's `vars`, in planrun.yaml (`vars` or `environments`), or pass --var {var}=…"),
+            None => format!("define it in the plan's `vars`, in {} (`vars` or `environments`), or pass --var {var}=…", globals.config_name()),
         };
         format!("undefined variable `{var}`: {hint}")
     }

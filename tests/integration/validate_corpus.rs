@@ -191,7 +191,9 @@ fn good_plans_validate_with_notes_for_what_comes_from_outside() {
         "tests/plans/every-form.yaml:18:5: note: `env.FIXTURE_TOKEN` is read from the environment"
     ), "{stderr}");
     assert!(
-        stderr.contains("note: `tenant` is defined in environments dev, staging"),
+        stderr.contains(
+            "note: `tenant` is defined in environments dev, staging of tests/plans/planrun.yaml: run with --env dev"
+        ),
         "{stderr}"
     );
 

@@ -194,7 +194,8 @@ fn load_config(
     let alerting = alerting::compile(&raw.alerting, &shown, positions)?;
     let globals = globals(&raw, file, opts, plan_file)?;
     let cli_vars: Vec<&str> = opts.vars.iter().map(|(k, _)| k.as_str()).collect();
-    let scope = GlobalScope::new(&raw, opts.environment.as_deref(), &cli_vars);
+    let shown_file = src.as_ref().map(|src| src.shown.as_str());
+    let scope = GlobalScope::new(&raw, shown_file, opts.environment.as_deref(), &cli_vars);
     let config = Config {
         file: file.cloned(),
         globals,
