@@ -7,6 +7,7 @@ use crate::exit;
 use crate::plan::load::load;
 use crate::plan::model::{Plan, Suite};
 use crate::plan::schema;
+use crate::report::model::count;
 use crate::template::{Scope, Text};
 
 pub(super) fn cmd_validate(args: &ValidateArgs) -> i32 {
@@ -60,7 +61,11 @@ pub(super) fn cmd_validate(args: &ValidateArgs) -> i32 {
         eprintln!("{}", n.as_note());
     }
     if errors.is_empty() {
-        say!("ok: {plans} plans, {steps} steps");
+        say!(
+            "ok: {}, {}",
+            count(plans, "plan", "plans"),
+            count(steps, "step", "steps")
+        );
     } else {
         print_diagnostics(&errors);
     }
@@ -101,10 +106,10 @@ pub(super) fn cmd_list(args: &LoadArgs) -> i32 {
             None => "no planrun.yaml".to_string(),
         };
         say!(
-            "{} ({}, {} steps; {config})",
+            "{} ({}, {}; {config})",
             plan.name,
             plan.file,
-            plan.steps.len()
+            count(plan.steps.len(), "step", "steps")
         );
         let known = known_vars(&suite, plan);
         let mut phase: Option<&str> = None;

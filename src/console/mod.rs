@@ -201,17 +201,11 @@ pub fn icon(outcome: Outcome) -> String {
     }
 }
 
+/// The run's totals (as At a Glance words them) and how long it took.
 pub fn summary_line(s: &Summary, duration_ms: u64) -> String {
     format!(
-        "{} steps: {} passed, {} slow, {} failed, {} errors, {} not tested, {} not configured, {} skipped in {:.2} s",
-        s.total,
-        s.passed,
-        s.slow,
-        s.failed,
-        s.errors,
-        s.not_tested,
-        s.not_configured,
-        s.skipped,
+        "{} in {:.2} s",
+        crate::report::model::glance_totals(s),
         duration_ms as f64 / 1000.0
     )
 }

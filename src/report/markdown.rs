@@ -128,18 +128,15 @@ fn suites_lines(out: &mut String, r: &RunResults) {
         return;
     }
     out.push_str("**Suites:**\n\n");
-    for suite in &r.run.suites {
-        let config = suite.config.as_deref().unwrap_or("no planrun.yaml");
-        let mut line = format!("- `{}`", config.replace('`', "'"));
-        if let Some(system) = suite.system.as_deref().map(inline) {
-            line.push_str(&format!(" — {system}"));
+    for suite in model::suite_lines(r) {
+        let mut line = format!("- `{}`", suite.config.replace('`', "'"));
+        if let Some(system) = &suite.system {
+            line.push_str(&format!(" — {}", inline(system)));
         }
         if let Some(target) = &suite.target {
-            line.push_str(&format!(" ({})", inline(&host_port(target))));
+            line.push_str(&format!(" ({})", inline(target)));
         }
-        let n = suite.plans.len();
-        line.push_str(&format!(", {n} plan{}", if n == 1 { "" } else { "s" }));
-        let _ = writeln!(out, "{line}");
+        let _ = writeln!(out, "{line}, {}", suite.plans);
     }
     out.push('\n');
 }

@@ -239,7 +239,7 @@ fn list_shows_plans_phases_and_steps_with_method_and_url() {
     assert_eq!(out.code, 0, "{out}");
     let lines: Vec<&str> = out.stdout.lines().map(str::trim_end).collect();
     let expected = [
-        "Failing (plans/failing.yaml, 1 steps; no planrun.yaml)",
+        "Failing (plans/failing.yaml, 1 step; no planrun.yaml)",
         "  Failing",
         "    GET     http://127.0.0.1:1/status/500  — wrong status",
         "Good (plans/good.yaml, 4 steps; no planrun.yaml)",

@@ -30,7 +30,7 @@ fn init_then_validate_then_run_against_the_demo_target() {
     let validate = ws.exec(&["validate", "plans"], &[]);
     assert_eq!(validate.code, 0, "{validate}");
     assert!(
-        validate.stdout.contains("ok: 1 plans, 3 steps"),
+        validate.stdout.contains("ok: 1 plan, 3 steps"),
         "{validate}"
     );
     // Also with each of its environments.

@@ -71,9 +71,9 @@ fn validate_and_list_use_each_plans_own_config() {
     assert_eq!(out.code, 0, "{out}");
     let base = server.base_url();
     let expected = [
-        "alpha plan (plans/alpha/alpha.yaml, 1 steps; config plans/alpha/planrun.yaml)".to_string(),
+        "alpha plan (plans/alpha/alpha.yaml, 1 step; config plans/alpha/planrun.yaml)".to_string(),
         format!("    GET     {base}/echo/alpha  — greet"),
-        "beta plan (plans/beta/beta.yaml, 1 steps; config plans/beta/planrun.yaml)".to_string(),
+        "beta plan (plans/beta/beta.yaml, 1 step; config plans/beta/planrun.yaml)".to_string(),
         format!("    GET     {base}/echo/beta/echo/beta  — greet"),
     ];
     for line in &expected {

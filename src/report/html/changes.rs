@@ -7,6 +7,7 @@ use super::escape::text;
 use super::sections::{outcome_token, Marks};
 use crate::compare::{Changes, LatencyChange, OutcomeChange, StepRef};
 use crate::report::date_of;
+use crate::report::model::changes_counts;
 
 pub(super) fn section(out: &mut String, c: &Changes, m: Marks) {
     out.push_str("<section id=\"changes\">\n<h2>Changes Since the Previous Run</h2>\n");
@@ -24,18 +25,8 @@ pub(super) fn section(out: &mut String, c: &Changes, m: Marks) {
             "<p>No changes: every step has the same outcome, latency within thresholds.</p>\n",
         );
     } else {
-        let n =
-            |v: usize, one: &str, many: &str| format!("{v} {}", if v == 1 { one } else { many });
-        let _ = writeln!(
-            out,
-            "<p><strong>{}, {}, {} newly slow, {} new, {} removed, {}.</strong></p>",
-            n(c.regressions.len(), "regression", "regressions"),
-            n(c.recoveries.len(), "recovery", "recoveries"),
-            c.newly_slow.len(),
-            c.added.len(),
-            c.removed.len(),
-            n(c.latency.len(), "latency change", "latency changes"),
-        );
+        let counts = changes_counts(c);
+        let _ = writeln!(out, "<p><strong>{}.</strong></p>", text(&counts));
         outcome_table(out, "Regressions", &c.regressions, true, m);
         outcome_table(out, "Recoveries", &c.recoveries, true, m);
         outcome_table(out, "Newly Slow", &c.newly_slow, false, m);

@@ -105,17 +105,15 @@ fn suites(out: &mut String, r: &RunResults) {
         return;
     }
     out.push_str("<p><strong>Suites:</strong></p>\n<ul>\n");
-    for suite in &r.run.suites {
-        let config = suite.config.as_deref().unwrap_or("no planrun.yaml");
-        let _ = write!(out, "<li><code>{}</code>", text(config));
+    for suite in model::suite_lines(r) {
+        let _ = write!(out, "<li><code>{}</code>", text(&suite.config));
         if let Some(system) = &suite.system {
             let _ = write!(out, " — {}", text(system));
         }
         if let Some(target) = &suite.target {
-            let _ = write!(out, " ({})", text(&host_port(target)));
+            let _ = write!(out, " ({})", text(target));
         }
-        let n = suite.plans.len();
-        let _ = writeln!(out, ", {n} plan{}</li>", if n == 1 { "" } else { "s" });
+        let _ = writeln!(out, ", {}</li>", suite.plans);
     }
     out.push_str("</ul>\n");
 }
@@ -329,10 +327,8 @@ pub(super) fn results_by_phase(out: &mut String, r: &RunResults, m: Marks) {
         };
         let _ = writeln!(
             out,
-            "<h3>{heading}</h3>\n<p>{} of {} steps passed{}</p>\n<ol>",
-            s.passed + s.slow,
-            s.total,
-            phase_tail(&s)
+            "<h3>{heading}</h3>\n<p>{}</p>\n<ol>",
+            text(&model::phase_result(&s))
         );
         for step in &phase.steps {
             let what = endpoint(step);
@@ -359,25 +355,6 @@ pub(super) fn results_by_phase(out: &mut String, r: &RunResults, m: Marks) {
         out.push_str("</ol>\n");
     }
     out.push_str("</section>\n");
-}
-
-fn phase_tail(s: &Summary) -> String {
-    let parts: Vec<String> = [
-        (s.slow, "slow"),
-        (s.failed + s.errors, "failing"),
-        (s.not_tested, "not tested"),
-        (s.not_configured, "not configured"),
-        (s.skipped, "skipped"),
-    ]
-    .iter()
-    .filter(|(n, _)| *n > 0)
-    .map(|(n, what)| format!("{n} {what}"))
-    .collect();
-    if parts.is_empty() {
-        String::new()
-    } else {
-        format!(" ({})", parts.join(", "))
-    }
 }
 
 /// Each `alerting:` rule with its value and state, the latency budgets (one row per
@@ -423,25 +400,13 @@ pub(super) fn alerting_thresholds(
          <th>Steps</th><th>Held by</th></tr></thead>\n<tbody>\n",
     );
     for g in &budgets {
-        let held: Vec<String> = g
-            .categories
-            .iter()
-            .map(|(category, integrations)| {
-                if integrations.len() == 1 && &integrations[0] == category {
-                    category.clone()
-                } else {
-                    format!("{category} ({})", integrations.join(", "))
-                }
-            })
-            .collect();
-        let limit = |ms: Option<u64>| ms.map_or("—".to_string(), |ms| format!("&gt; {ms} ms"));
         let _ = writeln!(
             out,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            limit(g.warn_ms),
-            limit(g.fail_ms),
+            text(&model::budget_limit(g.warn_ms)),
+            text(&model::budget_limit(g.fail_ms)),
             g.steps,
-            text(&held.join("; "))
+            text(&g.held_by())
         );
     }
     out.push_str("</tbody>\n</table>\n<h3>Response Time per Step</h3>\n");

@@ -90,7 +90,7 @@ fn at_a_glance_is_the_first_section_and_says_what_the_markdown_says() {
         paragraphs,
         [
             "❌ Failing: 6 of 10 steps sent failed — started 2026-01-05T09:00:00Z, took 62345 ms.",
-            "15 steps: 3 passed, 1 slow, 4 failed, 2 error, 2 not tested, 2 not configured, 1 skipped.",
+            "15 steps: 3 passed, 1 slow, 4 failed, 2 errors, 2 not tested, 2 not configured, 1 skipped.",
             "Top issue: Calendar Webhooks: create event (🔴 CRITICAL)",
         ]
     );

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use super::text::{cell, Marks};
 use crate::report::model::alerting::{budget_groups, AlertRow, Alerting};
 use crate::report::model::alerting_text::rule_cells;
+use crate::report::model::budget_limit;
 use crate::results::RunResults;
 
 pub(super) fn section(out: &mut String, r: &RunResults, alerting: Option<&Alerting>, m: Marks) {
@@ -42,24 +43,13 @@ pub(super) fn section(out: &mut String, r: &RunResults, alerting: Option<&Alerti
         "### Latency Budgets\n\n| Warning | Critical | Steps | Held by |\n|---|---|---|---|\n",
     );
     for g in &budgets {
-        let held: Vec<String> = g
-            .categories
-            .iter()
-            .map(|(category, integrations)| {
-                if integrations.len() == 1 && &integrations[0] == category {
-                    category.clone()
-                } else {
-                    format!("{category} ({})", integrations.join(", "))
-                }
-            })
-            .collect();
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} |",
-            g.warn_ms.map_or("—".into(), |v| format!("> {v} ms")),
-            g.fail_ms.map_or("—".into(), |v| format!("> {v} ms")),
+            budget_limit(g.warn_ms),
+            budget_limit(g.fail_ms),
             g.steps,
-            cell(&held.join("; "))
+            cell(&g.held_by())
         );
     }
     out.push('\n');

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use super::text::{cell, inline, Marks};
 use crate::compare::{Changes, LatencyChange, OutcomeChange, StepRef};
 use crate::report::date_of;
+use crate::report::model::changes_counts;
 
 pub(super) fn section(out: &mut String, c: &Changes, m: Marks) {
     out.push_str("## Changes Since the Previous Run\n\n");
@@ -23,19 +24,7 @@ pub(super) fn section(out: &mut String, c: &Changes, m: Marks) {
         coverage_line(out, c);
         return;
     }
-    let _ = writeln!(
-        out,
-        "**{} regression{}, {} recover{}, {} newly slow, {} new, {} removed, {} latency change{}.**\n",
-        c.regressions.len(),
-        plural(c.regressions.len()),
-        c.recoveries.len(),
-        if c.recoveries.len() == 1 { "y" } else { "ies" },
-        c.newly_slow.len(),
-        c.added.len(),
-        c.removed.len(),
-        c.latency.len(),
-        plural(c.latency.len()),
-    );
+    let _ = writeln!(out, "**{}.**\n", changes_counts(c));
     outcome_table(out, "Regressions", &c.regressions, "Failure", m);
     outcome_table(out, "Recoveries", &c.recoveries, "Was failing with", m);
     outcome_table(out, "Newly Slow", &c.newly_slow, "", m);
@@ -59,14 +48,6 @@ pub(super) fn section(out: &mut String, c: &Changes, m: Marks) {
         out.push('\n');
     }
     coverage_line(out, c);
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
 }
 
 fn coverage_line(out: &mut String, c: &Changes) {

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use super::text::{fenced, inline, known_endpoint, value, Marks};
 use crate::report::model;
-use crate::results::{Outcome, RunResults, StepResult, Summary};
+use crate::results::{Outcome, RunResults, StepResult};
 
 /// One block per phase, in plan order: a numbered list of its steps with their outcome.
 pub(super) fn results_by_phase(out: &mut String, r: &RunResults, m: Marks) {
@@ -22,13 +22,7 @@ pub(super) fn results_by_phase(out: &mut String, r: &RunResults, m: Marks) {
         } else {
             format!("{} — {}", inline(plan), inline(phase.name))
         };
-        let _ = writeln!(
-            out,
-            "### {heading}\n\n{} of {} steps passed{}\n",
-            s.passed + s.slow,
-            s.total,
-            tail(&s)
-        );
+        let _ = writeln!(out, "### {heading}\n\n{}\n", model::phase_result(&s));
         let lines: Vec<String> = phase
             .steps
             .iter()
@@ -36,26 +30,6 @@ pub(super) fn results_by_phase(out: &mut String, r: &RunResults, m: Marks) {
             .map(|(i, step)| step_line(i + 1, step, m))
             .collect();
         fenced(out, &lines.join("\n"));
-    }
-}
-
-fn tail(s: &Summary) -> String {
-    let mut parts = Vec::new();
-    for (n, what) in [
-        (s.slow, "slow"),
-        (s.failed + s.errors, "failing"),
-        (s.not_tested, "not tested"),
-        (s.not_configured, "not configured"),
-        (s.skipped, "skipped"),
-    ] {
-        if n > 0 {
-            parts.push(format!("{n} {what}"));
-        }
-    }
-    if parts.is_empty() {
-        String::new()
-    } else {
-        format!(" ({})", parts.join(", "))
     }
 }
 

@@ -90,7 +90,7 @@ fn overview_has_one_row_per_integration_with_status_health_and_notes() {
             "Outlook",
             "❌ Failing",
             "Down",
-            "status: expected 200, got 503",
+            "1 of 2 steps sent; status: expected 200, got 503",
         ],
         [
             "Google Calendar",
@@ -120,7 +120,7 @@ fn overview_has_one_row_per_integration_with_status_health_and_notes() {
             "Hostile\\|Pipe Newline green",
             "❌ Failing",
             "Down",
-            "boom \\x1b[1mbold\\x1b[0m\\nsecond line ]]> \\0 \\| pipe",
+            "2 of 3 steps sent; boom \\x1b[1mbold\\x1b[0m\\nsecond line ]]> \\0 \\| pipe",
         ],
         ["Slack", "🔄 Not Tested", "Unknown", "1 step not tested"],
     ];
@@ -137,6 +137,45 @@ fn overview_has_one_row_per_integration_with_status_health_and_notes() {
     assert!(md.contains(
         "#### Gmail\n\n```\nStatus: ✅ OPERATIONAL\nEndpoints Tested: 2/2\nSteps Sent: 2/2\n"
     ));
+}
+
+/// Issue 10 item 4: a slow integration with a step not sent is Partly Tested first, in
+/// the overview, its section and the coverage counts (its health still says Slow).
+#[test]
+fn a_slow_integration_with_a_step_not_sent_is_partly_tested_everywhere() {
+    let mut r = fixture();
+    let calendar = r.plans.iter_mut().find(|p| p.name == "Calendar").unwrap();
+    let mut pending = step(
+        "free/busy",
+        "GET",
+        "/api/calendar/freebusy",
+        Outcome::NotTested,
+    );
+    pending.integration = Some("Google Calendar".into());
+    pending.category = Some("Productivity".into());
+    calendar.steps.push(pending);
+    let groups = model::integrations(&r);
+    let g = groups.iter().find(|g| g.name == "Google Calendar").unwrap();
+    assert_eq!((g.health(), g.status()), (Health::Slow, Status::Partial));
+    let md = render(&r, &emoji());
+    let row = overview_rows(&md)
+        .into_iter()
+        .find(|row| row[0] == "Google Calendar")
+        .unwrap();
+    assert_eq!(
+        row,
+        [
+            "Google Calendar",
+            "⚠️ Partly Tested",
+            "Slow",
+            "1 of 2 steps sent; 9.5 s response time (warn 1 s); 1 not tested"
+        ]
+    );
+    assert!(md.contains("#### Google Calendar\n\n```\nStatus: ⚠️ PARTLY TESTED\n"));
+    let c = model::coverage(&groups);
+    assert_eq!((c.partial, c.warnings), (2, 0), "{c:?}");
+    let html = crate::report::html::render(&r, &Default::default());
+    assert!(html.contains("1 of 2 steps sent; 9.5 s response time (warn 1 s); 1 not tested"));
 }
 
 #[test]

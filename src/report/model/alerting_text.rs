@@ -1,6 +1,7 @@
 //! How an `alerting:` rule reads in a report: one wording for the Markdown and the HTML.
 
 use super::alerting::{AlertRow, AlertState};
+use super::words::count;
 use crate::alerting::{AlertWindow, Levels, Measure};
 
 /// The cells of a rule's row, as raw text (each writer escapes them): rule, watches,
@@ -22,12 +23,13 @@ pub fn rule_cells(row: &AlertRow, emoji: bool) -> [String; 8] {
     let now = match row.value {
         None => "no step sent".to_string(),
         Some(v) if is_rate => format!("{} ({} sent)", show(v), row.samples),
-        Some(v) => format!("{} ({} responses)", show(v), row.samples),
+        Some(v) => format!(
+            "{} ({})",
+            show(v),
+            count(row.samples, "response", "responses")
+        ),
     };
-    let runs = match row.runs {
-        1 => "1 run".to_string(),
-        n => format!("{n} runs"),
-    };
+    let runs = count(row.runs, "run", "runs");
     let window = match row.window {
         AlertWindow::Last(n) => format!("{runs} (last {n})"),
         AlertWindow::Within(d) => format!("{runs} (within {})", span(d.as_secs())),
@@ -46,13 +48,13 @@ pub fn rule_cells(row: &AlertRow, emoji: bool) -> [String; 8] {
 
 /// `30 days`, `12 hours`, `90 minutes`: the largest whole unit.
 pub(crate) fn span(secs: u64) -> String {
-    let (n, unit) = match secs {
-        s if s >= 86_400 && s % 86_400 == 0 => (s / 86_400, "day"),
-        s if s >= 3_600 && s % 3_600 == 0 => (s / 3_600, "hour"),
-        s if s >= 60 && s % 60 == 0 => (s / 60, "minute"),
-        s => (s, "second"),
+    let (n, one, many) = match secs {
+        s if s >= 86_400 && s % 86_400 == 0 => (s / 86_400, "day", "days"),
+        s if s >= 3_600 && s % 3_600 == 0 => (s / 3_600, "hour", "hours"),
+        s if s >= 60 && s % 60 == 0 => (s / 60, "minute", "minutes"),
+        s => (s, "second", "seconds"),
     };
-    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
+    count(n as usize, one, many)
 }
 
 fn thresholds(l: Levels, show: &dyn Fn(f64) -> String) -> (String, String) {

@@ -18,7 +18,10 @@ mod words;
 pub use context::Context;
 pub use issues::{issues, Issue};
 pub use phases::{budgets, phases, Budget, Phase};
-pub use words::{glance_timing, glance_totals, glance_verdict, notes, sent_note};
+pub use words::{
+    budget_limit, changes_counts, count, glance_timing, glance_totals, glance_verdict, notes,
+    phase_result, sent_note, suite_lines, SuiteLine,
+};
 
 use crate::results::{Outcome, PlanResult, RunResults, StepResult};
 
@@ -197,15 +200,24 @@ impl Group<'_> {
         }
     }
 
+    /// The status leads with what is known: an integration with some steps not sent
+    /// is Partly Tested, slow or not (its health still says Slow), unless it fails.
     pub fn status(&self) -> Status {
         match self.health() {
             Health::Healthy => Status::Operational,
+            Health::Slow if self.partly_sent() => Status::Partial,
             Health::Slow => Status::Slow,
             Health::Partial => Status::Partial,
             Health::Down => Status::Failing,
             Health::Unknown if self.count(Outcome::NotConfigured) > 0 => Status::NotConfigured,
             Health::Unknown => Status::NotTested,
         }
+    }
+
+    /// Some steps were sent and some not (not configured, not tested, skipped).
+    pub fn partly_sent(&self) -> bool {
+        let sent = self.sent();
+        sent > 0 && sent < self.steps.len()
     }
 
     /// Steps whose request went out (see [`endpoint_sent`]), out of [`Group::steps`].
@@ -243,7 +255,7 @@ pub struct Coverage {
     pub tested: usize,
     /// Every step sent and passed within budget.
     pub passing: usize,
-    /// Some steps sent, all of them passed; others not sent.
+    /// Some steps sent, all of them passed (some maybe slow); others not sent.
     pub partial: usize,
     pub failing: usize,
     pub warnings: usize,
@@ -258,13 +270,14 @@ pub fn coverage(groups: &[Group]) -> Coverage {
         total: groups.len(),
         ..Coverage::default()
     };
+    // By status, so the counts agree with the overview's rows.
     for g in groups {
-        match g.health() {
-            Health::Healthy => c.passing += 1,
-            Health::Partial => c.partial += 1,
-            Health::Slow => c.warnings += 1,
-            Health::Down => c.failing += 1,
-            Health::Unknown => c.untested += 1,
+        match g.status() {
+            Status::Operational => c.passing += 1,
+            Status::Partial => c.partial += 1,
+            Status::Slow => c.warnings += 1,
+            Status::Failing => c.failing += 1,
+            Status::NotConfigured | Status::NotTested => c.untested += 1,
         }
     }
     c.tested = c.total - c.untested;

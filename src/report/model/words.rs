@@ -64,15 +64,15 @@ pub fn notes(g: &Group) -> String {
             .unwrap_or(fallback)
             .to_string()
     };
-    match g.status() {
+    let why = match g.status() {
         Status::Operational => {
             let n = g.steps.len();
             format!("{n}/{n} steps passed")
         }
-        Status::Partial => format!("{}, all passed; {}", sent_note(g), unsent_note(g)),
-        Status::Slow if g.sent() < g.steps.len() => {
-            format!("{}; {}", slow_note(g), sent_note(g))
+        Status::Partial if g.health() == Health::Slow => {
+            format!("{}; {}", slow_note(g), unsent_note(g))
         }
+        Status::Partial => format!("all passed; {}", unsent_note(g)),
         Status::Slow => slow_note(g),
         Status::Failing => first_message(Outcome::is_failure, "a step failed"),
         Status::NotConfigured => first_message(
@@ -80,21 +80,33 @@ pub fn notes(g: &Group) -> String {
             "required environment not set",
         ),
         Status::NotTested => {
-            let n = g.steps.len();
-            let fallback = format!("{n} step{} not tested", if n == 1 { "" } else { "s" });
+            let fallback = format!("{} not tested", count(g.steps.len(), "step", "steps"));
             first_message(|o| !o.was_sent(), &fallback)
         }
+    };
+    // Whatever the status, an integration known only in part says so first.
+    match (g.partly_sent(), g.status()) {
+        (true, Status::Partial) if g.health() != Health::Slow => {
+            format!("{}, {why}", sent_note(g))
+        }
+        (true, _) => format!("{}; {why}", sent_note(g)),
+        (false, _) => why,
     }
 }
 
 /// `1 of 4 steps sent`.
 pub fn sent_note(g: &Group) -> String {
-    let total = g.steps.len();
     format!(
-        "{} of {total} step{} sent",
+        "{} of {} sent",
         g.sent(),
-        if total == 1 { "" } else { "s" }
+        count(g.steps.len(), "step", "steps")
     )
+}
+
+/// `1 step`, `0 errors`, `2 recoveries`: a count and its noun, singular for one
+/// only. Every count a report or the terminal prints in words goes through here.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// `3 not configured, 1 skipped`: the steps that were not sent, by why.
@@ -164,10 +176,140 @@ pub fn glance_timing(g: &super::summary::AtAGlance) -> String {
     format!("started {}, took {} ms", g.started_at, g.duration_ms)
 }
 
-/// `15 steps: 3 passed, 1 slow, …`.
+/// One suite of a run over several, as both reports list it (raw text: each writer
+/// escapes it): `plans/crm/planrun.yaml — CRM (127.0.0.1:3000), 2 plans`.
+pub struct SuiteLine {
+    /// The suite's `planrun.yaml`, or `no planrun.yaml`.
+    pub config: String,
+    pub system: Option<String>,
+    /// The target's host and port.
+    pub target: Option<String>,
+    /// `1 plan`, `3 plans`.
+    pub plans: String,
+}
+
+pub fn suite_lines(r: &crate::results::RunResults) -> Vec<SuiteLine> {
+    r.run
+        .suites
+        .iter()
+        .map(|suite| SuiteLine {
+            config: suite
+                .config
+                .clone()
+                .unwrap_or_else(|| "no planrun.yaml".to_string()),
+            system: suite.system.clone(),
+            target: suite.target.as_deref().map(crate::report::host_port),
+            plans: count(suite.plans.len(), "plan", "plans"),
+        })
+        .collect()
+}
+
+impl super::alerting::BudgetGroup {
+    /// Who holds the budget: `Calendar; AI (OpenAI, Anthropic)`, a category alone
+    /// when its one integration bears its name.
+    pub fn held_by(&self) -> String {
+        let held: Vec<String> = self
+            .categories
+            .iter()
+            .map(|(category, integrations)| {
+                if integrations.len() == 1 && &integrations[0] == category {
+                    category.clone()
+                } else {
+                    format!("{category} ({})", integrations.join(", "))
+                }
+            })
+            .collect();
+        held.join("; ")
+    }
+}
+
+/// A budget's limit as the tables show it: `> 500 ms`, or `—` when not set.
+pub fn budget_limit(ms: Option<u64>) -> String {
+    ms.map_or("—".to_string(), |ms| format!("> {ms} ms"))
+}
+
+/// A phase's result: `3 of 5 steps passed (1 failing, 1 not configured)`.
+pub fn phase_result(s: &crate::results::Summary) -> String {
+    let parts: Vec<String> = [
+        (s.slow, "slow"),
+        (s.failed + s.errors, "failing"),
+        (s.not_tested, "not tested"),
+        (s.not_configured, "not configured"),
+        (s.skipped, "skipped"),
+    ]
+    .iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, what)| format!("{n} {what}"))
+    .collect();
+    let passed = format!(
+        "{} of {} passed",
+        s.passed + s.slow,
+        count(s.total, "step", "steps")
+    );
+    match parts.is_empty() {
+        true => passed,
+        false => format!("{passed} ({})", parts.join(", ")),
+    }
+}
+
+/// `1 regression, 2 recoveries, 0 newly slow, 0 new, 0 removed, 1 latency change`:
+/// the changes since the previous run, counted.
+pub fn changes_counts(c: &crate::compare::Changes) -> String {
+    format!(
+        "{}, {}, {} newly slow, {} new, {} removed, {}",
+        count(c.regressions.len(), "regression", "regressions"),
+        count(c.recoveries.len(), "recovery", "recoveries"),
+        c.newly_slow.len(),
+        c.added.len(),
+        c.removed.len(),
+        count(c.latency.len(), "latency change", "latency changes"),
+    )
+}
+
+/// `15 steps: 3 passed, 1 slow, 0 failed, 1 error, …`: the run's totals, in At a
+/// Glance and in the terminal's summary line alike.
 pub fn glance_totals(t: &crate::results::Summary) -> String {
     format!(
-        "{} steps: {} passed, {} slow, {} failed, {} error, {} not tested, {} not configured, {} skipped",
-        t.total, t.passed, t.slow, t.failed, t.errors, t.not_tested, t.not_configured, t.skipped
+        "{}: {} passed, {} slow, {} failed, {}, {} not tested, {} not configured, {} skipped",
+        count(t.total, "step", "steps"),
+        t.passed,
+        t.slow,
+        t.failed,
+        count(t.errors, "error", "errors"),
+        t.not_tested,
+        t.not_configured,
+        t.skipped
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::results::Summary;
+
+    #[test]
+    fn every_count_is_singular_for_one_only() {
+        assert_eq!(count(0, "error", "errors"), "0 errors");
+        assert_eq!(count(1, "error", "errors"), "1 error");
+        assert_eq!(count(2, "recovery", "recoveries"), "2 recoveries");
+        let one = Summary {
+            total: 1,
+            errors: 1,
+            ..Summary::default()
+        };
+        assert_eq!(
+            glance_totals(&one),
+            "1 step: 0 passed, 0 slow, 0 failed, 1 error, 0 not tested, 0 not configured, 0 skipped"
+        );
+        assert!(glance_totals(&Summary::default()).starts_with("0 steps: "));
+        assert!(glance_totals(&Summary::default()).contains(", 0 errors, "));
+        assert_eq!(
+            phase_result(&Summary {
+                total: 1,
+                not_tested: 1,
+                ..Summary::default()
+            }),
+            "0 of 1 step passed (1 not tested)"
+        );
+    }
 }
