@@ -202,8 +202,9 @@ pub struct RunArgs {
     #[arg(long, value_name = "FILE", help_heading = "Sending")]
     pub cacert: Option<PathBuf>,
     /// Send every request through this HTTP proxy (`http://[user:pass@]host:port`);
-    /// hosts in NO_PROXY still go direct. Without it, HTTP_PROXY, HTTPS_PROXY and
-    /// NO_PROXY (or lower case) are followed.
+    /// hosts in NO_PROXY still go direct. Wins over `proxy:` in planrun.yaml and
+    /// defaults; without either, HTTP_PROXY, HTTPS_PROXY and NO_PROXY (or lower case)
+    /// are followed.
     #[arg(long, value_name = "URL", help_heading = "Sending")]
     pub proxy: Option<String>,
     /// Another variable name whose value is a secret (masked as *** in every output).

@@ -12,6 +12,7 @@ pub mod jsonpath;
 pub mod load;
 pub mod matcher;
 pub mod model;
+pub mod proxy;
 pub(crate) mod resolved;
 pub mod schema;
 pub mod size;

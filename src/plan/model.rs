@@ -155,6 +155,9 @@ pub struct HttpRequest {
     pub tls: crate::tls::TlsFiles,
     /// `max_body_size` (step, defaults or planrun.yaml); `None`: the default cap.
     pub max_body: Option<usize>,
+    /// `proxy` (defaults or planrun.yaml); `None`: the environment's (`HTTP_PROXY`, …).
+    /// `--proxy` wins over it.
+    pub proxy: Option<crate::plan::proxy::ProxySetting>,
 }
 
 /// What is checked and captured once the step's action has a result.

@@ -60,6 +60,9 @@ pub struct SuiteConfig {
     /// Credentials for every request of every plan (as `request.auth`); `defaults.auth` and `request.auth` override them, `auth: none` drops them.
     #[schemars(example = json!({"bearer": "{{ env.API_TOKEN }}"}))]
     pub auth: Option<AuthSetting>,
+    /// The HTTP proxy every plan's requests go through (`http://host:port`), or `none` to go direct whatever HTTP_PROXY says; `defaults.proxy` overrides it, `--proxy` wins over both.
+    #[schemars(example = &"http://proxy.corp.example:3128")]
+    pub proxy: Option<super::proxy::ProxySetting>,
 }
 
 /// The `report:` section of `planrun.yaml`.
@@ -190,6 +193,9 @@ pub struct Defaults {
     /// Responses longer than this fail the steps below (default 10MiB): `512KiB`, `2MB`, `1000` (bytes).
     #[schemars(example = &"20MiB")]
     pub max_body_size: Option<ByteSize>,
+    /// The HTTP proxy for every request below (`http://host:port`), or `none` to go direct; nearest wins, `--proxy` wins over it.
+    #[schemars(example = &"none")]
+    pub proxy: Option<super::proxy::ProxySetting>,
     /// Headers for every request below, merged per name (case-insensitive); values are templates.
     #[serde(default)]
     #[schemars(example = json!({"Authorization": "Bearer {{ env.CRM_TOKEN }}"}))]

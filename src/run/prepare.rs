@@ -99,6 +99,7 @@ pub(crate) fn render_request(
         max_body: step.max_body.unwrap_or(DEFAULT_BODY_CAP),
         cookies: Some(cx.cookies.clone()),
         digest: None,
+        proxy: step.proxy.clone(),
     };
     let mut headers: Vec<Option<(String, String)>> = Vec::new();
     for (k, v) in &step.headers {

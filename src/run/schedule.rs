@@ -8,6 +8,7 @@ use super::step::run_step;
 use super::{PlanContext, RunOptions, Shared};
 use crate::plan::discover::display;
 use crate::plan::model::{Config, Suite};
+use crate::plan::proxy::ProxySetting;
 use crate::results::{
     CategoryLabel, ErrorKind, Outcome, PlanResult, RunInfo, RunResults, SkipReason, StepResult,
     SuiteInfo, Summary, RESULTS_VERSION,
@@ -67,6 +68,11 @@ pub async fn run_suite(
         .map(|(_, v)| v);
     for url in proxies.chain(opts.proxy.iter()) {
         redactor.add_url_password(url);
+    }
+    for step in suite.plans.iter().flat_map(|p| &p.steps) {
+        if let Some(ProxySetting::Url(url)) = step.http().and_then(|h| h.proxy.as_ref()) {
+            redactor.add_url_password(url);
+        }
     }
     let shared = Arc::new(Shared {
         http: Http::new(opts.proxy.as_deref())?,

@@ -239,3 +239,79 @@ fn a_proxy_option_that_is_not_a_url_stops_the_run() {
     assert_eq!(out.code, 2, "{out}");
     assert!(out.stderr.contains("--proxy proxy:3128"), "{out}");
 }
+
+/// `proxy:` in planrun.yaml: every plan's requests go through it; a plan's
+/// `defaults.proxy: none` goes direct even with HTTP_PROXY set; `--proxy` wins over both.
+#[test]
+fn proxy_in_planrun_yaml_and_defaults_with_the_option_winning() {
+    let (suite_port, suite_seen) = proxy();
+    let (env_port, env_seen) = proxy();
+    let (cli_port, cli_seen) = proxy();
+    let server = TestServer::start();
+    let ws = Workspace::new("proxy-config");
+    ws.write(
+        "plans/planrun.yaml",
+        &format!("proxy: http://qa:c0nfig-s3cret@127.0.0.1:{suite_port}\n"),
+    );
+    ws.write("plans/a.yaml", PLAN);
+    ws.write(
+        "plans/b.yaml",
+        "name: direct\ndefaults: { proxy: none }\nsteps:\n  - name: straight\n    timeout: 5s\n    request: { url: \"{{ base }}/doc\" }\n    expect: { status: 200 }\n",
+    );
+    let var = format!("base={}", server.base_url());
+    let env_proxy = format!("http://127.0.0.1:{env_port}");
+    let out = ws.run_env(&["plans", "--var", &var], &[("HTTP_PROXY", &env_proxy)]);
+    assert_eq!(out.code(), 0, "{out}");
+    let want = format!("GET {}/doc HTTP/1.1", server.base_url());
+    {
+        let seen = suite_seen.lock().unwrap();
+        assert_eq!(
+            seen.lines,
+            vec![want.clone()],
+            "planrun.yaml's proxy, not the env's"
+        );
+        // Basic qa:c0nfig-s3cret
+        assert_eq!(
+            seen.auth,
+            vec!["proxy-authorization: Basic cWE6YzBuZmlnLXMzY3JldA=="]
+        );
+    }
+    assert!(
+        env_seen.lock().unwrap().lines.is_empty(),
+        "`none` went direct"
+    );
+    for text in [&out.exec.stdout, &out.json, &out.junit, &out.markdown] {
+        assert!(!text.contains("c0nfig-s3cret"), "{text}");
+    }
+    // --proxy wins over planrun.yaml and `none`.
+    let cli = format!("http://127.0.0.1:{cli_port}");
+    let out = ws.run(&["plans", "--proxy", &cli, "--var", &var]);
+    assert_eq!(out.code(), 0, "{out}");
+    assert_eq!(cli_seen.lock().unwrap().lines, vec![want.clone(), want]);
+    assert_eq!(suite_seen.lock().unwrap().lines.len(), 1, "not used again");
+}
+
+#[test]
+fn a_proxy_setting_that_is_not_a_url_is_a_load_error_at_its_line() {
+    let ws = Workspace::new("proxy-config-bad");
+    ws.write("plans/planrun.yaml", "system: x\nproxy: proxy.corp:3128\n");
+    ws.write(
+        "plans/p.yaml",
+        "name: p\ndefaults:\n  proxy: socks5://127.0.0.1:1080\nsteps:\n  - name: s\n    request: { url: \"http://127.0.0.1:9/x\" }\n",
+    );
+    let out = ws.exec(&["validate", "plans"], &[]);
+    assert_eq!(out.code, 2, "{out}");
+    assert!(
+        out.stderr.contains("plans/planrun.yaml:2:")
+            && out.stderr.contains("proxy `proxy.corp:3128` is not an http:// or https:// URL: write it as `http://host:port`"),
+        "{out}"
+    );
+    ws.write("plans/planrun.yaml", "system: x\n");
+    let out = ws.exec(&["validate", "plans"], &[]);
+    assert_eq!(out.code, 2, "{out}");
+    assert!(
+        out.stderr.contains("plans/p.yaml:3:")
+            && out.stderr.contains("proxy `socks5://127.0.0.1:1080`"),
+        "{out}"
+    );
+}

@@ -9,6 +9,7 @@ use crate::diagnostic::Diagnostic;
 use crate::plan::expect::Expect;
 use crate::plan::id::step_id;
 use crate::plan::model::{Action, Checks, Flow, Plan, RetryPolicy, Step, When};
+use crate::plan::proxy::ProxySetting;
 use crate::plan::resolved::{At, Layer, PhaseInfo, Resolved, ResolvedStep};
 use crate::plan::types::{AuthSetting, Scalar, TlsSpec};
 use crate::template::{TValue, Templates, Text};
@@ -24,6 +25,8 @@ pub(crate) struct Compiler<'a> {
     pub suite_tls: Option<&'a (TlsSpec, At)>,
     /// `auth` of planrun.yaml and where it is written.
     pub suite_auth: Option<&'a (AuthSetting, At)>,
+    /// `proxy` of planrun.yaml.
+    pub suite_proxy: Option<ProxySetting>,
     pub tls_files: &'a mut TlsCache,
     pub errors: Vec<Diagnostic>,
 }
@@ -33,6 +36,7 @@ pub(super) struct Merged {
     pub(super) follow_redirects: Option<bool>,
     pub(super) insecure: Option<bool>,
     pub(super) max_body: Option<usize>,
+    pub(super) proxy: Option<ProxySetting>,
     pub(super) tls: TlsChoice,
     /// The nearest `defaults.auth` and where it is written.
     pub(super) auth: Option<(AuthSetting, At)>,
@@ -74,6 +78,7 @@ fn merge(layers: &[Layer]) -> Merged {
         follow_redirects: None,
         insecure: None,
         max_body: None,
+        proxy: None,
         tls: TlsChoice::default(),
         auth: None,
         headers: Vec::new(),
@@ -88,6 +93,7 @@ fn merge(layers: &[Layer]) -> Merged {
         m.follow_redirects = d.follow_redirects.or(m.follow_redirects);
         m.insecure = d.insecure.or(m.insecure);
         m.max_body = d.max_body_size.map(|s| s.0).or(m.max_body);
+        m.proxy = d.proxy.clone().or(m.proxy.take());
         if let Some(tls) = &d.tls {
             m.tls.over(tls, &layer.at.key("tls"));
         }

@@ -11,6 +11,7 @@ mod request;
 
 use super::discover::{self, display};
 use super::model::{Config, Plan, Suite};
+use super::proxy::ProxySetting;
 use super::resolved::{At, Source};
 use super::types::{AuthSetting, PlanFile, SuiteConfig, TlsSpec};
 use super::validate::{self, GlobalScope};
@@ -47,6 +48,7 @@ pub fn load(opts: &LoadOptions) -> Result<Suite, Vec<Diagnostic>> {
         schemas: SchemaCache::default(),
         scope: None,
         suite_max_body: None,
+        suite_proxy: None,
         suite_tls: None,
         suite_auth: None,
         tls_files: TlsCache::default(),
@@ -67,6 +69,7 @@ pub fn load(opts: &LoadOptions) -> Result<Suite, Vec<Diagnostic>> {
         let loaded = &configs.loaded[config];
         cx.scope = Some(loaded.scope.clone());
         cx.suite_max_body = loaded.max_body;
+        cx.suite_proxy = loaded.proxy.clone();
         cx.suite_tls = loaded.tls.clone();
         cx.suite_auth = loaded.auth.clone();
         match std::fs::read_to_string(file) {
@@ -142,6 +145,8 @@ struct LoadedConfig {
     config: Config,
     scope: Rc<GlobalScope>,
     max_body: Option<usize>,
+    /// `proxy` of the config.
+    proxy: Option<ProxySetting>,
     /// `tls` of the config, where it is written.
     tls: Option<Rc<(TlsSpec, At)>>,
     /// `auth` of the config, where it is written.
@@ -220,6 +225,7 @@ fn load_config(
         config,
         scope: Rc::new(scope),
         max_body: raw.max_body_size.map(|s| s.0),
+        proxy: raw.proxy.clone(),
         tls,
         auth,
     })
@@ -321,6 +327,7 @@ pub fn compile_plan(
         schemas: SchemaCache::default(),
         scope: None,
         suite_max_body: None,
+        suite_proxy: None,
         suite_tls: None,
         suite_auth: None,
         tls_files: TlsCache::default(),
@@ -337,6 +344,8 @@ struct LoadContext<'a> {
     /// With a scope (the plan's suite's), variables are checked too.
     scope: Option<Rc<GlobalScope>>,
     suite_max_body: Option<usize>,
+    /// `proxy` of the plan's suite config.
+    suite_proxy: Option<ProxySetting>,
     /// `tls` of the plan's suite config, where it is written.
     suite_tls: Option<Rc<(TlsSpec, At)>>,
     /// `auth` of the plan's suite config, where it is written.
@@ -372,6 +381,7 @@ impl LoadContext<'_> {
             templates: self.templates,
             schemas: &mut self.schemas,
             suite_max_body: self.suite_max_body,
+            suite_proxy: self.suite_proxy.clone(),
             suite_tls: self.suite_tls.as_deref(),
             suite_auth: self.suite_auth.as_deref(),
             tls_files: &mut self.tls_files,

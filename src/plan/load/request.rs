@@ -68,6 +68,7 @@ impl Compiler<'_> {
                 .map(|b| b.0)
                 .or(merged.max_body)
                 .or(self.suite_max_body),
+            proxy: merged.proxy.clone().or_else(|| self.suite_proxy.clone()),
         }
     }
 

@@ -8,6 +8,7 @@ mod cert;
 mod classify;
 mod digest;
 
+use crate::plan::proxy::ProxySetting;
 use crate::results::{CertificateFacts, ErrorKind};
 use crate::tls::TlsFiles;
 use classify::{chain, classify};
@@ -50,6 +51,9 @@ pub struct Outgoing {
     pub cookies: Option<std::sync::Arc<reqwest::cookie::Jar>>,
     /// `auth: { digest }`: user and password, answered to a `401` Digest challenge.
     pub digest: Option<(String, String)>,
+    /// `proxy` of planrun.yaml or `defaults`; `--proxy` wins over it, and without
+    /// either the environment's proxies apply.
+    pub proxy: Option<ProxySetting>,
 }
 
 impl Outgoing {
@@ -155,15 +159,20 @@ impl Failure {
 }
 
 pub struct Http {
-    /// `--proxy`; `None`: the proxies of the environment (`HTTP_PROXY`, …).
-    proxy: Option<String>,
+    /// `--proxy`: wins over every step's `proxy`; without either, the proxies of the
+    /// environment (`HTTP_PROXY`, …).
+    proxy: Option<ProxySetting>,
     /// One client per TLS setup (insecure or not, CAs, client certificate), built on
     /// first use: most runs have one. Redirects, cookies and credentials are handled
     /// here, not by the client, so steps can share them.
     clients: Mutex<HashMap<String, Result<Client, String>>>,
 }
 
-fn build_client(insecure: bool, tls: &TlsFiles, proxy: Option<&str>) -> Result<Client, String> {
+fn build_client(
+    insecure: bool,
+    tls: &TlsFiles,
+    proxy: Option<&ProxySetting>,
+) -> Result<Client, String> {
     let mut builder = Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .connect_timeout(CONNECT_TIMEOUT)
@@ -185,13 +194,17 @@ fn build_client(insecure: bool, tls: &TlsFiles, proxy: Option<&str>) -> Result<C
         })?;
         builder = builder.identity(identity);
     }
-    // Without `--proxy`, reqwest reads HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and NO_PROXY
-    // (either case) itself.
-    if let Some(url) = proxy {
-        let proxy = reqwest::Proxy::all(url)
-            .map_err(|e| format!("--proxy {url}: {}", chain(&e)))?
-            .no_proxy(reqwest::NoProxy::from_env());
-        builder = builder.proxy(proxy);
+    // Without a proxy setting, reqwest reads HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and
+    // NO_PROXY (either case) itself.
+    match proxy {
+        Some(ProxySetting::Url(url)) => {
+            let proxy = reqwest::Proxy::all(url)
+                .map_err(|e| format!("proxy {url}: {}", chain(&e)))?
+                .no_proxy(reqwest::NoProxy::from_env());
+            builder = builder.proxy(proxy);
+        }
+        Some(ProxySetting::Direct) => builder = builder.no_proxy(),
+        None => {}
     }
     builder
         .build()
@@ -201,24 +214,30 @@ fn build_client(insecure: bool, tls: &TlsFiles, proxy: Option<&str>) -> Result<C
 impl Http {
     pub fn new(proxy: Option<&str>) -> Result<Http, String> {
         let http = Http {
-            proxy: proxy.map(str::to_string),
+            proxy: proxy.map(|url| ProxySetting::Url(url.to_string())),
             clients: Mutex::new(HashMap::new()),
         };
         // The plain client is built now: a machine that cannot start one says so at once.
-        http.client(false, &TlsFiles::default())
+        http.client(false, &TlsFiles::default(), None)
             .map_err(|f| f.message)?;
         Ok(http)
     }
 
-    fn client(&self, insecure: bool, tls: &TlsFiles) -> Result<Client, Failure> {
-        let key = format!("{insecure}|{}", tls.key());
+    fn client(
+        &self,
+        insecure: bool,
+        tls: &TlsFiles,
+        step_proxy: Option<&ProxySetting>,
+    ) -> Result<Client, Failure> {
+        let proxy = self.proxy.as_ref().or(step_proxy);
+        let key = format!("{insecure}|{}|{proxy:?}", tls.key());
         let mut clients = self
             .clients
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         clients
             .entry(key)
-            .or_insert_with(|| build_client(insecure, tls, self.proxy.as_deref()))
+            .or_insert_with(|| build_client(insecure, tls, proxy))
             .clone()
             .map_err(|e| Failure::new(ErrorKind::ClientError, e))
     }
@@ -364,7 +383,7 @@ impl Http {
         body: Option<&OutgoingBody>,
     ) -> Result<reqwest::Response, Failure> {
         let mut req = self
-            .client(out.insecure, &out.tls)?
+            .client(out.insecure, &out.tls, out.proxy.as_ref())?
             .request(method.clone(), url.clone())
             .headers(headers.clone());
         match body {
