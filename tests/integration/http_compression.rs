@@ -103,6 +103,52 @@ fn accept_encoding_is_sent_by_default_and_can_be_changed_or_removed() {
     assert_eq!(plain.wire_bytes, None);
 }
 
+/// `defaults.headers` sets it for every step below; a step still overrides it.
+#[test]
+fn accept_encoding_in_defaults_applies_below() {
+    let server = TestServer::shared();
+    let ws = Workspace::new("http-accept-encoding-defaults");
+    ws.write(
+        "plans/a.yaml",
+        &unindent(
+            "
+            name: accept defaults
+            defaults:
+              headers: { Accept-Encoding: identity }
+            phases:
+              - name: plain
+                steps:
+                  - name: from defaults
+                    request: { url: \"{{ base_url }}/echo\" }
+                    expect:
+                      json:
+                        $.headers['accept-encoding']: identity
+              - name: none at all
+                defaults:
+                  headers: { Accept-Encoding: \"\" }
+                steps:
+                  - name: removed by the phase
+                    request: { url: \"{{ base_url }}/echo\" }
+                    expect:
+                      json:
+                        $.headers['accept-encoding']: { exists: false }
+                  - name: the step wins
+                    request:
+                      url: \"{{ base_url }}/echo\"
+                      headers: { Accept-Encoding: zstd }
+                    expect:
+                      json:
+                        $.headers['accept-encoding']: zstd
+            ",
+        ),
+    );
+    let out = ws.run(&["plans", "--var", &server.var()]);
+    assert_eq!(out.code(), 0, "{out}");
+    for name in ["from defaults", "removed by the phase", "the step wins"] {
+        assert_eq!(out.step(name).outcome, Outcome::Passed, "{name}\n{out}");
+    }
+}
+
 #[test]
 fn a_body_that_does_not_decode_is_an_error_naming_the_encoding() {
     let server = TestServer::shared();
