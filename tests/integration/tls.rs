@@ -233,6 +233,24 @@ fn cacert_trusts_a_private_ca_and_the_results_record_the_certificate() {
     assert!(facts.not_after.ends_with('Z'), "{facts:?}");
     let raw = &out.raw["plans"][0]["steps"][0]["response"]["tls"];
     assert_eq!(raw["sans"][1], "localhost", "{raw}");
+    // Received, not checked: the HTML step detail shows it; the Markdown does not.
+    let html = ws.exec(
+        &[
+            "report",
+            "--from",
+            "out/results.json",
+            "--html",
+            "out/report.html",
+        ],
+        &[],
+    );
+    assert_eq!(html.code, 0, "{html}");
+    let page = ws.read("out/report.html");
+    assert!(
+        page.contains("CN=planrun test server, issued by CN=planrun test CA, for 127.0.0.1, localhost; expires in 36"),
+        "the HTML step detail shows the certificate"
+    );
+    assert!(!out.markdown.contains("Certificate:"), "{}", out.markdown);
 }
 
 #[test]
