@@ -241,4 +241,36 @@ mod tests {
         assert_eq!(icons.len(), Outcome::ALL.len());
         assert_eq!(markers.len(), Outcome::ALL.len());
     }
+
+    #[test]
+    fn a_body_charset_is_said_when_it_is_not_clean_utf8() {
+        let mut r = ResponseInfo {
+            charset: Some("UTF-8".into()),
+            ..Default::default()
+        };
+        assert_eq!(charset_text(&r), None);
+        r.charset = Some("windows-1252".into());
+        assert_eq!(charset_text(&r).as_deref(), Some("text in windows-1252"));
+        r.charset_lossy = true;
+        assert!(charset_text(&r)
+            .unwrap()
+            .starts_with("not valid windows-1252: decoded lossily"));
+        r.charset = None;
+        assert_eq!(charset_text(&r), None, "binary: its excerpt says so");
+    }
+
+    #[test]
+    fn a_certificate_reads_in_one_line() {
+        let c = CertificateFacts {
+            subject: "CN=api".into(),
+            issuer: "CN=CA".into(),
+            sans: vec!["api".into(), "10.0.0.1".into()],
+            not_after: "2027-01-05T09:00:00Z".into(),
+            days_left: 1,
+        };
+        assert_eq!(
+            certificate_text(&c),
+            "CN=api, issued by CN=CA, for api, 10.0.0.1; expires in 1 day (2027-01-05T09:00:00Z)"
+        );
+    }
 }

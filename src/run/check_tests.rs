@@ -783,3 +783,28 @@ fn a_binary_body_is_shown_as_its_excerpt() {
     assert!(c.actual_text.starts_with(shown), "{}", c.actual_text);
     assert!(!c.actual_text.contains('\u{fffd}'), "{}", c.actual_text);
 }
+
+#[test]
+fn days_left_reads_as_a_sentence() {
+    let short = check_tls("days_left", &e("{ gt: 30 }"), Some(&json!(12)));
+    assert_eq!(short.status, CheckStatus::Fail);
+    assert_eq!(
+        render::check_line(&short),
+        "certificate expires in 12 days: expected more than 30"
+    );
+    let expired = check_tls("days_left", &e("{ gte: 7, lt: 400 }"), Some(&json!(-1)));
+    assert_eq!(
+        render::check_line(&expired),
+        "certificate expired 1 day ago: expected at least 7 and fewer than 400"
+    );
+    // Other matchers keep their usual words; other keys their usual line.
+    let exact = check_tls("days_left", &e("{ one_of: [1, 2] }"), Some(&json!(0)));
+    assert_eq!(
+        render::check_line(&exact),
+        "certificate expires today: expected one_of [1, 2]"
+    );
+    let subject = check_tls("subject", &e("{ contains: api }"), Some(&json!("CN=x")));
+    assert!(render::check_line(&subject).starts_with("tls.subject: expected contains"));
+    let plain = check_tls("days_left", &e("{ gt: 30 }"), None);
+    assert!(render::check_line(&plain).contains("no certificate (not HTTPS)"));
+}
