@@ -60,11 +60,12 @@ fn status_token(s: Status) -> &'static str {
     }
 }
 
-/// `METHOD /path`, escaped; empty for a pending step written without a request.
+/// `METHOD /path`, escaped; empty for a pending step written without a request or a
+/// URL whose template was never rendered (see [`model::known_endpoint`]).
 pub(super) fn endpoint(step: &StepResult) -> String {
-    value(&format!("{} {}", step.endpoint.method, step.endpoint.path))
-        .trim()
-        .to_string()
+    model::known_endpoint(step)
+        .map(|e| value(&e).trim().to_string())
+        .unwrap_or_default()
 }
 
 pub(super) fn header(out: &mut String, r: &RunResults, title: &str) {

@@ -26,7 +26,7 @@ pub(super) fn section(out: &mut String, g: &AtAGlance, m: Marks) {
     if let Some((title, priority)) = &g.top_issue {
         let _ = writeln!(
             out,
-            "<p><strong>Top issue:</strong> {} ({})</p>",
+            "<p><strong>Top issue:</strong> {} — {}</p>",
             text(title),
             m.priority(*priority)
         );

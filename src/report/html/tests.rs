@@ -91,7 +91,7 @@ fn at_a_glance_is_the_first_section_and_says_what_the_markdown_says() {
         [
             "❌ Failing: 6 of 10 steps sent failed — started 2026-01-05T09:00:00Z, took 62345 ms.",
             "15 steps: 3 passed, 1 slow, 4 failed, 2 errors, 2 not tested, 2 not configured, 1 skipped.",
-            "Top issue: Calendar Webhooks: create event (🔴 CRITICAL)",
+            "Top issue: Calendar Webhooks: create event — 🔴 CRITICAL",
         ]
     );
     for p in &paragraphs[..2] {
@@ -433,4 +433,27 @@ fn budget_lines_are_drawn_by_their_kind_not_their_name() {
     );
     // Only the series gets a point marker per run.
     assert_eq!(out.matches("<circle").count(), 2, "{out}");
+}
+
+/// Issue 10: a step not sent whose URL template was never rendered (its variable is
+/// an unset `requires_env`) is listed by name, its template never shown raw.
+#[test]
+fn an_unrendered_url_template_is_never_shown() {
+    let mut r = fixture();
+    let step = r
+        .plans
+        .iter_mut()
+        .flat_map(|p| p.steps.iter_mut())
+        .find(|s| s.outcome == Outcome::NotConfigured)
+        .unwrap();
+    step.endpoint.path = "/api/{{ env.API_KEY }}/draft".into();
+    let name = step.name.clone();
+    let html = render(&r, &HtmlOptions::default());
+    assert!(!html.contains("{{"), "{html}");
+    assert!(
+        html.contains(&format!("⛔</span> {name}</summary>")),
+        "{html}"
+    );
+    let md = markdown::render(&r, &MarkdownOptions::default());
+    assert!(!md.contains("{{"), "{md}");
 }

@@ -22,6 +22,7 @@ pub(super) fn section(out: &mut String, g: &AtAGlance, m: Marks) {
     }
     if let Some((title, priority)) = &g.top_issue {
         let p = m.priority(*priority);
-        let _ = writeln!(out, "**Top issue:** {} ({p})\n", inline(title));
+        // A dash, not parentheses: an untriaged priority has its own.
+        let _ = writeln!(out, "**Top issue:** {} — {p}\n", inline(title));
     }
 }

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use crate::report::model::Status;
+use crate::report::model::{self, Status};
 use crate::report::sanitize::{clean, one_line};
 use crate::results::render::{self, exact_line};
 use crate::results::{Outcome, Priority, StepResult};
@@ -35,14 +35,9 @@ pub(super) fn endpoint(step: &StepResult) -> String {
     value(&format!("{} {}", step.endpoint.method, step.endpoint.path))
 }
 
-/// `METHOD /path` as the run knew it, or `None` for a step without a request or whose
-/// URL still holds a template (a variable never known): never shown raw.
+/// `METHOD /path` as the run knew it, or `None` (see [`model::known_endpoint`]).
 pub(super) fn known_endpoint(step: &StepResult) -> Option<String> {
-    let e = &step.endpoint;
-    if e.path.contains("{{") || (e.method.trim().is_empty() && e.path.trim().is_empty()) {
-        return None;
-    }
-    Some(endpoint(step))
+    model::known_endpoint(step).map(|e| value(&e))
 }
 
 /// Sanitised, on one line with nothing lost (see [`exact_line`]), for inside a fenced

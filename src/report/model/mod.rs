@@ -163,6 +163,17 @@ pub fn endpoint_sent(step: &StepResult) -> bool {
     }
 }
 
+/// `METHOD /path` as the run knew it (raw text: each writer escapes it), or `None`
+/// for a step without a request or whose URL still holds a template (a variable never
+/// known, as for a step not configured): reports never show a template raw.
+pub fn known_endpoint(step: &StepResult) -> Option<String> {
+    let e = &step.endpoint;
+    if e.path.contains("{{") || (e.method.trim().is_empty() && e.path.trim().is_empty()) {
+        return None;
+    }
+    Some(format!("{} {}", e.method, e.path))
+}
+
 /// Distinct endpoints (method + path) sent, and distinct endpoints in total.
 pub fn endpoint_coverage<'a>(steps: impl IntoIterator<Item = &'a StepResult>) -> (usize, usize) {
     let mut all = HashSet::new();
