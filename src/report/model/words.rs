@@ -164,7 +164,12 @@ pub fn glance_verdict(g: &super::summary::AtAGlance) -> String {
     let t = &g.totals;
     let sent = t.passed + t.slow + t.failed + t.errors;
     match g.verdict {
-        Verdict::Failed => format!("{} of {sent} steps sent failed", t.failed + t.errors),
+        Verdict::Failed => format!(
+            "{} of {} sent failed",
+            t.failed + t.errors,
+            count(sent, "step", "steps")
+        ),
+        Verdict::Passed if sent == 1 => "the one step sent passed".to_string(),
         Verdict::Passed => format!("all {sent} steps sent passed"),
         Verdict::NothingSent => "no step was sent".to_string(),
     }
@@ -302,6 +307,25 @@ mod tests {
             "1 step: 0 passed, 0 slow, 0 failed, 1 error, 0 not tested, 0 not configured, 0 skipped"
         );
         assert!(glance_totals(&Summary::default()).starts_with("0 steps: "));
+        let glance = |passed, failed| super::super::summary::AtAGlance {
+            verdict: match failed {
+                0 => super::super::summary::Verdict::Passed,
+                _ => super::super::summary::Verdict::Failed,
+            },
+            totals: Summary {
+                total: passed + failed,
+                passed,
+                failed,
+                ..Summary::default()
+            },
+            started_at: String::new(),
+            duration_ms: 0,
+            changes: None,
+            top_issue: None,
+        };
+        assert_eq!(glance_verdict(&glance(1, 0)), "the one step sent passed");
+        assert_eq!(glance_verdict(&glance(0, 1)), "1 of 1 step sent failed");
+        assert_eq!(glance_verdict(&glance(2, 1)), "1 of 3 steps sent failed");
         assert!(glance_totals(&Summary::default()).contains(", 0 errors, "));
         assert_eq!(
             phase_result(&Summary {
