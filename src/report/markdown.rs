@@ -377,39 +377,13 @@ fn critical_failures(out: &mut String, issues: &[model::Issue], m: Marks) {
 fn coverage(out: &mut String, groups: &[Group], categories: &[Category]) {
     out.push_str("## Integration Test Coverage\n\n");
     let c = model::coverage(groups);
-    let tested = format!("{} ({}%)", c.tested, percent(c.tested, c.total));
-    let totals = [
-        ("Total Integrations", c.total.to_string()),
-        ("Tested", tested),
-        ("Passing", c.passing.to_string()),
-        ("Partly Tested", c.partial.to_string()),
-        ("Failing", c.failing.to_string()),
-        ("Warnings", c.warnings.to_string()),
-        ("Untested", c.untested.to_string()),
-    ];
+    let totals = model::coverage_facts(&c);
     let mut b = aligned(&totals, "");
     if !categories.is_empty() {
         b.push_str("\nCoverage by Type:\n");
         let rows: Vec<(String, String)> = categories
             .iter()
-            .map(|cat| {
-                let steps = || {
-                    cat.integrations
-                        .iter()
-                        .flat_map(|g| g.steps.iter().copied())
-                };
-                // By steps: one endpoint sent once out of five steps is not 100 %.
-                let total = steps().count();
-                let sent = steps().filter(|s| model::endpoint_sent(s)).count();
-                let (e_sent, e_total) = model::endpoint_coverage(steps());
-                (
-                    value(cat.name),
-                    format!(
-                        "{}% ({sent}/{total} steps sent, {e_sent}/{e_total} endpoints)",
-                        percent(sent, total)
-                    ),
-                )
-            })
+            .map(|cat| (value(cat.name), model::category_coverage(cat).1))
             .collect();
         b.push_str(&aligned(&rows, "  "));
     }

@@ -270,16 +270,7 @@ pub(super) fn coverage(out: &mut String, groups: &[Group], categories: &[Categor
     out.push_str("<section id=\"coverage\">\n<h2>Integration Test Coverage</h2>\n");
     let c = model::coverage(groups);
     out.push_str("<dl class=\"facts\">");
-    let tested = format!("{} ({}%)", c.tested, percent(c.tested, c.total));
-    for (label, v) in [
-        ("Total Integrations", c.total.to_string()),
-        ("Tested", tested),
-        ("Passing", c.passing.to_string()),
-        ("Partly Tested", c.partial.to_string()),
-        ("Failing", c.failing.to_string()),
-        ("Warnings", c.warnings.to_string()),
-        ("Untested", c.untested.to_string()),
-    ] {
+    for (label, v) in model::coverage_facts(&c) {
         fact(out, label, &v);
     }
     out.push_str("</dl>\n");
@@ -288,22 +279,11 @@ pub(super) fn coverage(out: &mut String, groups: &[Group], categories: &[Categor
         let rows: Vec<svg::Bar> = categories
             .iter()
             .map(|cat| {
-                let steps = || {
-                    cat.integrations
-                        .iter()
-                        .flat_map(|g| g.steps.iter().copied())
-                };
-                // By steps, as the Markdown: one endpoint sent once of five steps is not 100 %.
-                let total = steps().count();
-                let sent = steps().filter(|s| model::endpoint_sent(s)).count();
-                let (e_sent, e_total) = model::endpoint_coverage(steps());
+                let (share, note) = model::category_coverage(cat);
                 svg::Bar {
                     label: cat.name.to_string(),
-                    value: percent(sent, total) as f64,
-                    note: format!(
-                        "{}% ({sent}/{total} steps sent, {e_sent}/{e_total} endpoints)",
-                        percent(sent, total)
-                    ),
+                    value: share as f64,
+                    note,
                 }
             })
             .collect();

@@ -19,8 +19,8 @@ pub use context::Context;
 pub use issues::{issues, Issue};
 pub use phases::{budgets, phases, Budget, Phase};
 pub use words::{
-    budget_limit, changes_counts, count, glance_timing, glance_totals, glance_verdict, notes,
-    phase_result, sent_note, suite_lines, SuiteLine,
+    budget_limit, category_coverage, changes_counts, count, coverage_facts, glance_timing,
+    glance_totals, glance_verdict, notes, phase_result, sent_note, suite_lines, SuiteLine,
 };
 
 use crate::results::{Outcome, PlanResult, RunResults, StepResult};

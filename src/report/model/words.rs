@@ -233,6 +233,39 @@ pub fn budget_limit(ms: Option<u64>) -> String {
     ms.map_or("—".to_string(), |ms| format!("> {ms} ms"))
 }
 
+/// The coverage counts as both reports list them: `Tested` → `10 (63%)`, …
+pub fn coverage_facts(c: &super::Coverage) -> [(&'static str, String); 7] {
+    use crate::report::percent;
+    [
+        ("Total Integrations", c.total.to_string()),
+        (
+            "Tested",
+            format!("{} ({}%)", c.tested, percent(c.tested, c.total)),
+        ),
+        ("Passing", c.passing.to_string()),
+        ("Partly Tested", c.partial.to_string()),
+        ("Failing", c.failing.to_string()),
+        ("Warnings", c.warnings.to_string()),
+        ("Untested", c.untested.to_string()),
+    ]
+}
+
+/// A category's share of steps sent, and the line saying it: `88% (7/8 steps sent,
+/// 7/7 endpoints)`. By steps: one endpoint sent once out of five steps is not 100 %.
+pub fn category_coverage(cat: &super::Category) -> (usize, String) {
+    let steps = || {
+        cat.integrations
+            .iter()
+            .flat_map(|g| g.steps.iter().copied())
+    };
+    let total = steps().count();
+    let sent = steps().filter(|s| super::endpoint_sent(s)).count();
+    let (e_sent, e_total) = super::endpoint_coverage(steps());
+    let share = crate::report::percent(sent, total);
+    let line = format!("{share}% ({sent}/{total} steps sent, {e_sent}/{e_total} endpoints)");
+    (share, line)
+}
+
 /// A phase's result: `3 of 5 steps passed (1 failing, 1 not configured)`.
 pub fn phase_result(s: &crate::results::Summary) -> String {
     let parts: Vec<String> = [
