@@ -1,4 +1,4 @@
-//! Sending one request: one shared reqwest client (rustls, keep-alive pool), redirects
+//! Sending one request: shared reqwest clients ([`client`]: rustls, keep-alive pool), redirects
 //! followed by hand when a step asks (so one client serves every step, and credentials
 //! stay with their origin), bodies read to the end under a size cap and decoded
 //! ([`body`]). Latency = from sending to having read the whole body.
@@ -6,6 +6,7 @@
 mod body;
 mod cert;
 mod classify;
+mod client;
 mod digest;
 
 use crate::plan::proxy::ProxySetting;
@@ -17,9 +18,7 @@ use reqwest::header::{
     HeaderMap, HeaderName, HeaderValue, ACCEPT_ENCODING, AUTHORIZATION, CONTENT_ENCODING,
     CONTENT_LENGTH, CONTENT_TYPE, COOKIE, LOCATION, PROXY_AUTHORIZATION, SET_COOKIE,
 };
-use reqwest::{Client, Method, StatusCode, Url};
-use std::collections::HashMap;
-use std::sync::Mutex;
+use reqwest::{Method, StatusCode, Url};
 use std::time::{Duration, Instant};
 
 pub use body::DEFAULT_ACCEPT_ENCODING;
@@ -159,87 +158,20 @@ impl Failure {
 }
 
 pub struct Http {
-    /// `--proxy`: wins over every step's `proxy`; without either, the proxies of the
-    /// environment (`HTTP_PROXY`, …).
-    proxy: Option<ProxySetting>,
-    /// One client per TLS setup (insecure or not, CAs, client certificate), built on
-    /// first use: most runs have one. Redirects, cookies and credentials are handled
-    /// here, not by the client, so steps can share them.
-    clients: Mutex<HashMap<String, Result<Client, String>>>,
-}
-
-fn build_client(
-    insecure: bool,
-    tls: &TlsFiles,
-    proxy: Option<&ProxySetting>,
-) -> Result<Client, String> {
-    let mut builder = Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .connect_timeout(CONNECT_TIMEOUT)
-        .tls_danger_accept_invalid_certs(insecure)
-        .tls_info(true)
-        .user_agent(concat!("planrun/", env!("CARGO_PKG_VERSION")));
-    for ca in &tls.ca {
-        let certs = reqwest::Certificate::from_pem_bundle(&ca.pem)
-            .map_err(|e| format!("cannot use the CA file {}: {}", ca.shown, chain(&e)))?;
-        builder = builder.tls_certs_merge(certs);
-    }
-    if let Some(id) = &tls.identity {
-        let identity = reqwest::Identity::from_pem(&id.pem).map_err(|e| {
-            format!(
-                "cannot use the client certificate {}: {}",
-                id.shown,
-                chain(&e)
-            )
-        })?;
-        builder = builder.identity(identity);
-    }
-    // Without a proxy setting, reqwest reads HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and
-    // NO_PROXY (either case) itself.
-    match proxy {
-        Some(ProxySetting::Url(url)) => {
-            let proxy = reqwest::Proxy::all(url)
-                .map_err(|e| format!("proxy {url}: {}", chain(&e)))?
-                .no_proxy(reqwest::NoProxy::from_env());
-            builder = builder.proxy(proxy);
-        }
-        Some(ProxySetting::Direct) => builder = builder.no_proxy(),
-        None => {}
-    }
-    builder
-        .build()
-        .map_err(|e| format!("cannot start the HTTP client: {}", chain(&e)))
+    clients: client::Clients,
 }
 
 impl Http {
+    /// `proxy`: `--proxy`, which wins over every step's `proxy`.
     pub fn new(proxy: Option<&str>) -> Result<Http, String> {
         let http = Http {
-            proxy: proxy.map(|url| ProxySetting::Url(url.to_string())),
-            clients: Mutex::new(HashMap::new()),
+            clients: client::Clients::new(proxy),
         };
         // The plain client is built now: a machine that cannot start one says so at once.
-        http.client(false, &TlsFiles::default(), None)
+        http.clients
+            .get(false, &TlsFiles::default(), None)
             .map_err(|f| f.message)?;
         Ok(http)
-    }
-
-    fn client(
-        &self,
-        insecure: bool,
-        tls: &TlsFiles,
-        step_proxy: Option<&ProxySetting>,
-    ) -> Result<Client, Failure> {
-        let proxy = self.proxy.as_ref().or(step_proxy);
-        let key = format!("{insecure}|{}|{proxy:?}", tls.key());
-        let mut clients = self
-            .clients
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        clients
-            .entry(key)
-            .or_insert_with(|| build_client(insecure, tls, proxy))
-            .clone()
-            .map_err(|e| Failure::new(ErrorKind::ClientError, e))
     }
 
     pub async fn send(&self, out: &Outgoing) -> Result<Received, Failure> {
@@ -383,7 +315,8 @@ impl Http {
         body: Option<&OutgoingBody>,
     ) -> Result<reqwest::Response, Failure> {
         let mut req = self
-            .client(out.insecure, &out.tls, out.proxy.as_ref())?
+            .clients
+            .get(out.insecure, &out.tls, out.proxy.as_ref())?
             .request(method.clone(), url.clone())
             .headers(headers.clone());
         match body {
