@@ -14,7 +14,7 @@ pub use read::Window;
 pub use schema::SCHEMA_VERSION;
 
 use crate::compare::Snapshot;
-use crate::results::{ErrorKind, Outcome, RunResults};
+use crate::results::{unix_seconds, ErrorKind, Outcome, RunResults};
 use rusqlite::{params, Connection, ErrorCode, OptionalExtension, TransactionBehavior};
 use schema::SchemaProblem;
 use std::fmt;
@@ -95,6 +95,10 @@ impl History {
             let attempt = (|| -> rusqlite::Result<Result<(), SchemaProblem>> {
                 conn.pragma_update(None, "journal_mode", "WAL")?;
                 conn.pragma_update(None, "foreign_keys", "ON")?;
+                // Under WAL, NORMAL syncs at checkpoints rather than at every commit:
+                // the file cannot be corrupted by a crash, only the last run recorded
+                // before a power cut can be lost, which is acceptable for a history.
+                conn.pragma_update(None, "synchronous", "NORMAL")?;
                 schema::migrate(&mut conn)
             })();
             match attempt {
@@ -200,28 +204,53 @@ impl History {
             )?;
             let run_id = tx.last_insert_rowid();
             {
-                let mut insert = tx.prepare(
-                    "INSERT OR REPLACE INTO step_results (run_id, step_key, plan, phase, name,
-                        integration, category, outcome, error_kind, latency_us, duration_ms,
-                        warn_ms, fail_ms, tags)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                let mut find = tx.prepare(
+                    "SELECT step_id FROM steps
+                     WHERE step_key = ?1 AND plan = ?2 AND phase = ?3 AND name = ?4
+                       AND integration IS ?5 AND category IS ?6 AND warn_ms IS ?7
+                       AND fail_ms IS ?8 AND tags IS ?9",
                 )?;
-                for s in &snapshot.steps {
-                    insert.execute(params![
-                        run_id,
+                let mut add = tx.prepare(
+                    "INSERT INTO steps (step_key, plan, phase, name, integration, category,
+                        warn_ms, fail_ms, tags)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                )?;
+                let mut insert = tx.prepare(
+                    "INSERT INTO step_runs (run_id, position, step_id, outcome, error_kind,
+                        latency_us, duration_ms)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                )?;
+                for (position, s) in snapshot.steps.iter().enumerate() {
+                    let tags = tags_column(&s.tags);
+                    let described = params![
                         s.key,
                         s.plan,
                         s.phase,
                         s.name,
                         s.integration,
                         s.category,
+                        s.warn_ms.map(|v| v as i64),
+                        s.fail_ms.map(|v| v as i64),
+                        tags,
+                    ];
+                    let step_id = match find
+                        .query_row(described, |r| r.get::<_, i64>(0))
+                        .optional()?
+                    {
+                        Some(id) => id,
+                        None => {
+                            add.execute(described)?;
+                            tx.last_insert_rowid()
+                        }
+                    };
+                    insert.execute(params![
+                        run_id,
+                        position as i64,
+                        step_id,
                         outcome_name(s.outcome),
                         s.error_kind.map(ErrorKind::token),
                         s.latency_us.map(|v| v as i64),
                         s.duration_ms as i64,
-                        s.warn_ms.map(|v| v as i64),
-                        s.fail_ms.map(|v| v as i64),
-                        tags_column(&s.tags),
                     ])?;
                 }
             }
@@ -279,6 +308,11 @@ impl History {
         let run = |conn: &mut Connection| -> rusqlite::Result<usize> {
             let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let n = tx.execute("DELETE FROM runs WHERE started_unix < ?1", [cutoff_unix])?;
+            // Step descriptions no run refers to any more.
+            tx.execute(
+                "DELETE FROM steps WHERE step_id NOT IN (SELECT step_id FROM step_runs)",
+                [],
+            )?;
             tx.commit()?;
             if n > 0 {
                 conn.execute_batch("VACUUM")?;
@@ -296,14 +330,6 @@ fn tags_column(tags: &[String]) -> Option<String> {
     } else {
         serde_json::to_string(tags).ok()
     }
-}
-
-/// Seconds since the epoch of an RFC 3339 timestamp (0 when it cannot be read).
-pub fn unix_seconds(timestamp: &str) -> i64 {
-    humantime::parse_rfc3339_weak(timestamp.trim())
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_secs() as i64)
 }
 
 /// The error in words a user can act on: a damaged file and a locked one say so.

@@ -1,9 +1,9 @@
 //! Reading runs back: the recent runs of one suite and environment, with their steps,
 //! in two queries whatever the number of runs (one for the runs, one for their steps).
 
-use super::{error_kind, outcome_from_name, unix_seconds, History, HistoryError};
+use super::{error_kind, outcome_from_name, History, HistoryError};
 use crate::compare::{Snapshot, StepState};
-use crate::results::RunResults;
+use crate::results::{unix_seconds, Outcome, RunResults};
 use rusqlite::params;
 use std::collections::HashMap;
 
@@ -37,8 +37,8 @@ impl Window {
 
 impl History {
     /// The recorded runs of the same suite and environment as `results` that started no
-    /// later than it (it is not recorded yet) and fall in `window`, oldest first, each
-    /// with its steps.
+    /// later than it and fall in `window`, oldest first, each with its steps; `results`
+    /// itself is left out when it is recorded.
     pub fn window(
         &self,
         results: &RunResults,
@@ -53,12 +53,18 @@ impl History {
             let mut stmt = self.conn.prepare(
                 "SELECT run_id, started_at, started_unix, git_commit FROM runs
                  WHERE suite = ?1 AND environment = ?2 AND started_unix <= ?3
+                   AND NOT (host = ?4 AND started_at = ?5 AND finished_at = ?6)
                  ORDER BY started_unix DESC, run_id DESC",
             )?;
+            // `results` itself, when it was recorded (`report --from` a recorded run),
+            // is not an earlier run: the same run as far as imports go.
             let mut rows = stmt.query(params![
                 run.system.as_deref().unwrap_or(""),
                 run.environment.as_deref().unwrap_or(""),
                 now,
+                run.hostname,
+                run.started_at,
+                run.finished_at,
             ])?;
             // Newest first; stop at the first run outside both halves of the window.
             let mut runs: Vec<(i64, Snapshot)> = Vec::new();
@@ -88,37 +94,59 @@ impl History {
                 .collect();
             // Run ids are integers read from the file: listing them inline is safe.
             let ids: Vec<String> = runs.iter().map(|(id, _)| id.to_string()).collect();
+            let ids = ids.join(",");
+            // Each step described once, then each run's rows refer to it.
             let mut stmt = self.conn.prepare(&format!(
-                "SELECT run_id, step_key, plan, phase, name, integration, category, outcome,
-                        error_kind, latency_us, duration_ms, warn_ms, fail_ms, tags
-                 FROM step_results WHERE run_id IN ({})",
-                ids.join(",")
+                "SELECT step_id, step_key, plan, phase, name, integration, category,
+                        warn_ms, fail_ms, tags
+                 FROM steps WHERE step_id IN
+                   (SELECT DISTINCT step_id FROM step_runs WHERE run_id IN ({ids}))"
+            ))?;
+            let mut described: HashMap<i64, StepState> = HashMap::new();
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let tags: Option<String> = r.get(9)?;
+                described.insert(
+                    r.get(0)?,
+                    StepState {
+                        key: r.get(1)?,
+                        plan: r.get(2)?,
+                        phase: r.get(3)?,
+                        name: r.get(4)?,
+                        integration: r.get(5)?,
+                        category: r.get(6)?,
+                        outcome: Outcome::Skipped,
+                        error_kind: None,
+                        latency_us: None,
+                        duration_ms: 0,
+                        warn_ms: r.get::<_, Option<i64>>(7)?.map(|v| v as u64),
+                        fail_ms: r.get::<_, Option<i64>>(8)?.map(|v| v as u64),
+                        tags: tags
+                            .and_then(|t| serde_json::from_str(&t).ok())
+                            .unwrap_or_default(),
+                    },
+                );
+            }
+            let mut stmt = self.conn.prepare(&format!(
+                "SELECT run_id, step_id, outcome, error_kind, latency_us, duration_ms
+                 FROM step_runs WHERE run_id IN ({ids}) ORDER BY run_id, position"
             ))?;
             let mut rows = stmt.query([])?;
             while let Some(r) = rows.next()? {
                 let run_id: i64 = r.get(0)?;
-                let Some(&i) = index.get(&run_id) else {
+                let (Some(&i), Some(step)) = (index.get(&run_id), described.get(&r.get(1)?))
+                else {
                     continue;
                 };
-                let outcome: String = r.get(7)?;
-                let tags: Option<String> = r.get(13)?;
-                runs[i].1.steps.push(StepState {
-                    key: r.get(1)?,
-                    plan: r.get(2)?,
-                    phase: r.get(3)?,
-                    name: r.get(4)?,
-                    integration: r.get(5)?,
-                    category: r.get(6)?,
-                    outcome: outcome_from_name(&outcome),
-                    error_kind: r.get::<_, Option<String>>(8)?.and_then(|t| error_kind(&t)),
-                    latency_us: r.get::<_, Option<i64>>(9)?.map(|v| v as u64),
-                    duration_ms: r.get::<_, i64>(10)? as u64,
-                    warn_ms: r.get::<_, Option<i64>>(11)?.map(|v| v as u64),
-                    fail_ms: r.get::<_, Option<i64>>(12)?.map(|v| v as u64),
-                    tags: tags
-                        .and_then(|t| serde_json::from_str(&t).ok())
-                        .unwrap_or_default(),
-                });
+                let mut step = step.clone();
+                step.outcome = outcome_from_name(r.get_ref(2)?.as_str()?);
+                step.error_kind = match r.get_ref(3)?.as_str_or_null()? {
+                    Some(token) => error_kind(token),
+                    None => None,
+                };
+                step.latency_us = r.get::<_, Option<i64>>(4)?.map(|v| v as u64);
+                step.duration_ms = r.get::<_, i64>(5)? as u64;
+                runs[i].1.steps.push(step);
             }
             runs.reverse();
             Ok(runs.into_iter().map(|(_, s)| s).collect())
@@ -133,8 +161,9 @@ impl History {
     pub fn step_durations(&self, environment: &str) -> Result<HashMap<String, u64>, HistoryError> {
         let read = || -> rusqlite::Result<HashMap<String, u64>> {
             let mut stmt = self.conn.prepare(
-                "SELECT s.step_key, s.duration_ms FROM step_results s
+                "SELECT d.step_key, s.duration_ms FROM step_runs s
                    JOIN runs r ON r.run_id = s.run_id
+                   JOIN steps d ON d.step_id = s.step_id
                  WHERE r.environment = ?1 AND r.interrupted = 0
                    AND s.outcome IN ('passed', 'slow', 'failed', 'error')
                  ORDER BY r.started_unix, r.run_id",

@@ -5,13 +5,13 @@
 use rusqlite::{Connection, TransactionBehavior};
 
 /// The newest schema this planrun reads and writes.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// Marks the file as a planrun history (`PRAGMA application_id`, "PLRN").
 pub const APPLICATION_ID: i64 = 0x504C_524E;
 
 /// Migration `i` moves the schema from version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[
+pub(super) const MIGRATIONS: &[&str] = &[
     // 0 → 1: runs, and one row per step per run.
     "CREATE TABLE runs (
         run_id          INTEGER PRIMARY KEY,
@@ -49,6 +49,51 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX step_results_by_key ON step_results (step_key, run_id);",
     // 1 → 2: a step's tags (a JSON array, NULL when none), for alerting rules by tag.
     "ALTER TABLE step_results ADD COLUMN tags TEXT;",
+    // 2 → 3: what describes a step (id, plan, phase, name, integration, category,
+    // budget, tags) is stored once in `steps` and each run's row refers to it by number,
+    // in the run's order: a weekly run repeats the same steps, so its rows shrink to a
+    // few integers, recording appends to the end of the table instead of updating an
+    // index over step ids, and reading builds each step's strings once.
+    "CREATE TABLE steps (
+        step_id     INTEGER PRIMARY KEY,
+        step_key    TEXT NOT NULL,      -- the step's stable id
+        plan        TEXT NOT NULL,
+        phase       TEXT NOT NULL,
+        name        TEXT NOT NULL,
+        integration TEXT,
+        category    TEXT,
+        warn_ms     INTEGER,
+        fail_ms     INTEGER,
+        tags        TEXT                -- a JSON array, NULL when none
+    );
+    CREATE INDEX steps_by_key ON steps (step_key);
+    INSERT INTO steps (step_key, plan, phase, name, integration, category, warn_ms,
+                       fail_ms, tags)
+        SELECT DISTINCT step_key, plan, phase, name, integration, category, warn_ms,
+               fail_ms, tags
+        FROM step_results ORDER BY step_key;
+    CREATE TABLE step_runs (
+        run_id      INTEGER NOT NULL REFERENCES runs (run_id) ON DELETE CASCADE,
+        position    INTEGER NOT NULL,   -- the step's place in the run, from 0
+        step_id     INTEGER NOT NULL,   -- in `steps` (no index: prune is the only
+                                        -- reader by step, once, in one pass)
+        outcome     TEXT NOT NULL,
+        error_kind  TEXT,               -- snake_case token, as in results.json
+        latency_us  INTEGER,
+        duration_ms INTEGER NOT NULL,
+        PRIMARY KEY (run_id, position)
+    ) WITHOUT ROWID;
+    INSERT INTO step_runs (run_id, position, step_id, outcome, error_kind, latency_us,
+                           duration_ms)
+        SELECT r.run_id,
+               row_number() OVER (PARTITION BY r.run_id ORDER BY r.step_key) - 1,
+               s.step_id, r.outcome, r.error_kind, r.latency_us, r.duration_ms
+        FROM step_results r JOIN steps s
+          ON s.step_key = r.step_key AND s.plan = r.plan AND s.phase = r.phase
+         AND s.name = r.name AND s.integration IS r.integration
+         AND s.category IS r.category AND s.warn_ms IS r.warn_ms
+         AND s.fail_ms IS r.fail_ms AND s.tags IS r.tags;
+    DROP TABLE step_results;",
 ];
 
 /// Why a file cannot be used as a history.
@@ -121,7 +166,7 @@ mod tests {
     }
 
     #[test]
-    fn a_version_1_file_gains_the_tags_column() {
+    fn a_version_1_file_gains_the_tags_column_with_the_step_descriptions() {
         let mut conn = Connection::open_in_memory().unwrap();
         conn.execute_batch(MIGRATIONS[0]).unwrap();
         conn.pragma_update(None, "user_version", 1).unwrap();
@@ -130,7 +175,7 @@ mod tests {
         assert_eq!(migrate(&mut conn).unwrap(), Ok(()));
         let tags: i64 = conn
             .query_row(
-                "SELECT count(*) FROM pragma_table_info('step_results') WHERE name = 'tags'",
+                "SELECT count(*) FROM pragma_table_info('steps') WHERE name = 'tags'",
                 [],
                 |r| r.get(0),
             )

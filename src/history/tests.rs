@@ -84,7 +84,7 @@ fn prune_deletes_old_runs_and_their_steps() {
     let orphans: i64 = h
         .conn
         .query_row(
-            "SELECT count(*) FROM step_results WHERE run_id NOT IN (SELECT run_id FROM runs)",
+            "SELECT count(*) FROM step_runs WHERE run_id NOT IN (SELECT run_id FROM runs)",
             [],
             |r| r.get(0),
         )
@@ -183,4 +183,124 @@ fn a_window_is_the_newest_runs_or_those_within_a_time_oldest_first() {
         .window(&at(fixture(), "2025-12-01T00:00:00Z"), &Window::last(5))
         .unwrap()
         .is_empty());
+}
+
+/// A history written by a planrun of schema 2 (one row per step per run, every
+/// description repeated), with `runs` weekly runs of `results`.
+fn schema_2_file(path: &Path, results: &RunResults, runs: usize) {
+    let mut conn = Connection::open(path).unwrap();
+    let tx = conn.transaction().unwrap();
+    for sql in &schema::MIGRATIONS[..2] {
+        tx.execute_batch(sql).unwrap();
+    }
+    tx.pragma_update(None, "user_version", 2).unwrap();
+    tx.pragma_update(None, "application_id", schema::APPLICATION_ID)
+        .unwrap();
+    for week in 0..runs {
+        let started = format!("2026-01-{:02}T09:00:00Z", 1 + 7 * week);
+        tx.execute(
+            "INSERT INTO runs (suite, environment, started_at, started_unix, finished_at,
+                duration_ms, host, git_commit, planrun_version, interrupted, passed, slow,
+                failed, errors, not_tested, not_configured, skipped)
+             VALUES (?3, ?4, ?1, ?2, ?1, 1000, 'h', NULL, '0.1', 0, 1, 0, 0, 0, 0, 0, 0)",
+            params![
+                started,
+                unix_seconds(&started),
+                results.run.system.as_deref().unwrap_or(""),
+                results.run.environment.as_deref().unwrap_or(""),
+            ],
+        )
+        .unwrap();
+        let run_id = tx.last_insert_rowid();
+        for s in &Snapshot::of(results).steps {
+            tx.execute(
+                "INSERT INTO step_results (run_id, step_key, plan, phase, name, integration,
+                    category, outcome, error_kind, latency_us, duration_ms, warn_ms,
+                    fail_ms, tags)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                params![
+                    run_id,
+                    s.key,
+                    s.plan,
+                    s.phase,
+                    s.name,
+                    s.integration,
+                    s.category,
+                    outcome_name(s.outcome),
+                    s.error_kind.map(ErrorKind::token),
+                    s.latency_us.map(|v| v as i64),
+                    s.duration_ms as i64,
+                    s.warn_ms.map(|v| v as i64),
+                    s.fail_ms.map(|v| v as i64),
+                    tags_column(&s.tags),
+                ],
+            )
+            .unwrap();
+        }
+    }
+    tx.commit().unwrap();
+}
+
+#[test]
+fn a_schema_2_file_is_migrated_with_every_step_kept() {
+    let path = temp_file("schema-2");
+    let mut results = fixture();
+    results.plans[0].steps[0].tags = vec!["billing".into()];
+    schema_2_file(&path, &results, 3);
+
+    let mut h = History::open(&path).unwrap();
+    let version: i64 = h
+        .conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, SCHEMA_VERSION);
+    let now = at(results.clone(), "2026-02-01T09:00:00Z");
+    let runs = h.window(&now, &Window::last(10)).unwrap();
+    assert_eq!(runs.len(), 3);
+    let mut expected = Snapshot::of(&results).steps;
+    expected.sort_by(|a, b| a.key.cmp(&b.key));
+    for run in &runs {
+        assert_eq!(run.steps, expected, "each run's steps, by id");
+    }
+    // Described once however many runs repeat them.
+    let described: i64 = h
+        .conn
+        .query_row("SELECT count(*) FROM steps", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(described as usize, expected.len());
+    // And the migrated file takes new runs, sharing the descriptions.
+    h.record(&now, None, false).unwrap();
+    let described_after: i64 = h
+        .conn
+        .query_row("SELECT count(*) FROM steps", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(described_after, described);
+    assert_eq!(h.runs(None).unwrap().len(), 4);
+}
+
+#[test]
+fn a_step_described_differently_gets_its_own_description_and_prune_drops_unused_ones() {
+    let path = temp_file("describe");
+    let mut h = History::open(&path).unwrap();
+    let old = at(fixture(), "2025-01-05T09:00:00Z");
+    h.record(&old, None, false).unwrap();
+    let mut renamed = at(fixture(), "2026-01-05T09:00:00Z");
+    renamed.plans[0].steps[0].category = Some("Renamed category".into());
+    h.record(&renamed, None, false).unwrap();
+    let count = |h: &History| -> i64 {
+        h.conn
+            .query_row("SELECT count(*) FROM steps", [], |r| r.get(0))
+            .unwrap()
+    };
+    let steps: i64 = old.plans.iter().map(|p| p.steps.len() as i64).sum();
+    assert_eq!(count(&h), steps + 1);
+    let later = at(fixture(), "2026-01-12T09:00:00Z");
+    let back = h.previous(&later).unwrap().unwrap();
+    assert_eq!(
+        back.steps[0].category.as_deref(),
+        Some("Renamed category"),
+        "read back as recorded, in the run's order"
+    );
+    assert_eq!(h.prune(unix_seconds("2025-06-01T00:00:00Z")).unwrap(), 1);
+    assert_eq!(count(&h), steps, "the description only the pruned run used is gone");
 }

@@ -13,7 +13,7 @@ pub mod v1;
 pub use check::{bounded, CheckKind, CheckResult, CheckStatus, ExpectedFrom};
 pub use outcome::{ErrorKind, Outcome, SkipReason};
 pub use render::check_line;
-pub use units::{latency_text, ms_text, prose_duration};
+pub use units::{latency_text, ms_text, prose_duration, unix_seconds};
 
 use indexmap::IndexMap;
 use schemars::JsonSchema;

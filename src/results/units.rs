@@ -1,5 +1,14 @@
 //! How durations read, in every report and on the terminal.
 
+/// Seconds since the epoch of a results timestamp (RFC 3339, as `started_at`); 0 when
+/// it cannot be read.
+pub fn unix_seconds(timestamp: &str) -> i64 {
+    humantime::parse_rfc3339_weak(timestamp.trim())
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
 /// A latency in microseconds, in milliseconds: two decimals under 10 ms (`3.42 ms`),
 /// whole milliseconds above (`633 ms`, `9502 ms`).
 pub fn latency_text(us: u64) -> String {
