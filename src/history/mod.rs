@@ -180,8 +180,10 @@ impl History {
             tx.execute(
                 "INSERT INTO runs (suite, environment, started_at, started_unix,
                     finished_at, duration_ms, host, git_commit, planrun_version, interrupted,
-                    passed, slow, failed, errors, not_tested, not_configured, skipped)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+                    passed, slow, failed, errors, not_tested, not_configured, skipped,
+                    fingerprint)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                    ?18)",
                 params![
                     run.system.as_deref().unwrap_or(""),
                     run.environment.as_deref().unwrap_or(""),
@@ -200,6 +202,7 @@ impl History {
                     summary.not_tested as i64,
                     summary.not_configured as i64,
                     summary.skipped as i64,
+                    fingerprint(results),
                 ],
             )?;
             let run_id = tx.last_insert_rowid();
@@ -321,6 +324,27 @@ impl History {
         };
         run(&mut self.conn).map_err(|e| self.fail(e))
     }
+}
+
+/// A hash of what makes a run itself: its start, end and host, and every step's id,
+/// outcome, duration and latency (to the microsecond), hex.
+fn fingerprint(results: &RunResults) -> String {
+    use sha2::Digest;
+    let run = &results.run;
+    let mut hash = sha2::Sha256::new();
+    for part in [&run.started_at, &run.finished_at, &run.hostname] {
+        hash.update(part.as_bytes());
+        hash.update([0]);
+    }
+    hash.update(run.duration_ms.to_le_bytes());
+    for step in results.plans.iter().flat_map(|p| &p.steps) {
+        hash.update(step.id.as_bytes());
+        hash.update([0, step.outcome as u8]);
+        hash.update(step.duration_ms.to_le_bytes());
+        let latency = step.response.as_ref().map_or(u64::MAX, |r| r.latency_us);
+        hash.update(latency.to_le_bytes());
+    }
+    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Tags as stored: a JSON array, `NULL` when there are none.

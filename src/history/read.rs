@@ -36,13 +36,33 @@ impl Window {
 }
 
 impl History {
-    /// The recorded runs of the same suite and environment as `results` that started no
-    /// later than it and fall in `window`, oldest first, each with its steps; `results`
-    /// itself is left out when it is recorded.
+    /// The recorded runs of the same suite and environment as `results` (a run being
+    /// recorded: not in the history yet) that started no later than it and fall in
+    /// `window`, oldest first, each with its steps.
     pub fn window(
         &self,
         results: &RunResults,
         window: &Window,
+    ) -> Result<Vec<Snapshot>, HistoryError> {
+        self.read_window(results, window, false)
+    }
+
+    /// As [`History::window`] for saved results, which may be recorded already: that
+    /// run (same start, end, host and step timings; for runs recorded by an older
+    /// planrun, same host, start and end) is not its own earlier run.
+    pub fn window_of_saved(
+        &self,
+        results: &RunResults,
+        window: &Window,
+    ) -> Result<Vec<Snapshot>, HistoryError> {
+        self.read_window(results, window, true)
+    }
+
+    fn read_window(
+        &self,
+        results: &RunResults,
+        window: &Window,
+        saved: bool,
     ) -> Result<Vec<Snapshot>, HistoryError> {
         let run = &results.run;
         let now = unix_seconds(&run.started_at);
@@ -53,15 +73,16 @@ impl History {
             let mut stmt = self.conn.prepare(
                 "SELECT run_id, started_at, started_unix, git_commit FROM runs
                  WHERE suite = ?1 AND environment = ?2 AND started_unix <= ?3
-                   AND NOT (host = ?4 AND started_at = ?5 AND finished_at = ?6)
+                   AND NOT (?4 AND (fingerprint = ?5 OR (fingerprint IS NULL
+                        AND host = ?6 AND started_at = ?7 AND finished_at = ?8)))
                  ORDER BY started_unix DESC, run_id DESC",
             )?;
-            // `results` itself, when it was recorded (`report --from` a recorded run),
-            // is not an earlier run: the same run as far as imports go.
             let mut rows = stmt.query(params![
                 run.system.as_deref().unwrap_or(""),
                 run.environment.as_deref().unwrap_or(""),
                 now,
+                saved,
+                saved.then(|| super::fingerprint(results)),
                 run.hostname,
                 run.started_at,
                 run.finished_at,
@@ -134,8 +155,7 @@ impl History {
             let mut rows = stmt.query([])?;
             while let Some(r) = rows.next()? {
                 let run_id: i64 = r.get(0)?;
-                let (Some(&i), Some(step)) = (index.get(&run_id), described.get(&r.get(1)?))
-                else {
+                let (Some(&i), Some(step)) = (index.get(&run_id), described.get(&r.get(1)?)) else {
                     continue;
                 };
                 let mut step = step.clone();

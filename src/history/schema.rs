@@ -93,7 +93,10 @@ pub(super) const MIGRATIONS: &[&str] = &[
          AND s.name = r.name AND s.integration IS r.integration
          AND s.category IS r.category AND s.warn_ms IS r.warn_ms
          AND s.fail_ms IS r.fail_ms AND s.tags IS r.tags;
-    DROP TABLE step_results;",
+    DROP TABLE step_results;
+    -- What the run's results hash to (run and every step's id, outcome and timing), so
+    -- `report --from` a recorded run knows it; NULL for runs recorded before.
+    ALTER TABLE runs ADD COLUMN fingerprint TEXT;",
 ];
 
 /// Why a file cannot be used as a history.

@@ -302,5 +302,45 @@ fn a_step_described_differently_gets_its_own_description_and_prune_drops_unused_
         "read back as recorded, in the run's order"
     );
     assert_eq!(h.prune(unix_seconds("2025-06-01T00:00:00Z")).unwrap(), 1);
-    assert_eq!(count(&h), steps, "the description only the pruned run used is gone");
+    assert_eq!(
+        count(&h),
+        steps,
+        "the description only the pruned run used is gone"
+    );
+}
+
+#[test]
+fn saved_results_already_recorded_are_not_their_own_earlier_run() {
+    let path = temp_file("saved");
+    let mut h = History::open(&path).unwrap();
+    let first = at(fixture(), "2026-01-05T09:00:00Z");
+    let second = at(fixture(), "2026-01-12T09:00:00Z");
+    h.record(&first, None, false).unwrap();
+    h.record(&second, None, false).unwrap();
+    let started =
+        |runs: Vec<Snapshot>| -> Vec<String> { runs.into_iter().map(|s| s.started_at).collect() };
+    assert_eq!(
+        started(h.window_of_saved(&second, &Window::last(5)).unwrap()),
+        ["2026-01-05T09:00:00Z"]
+    );
+    // A live run that happens to share its second with a recorded one still sees it.
+    assert_eq!(
+        started(h.window(&second, &Window::last(5)).unwrap()),
+        ["2026-01-05T09:00:00Z", "2026-01-12T09:00:00Z"]
+    );
+    // Another run that started and ended in the same seconds on the same host is not
+    // taken for it.
+    let mut twin = second.clone();
+    let step = twin.plans[0]
+        .steps
+        .iter_mut()
+        .find(|s| s.response.is_some())
+        .unwrap();
+    step.response.as_mut().unwrap().latency_us += 1;
+    h.record(&twin, None, false).unwrap();
+    assert_eq!(
+        h.window_of_saved(&second, &Window::last(5)).unwrap().len(),
+        2,
+        "the first run and the twin"
+    );
 }
