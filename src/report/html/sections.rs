@@ -391,23 +391,27 @@ pub(super) fn alerting_thresholds(
         );
     }
     out.push_str("</tbody>\n</table>\n<h3>Response Time per Step</h3>\n");
-    let steps: Vec<svg::LatencyRow> = r
-        .plans
+    let all = model::alerting::budgeted_latencies(r);
+    let steps: Vec<svg::LatencyRow> = all
         .iter()
-        .flat_map(|p| p.steps.iter().map(move |s| (p, s)))
-        .filter_map(|(p, s)| {
-            let budget = s.latency_budget?;
-            let resp = s.response.as_ref()?;
-            Some(svg::LatencyRow {
-                label: format!("{}: {}", model::integration_of(p, s), s.name),
-                outcome: s.outcome,
-                latency_ms: resp.latency_us as f64 / 1000.0,
-                warn_ms: budget.warn_ms,
-                fail_ms: budget.fail_ms,
-            })
+        .take(model::LATENCY_STEPS_SHOWN)
+        .map(|b| svg::LatencyRow {
+            label: format!("{}: {}", model::integration_of(b.plan, b.step), b.step.name),
+            outcome: b.step.outcome,
+            latency_ms: b.latency_ms,
+            warn_ms: b.warn_ms,
+            fail_ms: b.fail_ms,
         })
         .collect();
     svg::latency_bars(out, &steps);
+    if all.len() > steps.len() {
+        let _ = writeln!(
+            out,
+            "<p>The {} steps nearest their budget; the other {} stayed further from it.</p>",
+            steps.len(),
+            all.len() - steps.len()
+        );
+    }
     out.push_str("</section>\n");
 }
 

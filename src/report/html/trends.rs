@@ -7,9 +7,7 @@ use super::escape::text;
 use super::sections::Marks;
 use super::svg::{self, Line, LineStyle};
 use crate::report::model::trends::{LatencySeries, Point, Series, Trends};
-
-/// Budgeted steps drawn, nearest their budget first (the Markdown's table shows as many).
-const LATENCY_SHOWN: usize = 10;
+use crate::report::model::LATENCY_STEPS_SHOWN;
 
 pub(super) fn section(out: &mut String, t: &Trends, m: Marks) {
     out.push_str("<section id=\"trends\">\n<h2>Trends</h2>\n");
@@ -51,14 +49,14 @@ pub(super) fn section(out: &mut String, t: &Trends, m: Marks) {
         out.push_str("<h3>Latency of Budgeted Steps</h3>\n");
         let mut ranked: Vec<&LatencySeries> = t.latency.iter().collect();
         ranked.sort_by(|a, b| b.peak_share().total_cmp(&a.peak_share()));
-        for s in ranked.iter().take(LATENCY_SHOWN) {
+        for s in ranked.iter().take(LATENCY_STEPS_SHOWN) {
             latency_chart(out, s, &labels);
         }
-        if ranked.len() > LATENCY_SHOWN {
+        if ranked.len() > LATENCY_STEPS_SHOWN {
             let _ = writeln!(
                 out,
                 "<p>The other {} budgeted steps stayed further from their budget.</p>",
-                ranked.len() - LATENCY_SHOWN
+                ranked.len() - LATENCY_STEPS_SHOWN
             );
         }
     }

@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use super::text::{cell, inline, Marks};
 use crate::report::model::trends::{LatencySeries, Point, Series, Trends};
+use crate::report::model::LATENCY_STEPS_SHOWN;
 
 pub(super) fn section(out: &mut String, t: &Trends, m: Marks) {
     out.push_str("## Trends\n\n");
@@ -48,7 +49,7 @@ pub(super) fn section(out: &mut String, t: &Trends, m: Marks) {
         let mut ranked: Vec<(&LatencySeries, f64)> =
             t.latency.iter().map(|s| (s, s.peak_share())).collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
-        let (shown, rest) = ranked.split_at(ranked.len().min(LATENCY_ROWS));
+        let (shown, rest) = ranked.split_at(ranked.len().min(LATENCY_STEPS_SHOWN));
         let shown: Vec<&LatencySeries> = shown.iter().map(|(s, _)| *s).collect();
         latency_table(out, &shown, &labels);
         if let Some(top) = rest.first().map(|(_, share)| *share) {
@@ -102,9 +103,6 @@ fn rate_table(out: &mut String, t: &Trends, labels: &[&str]) {
     }
     out.push('\n');
 }
-
-/// Rows of the latency table; the steps nearest their budget are shown.
-const LATENCY_ROWS: usize = 10;
 
 fn latency_table(out: &mut String, series: &[&LatencySeries], labels: &[&str]) {
     header(out, &["Step", "Plan", "Budget (warn / fail)"], labels);

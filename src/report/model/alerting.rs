@@ -4,8 +4,7 @@
 use super::{category_of, integration_of};
 use crate::alerting::{AlertRule, AlertWindow, Measure};
 use crate::compare::{Snapshot, StepState};
-use crate::history::unix_seconds;
-use crate::results::{Outcome, RunResults};
+use crate::results::{unix_seconds, Outcome, PlanResult, RunResults, StepResult};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Alerting {
@@ -127,6 +126,50 @@ fn state(value: Option<f64>, measure: &Measure) -> AlertState {
     } else {
         AlertState::Ok
     }
+}
+
+/// A budgeted step that got a response, for the response-time chart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BudgetedLatency<'a> {
+    pub plan: &'a PlanResult,
+    pub step: &'a StepResult,
+    pub latency_ms: f64,
+    pub warn_ms: Option<u64>,
+    pub fail_ms: Option<u64>,
+}
+
+impl BudgetedLatency<'_> {
+    /// Its latency over its warn budget (else its fail budget).
+    pub fn share(&self) -> f64 {
+        let budget = self.warn_ms.or(self.fail_ms).unwrap_or(0).max(1) as f64;
+        self.latency_ms / budget
+    }
+}
+
+/// Every budgeted step that got a response, nearest (or furthest over) its budget
+/// first; a report shows the first [`super::LATENCY_STEPS_SHOWN`].
+pub fn budgeted_latencies(r: &RunResults) -> Vec<BudgetedLatency<'_>> {
+    let mut rows: Vec<BudgetedLatency> = r
+        .plans
+        .iter()
+        .flat_map(|plan| plan.steps.iter().map(move |step| (plan, step)))
+        .filter_map(|(plan, step)| {
+            let budget = step.latency_budget?;
+            if budget.warn_ms.is_none() && budget.fail_ms.is_none() {
+                return None;
+            }
+            Some(BudgetedLatency {
+                plan,
+                step,
+                latency_ms: step.response.as_ref()?.latency_us as f64 / 1000.0,
+                warn_ms: budget.warn_ms,
+                fail_ms: budget.fail_ms,
+            })
+        })
+        .collect();
+    // Stable: steps equally near their budget stay in run order.
+    rows.sort_by(|a, b| b.share().total_cmp(&a.share()));
+    rows
 }
 
 /// One latency budget (warn, fail) and everything held to it.

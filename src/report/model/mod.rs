@@ -25,6 +25,10 @@ pub use words::{
 
 use crate::results::{Outcome, PlanResult, RunResults, StepResult};
 
+/// How many budgeted steps a latency table or chart shows, those nearest their budget
+/// first (the Markdown and the HTML report alike); the rest are counted in a line.
+pub const LATENCY_STEPS_SHOWN: usize = 10;
+
 /// Steps of one integration, in run order (possibly restricted to one category).
 pub struct Group<'a> {
     pub name: &'a str,
