@@ -333,6 +333,12 @@ pub struct ReportArgs {
     /// Plain-text markers instead of emoji in the Markdown and HTML reports.
     #[arg(long, help_heading = "Reports")]
     pub no_emoji: bool,
+    #[command(flatten)]
+    pub history: HistoryRunArgs,
+    /// The plans the results came from (files or folders, as given to `run`): the
+    /// `alerting:` rules and `history:` of their planrun.yaml apply to the reports.
+    #[arg(value_name = "PLANS")]
+    pub plans: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args, Clone)]

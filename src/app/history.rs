@@ -2,7 +2,7 @@
 //! previous run (or a baseline file) before the reports are written, record after.
 
 use crate::alerting::{AlertRule, AlertWindow};
-use crate::cli::{CompareArgs, HistoryAction, HistoryArgs, HistoryRunArgs, OutputArgs};
+use crate::cli::{CompareArgs, HistoryAction, HistoryArgs, HistoryRunArgs};
 use crate::compare::{compare, CompareOptions, Snapshot};
 use crate::console::Notes;
 use crate::exit;
@@ -23,6 +23,14 @@ pub fn history_path(args: &HistoryRunArgs, from_config: Option<&Path>) -> Option
         .or_else(|| from_config.map(Path::to_path_buf))
 }
 
+/// Whether the results are a run being recorded, or saved results (`report --from`)
+/// that the history may hold already.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Saved {
+    Live,
+    FromFile,
+}
+
 /// A run's history: opened before the reports so they can show the changes and trends.
 pub struct RunHistory {
     store: Option<History>,
@@ -37,9 +45,10 @@ impl RunHistory {
     /// and remembered in `failed`; the reports are written regardless.
     pub fn prepare(
         results: &RunResults,
-        output: &OutputArgs,
+        args: &HistoryRunArgs,
         path: Option<PathBuf>,
         rules: &[AlertRule],
+        saved: Saved,
     ) -> Self {
         let mut failed = false;
         let store = path.and_then(|p| match History::open(&p) {
@@ -57,10 +66,14 @@ impl RunHistory {
             Some(store) => {
                 let window = rules
                     .iter()
-                    .fold(Window::last(output.history.trend_runs.max(1)), |w, rule| {
+                    .fold(Window::last(args.trend_runs.max(1)), |w, rule| {
                         w.union(rule_window(rule))
                     });
-                match store.window(results, &window) {
+                let read = match saved {
+                    Saved::Live => store.window(results, &window),
+                    Saved::FromFile => store.window_of_saved(results, &window),
+                };
+                match read {
                     Ok(runs) => runs,
                     Err(e) => {
                         eprintln!("error: {e}");
@@ -71,7 +84,7 @@ impl RunHistory {
             }
             None => Vec::new(),
         };
-        let baseline = match &output.history.baseline {
+        let baseline = match &args.baseline {
             Some(file) => match read_results(file) {
                 Ok(r) => Some(Snapshot::of(&r)),
                 Err(e) => {
@@ -83,8 +96,8 @@ impl RunHistory {
             None => earlier.last().cloned(),
         };
         let changes = baseline.map(|b| compare(&b, &current, &CompareOptions::default()));
-        let trends = (store.is_some() && !failed)
-            .then(|| trends(&earlier, &current, output.history.trend_runs));
+        let trends =
+            (store.is_some() && !failed).then(|| trends(&earlier, &current, args.trend_runs));
         let from_history = store.is_some() && !failed;
         let alerting =
             (!rules.is_empty()).then(|| evaluate(rules, &earlier, &current, from_history));

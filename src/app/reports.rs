@@ -3,6 +3,8 @@
 use crate::cli::{OutputArgs, ReportArgs};
 use crate::console::Notes;
 use crate::exit;
+use crate::plan::load::LoadOptions;
+use crate::report::model::Context;
 use crate::report::{html, json, junit, markdown, write_atomic};
 use crate::results::RunResults;
 use std::path::Path;
@@ -69,6 +71,10 @@ pub(super) fn cmd_report(args: &ReportArgs) -> i32 {
         eprintln!("error: nothing to write: give --junit FILE, --report FILE and/or --html FILE");
         return exit::INVALID;
     }
+    let (context, history_ok) = match report_context(args, &results) {
+        Ok(found) => found,
+        Err(code) => return code,
+    };
     if let Some(path) = &args.junit {
         let opts = junit::JunitOptions {
             with_locations: args.junit_locations,
@@ -89,7 +95,7 @@ pub(super) fn cmd_report(args: &ReportArgs) -> i32 {
         if !write_one(
             "Markdown report",
             path,
-            &markdown::render(&results, &opts),
+            &markdown::render_in(&results, &opts, &context),
             Notes::Stdout,
         ) {
             return exit::INVALID;
@@ -99,10 +105,82 @@ pub(super) fn cmd_report(args: &ReportArgs) -> i32 {
         let opts = html::HtmlOptions {
             emoji: !args.no_emoji,
         };
-        let page = html::render(&results, &opts);
+        let page = html::render_in(&results, &opts, &context);
         if !write_one("HTML report", path, &page, Notes::Stdout) {
             return exit::INVALID;
         }
     }
-    exit::PASSED
+    // As for `run`: a history that could not be read must not pass unnoticed.
+    if history_ok {
+        exit::PASSED
+    } else {
+        exit::INVALID
+    }
+}
+
+/// What the reports add to saved results: the changes, trends and alerting from the
+/// history (`--history`, or `history:` of the plans' planrun.yaml) or `--baseline`, and
+/// the plans' `alerting:` rules. The history is only read. `Err` (an exit code) when the
+/// plans do not load; a history that cannot be used is printed and gives `false`.
+fn report_context(args: &ReportArgs, results: &RunResults) -> Result<(Context, bool), i32> {
+    let (rules, path) = if args.plans.is_empty() {
+        (Vec::new(), args.history.history.clone())
+    } else {
+        // The suites' planrun.yaml alone: the plans need not compile again (their
+        // variables may have come from --var or the environment of the run).
+        let opts = LoadOptions {
+            paths: args.plans.clone(),
+            environment: None,
+            vars: Vec::new(),
+            env: Vec::new(),
+        };
+        let configs = crate::plan::load::load_configs(&opts).map_err(|errors| {
+            super::print_diagnostics(&errors);
+            exit::INVALID
+        })?;
+        let rules: Vec<_> = configs
+            .iter()
+            .flat_map(|c| c.alerting.iter().cloned())
+            .collect();
+        let path = super::run::suite_history(&configs, &args.history).map_err(|message| {
+            eprintln!("error: {message}");
+            exit::INVALID
+        })?;
+        (rules, path)
+    };
+    if path.is_none() && args.history.baseline.is_none() {
+        say!(
+            "note: no history: the reports have no changes or trends section{}; give \
+             --history FILE (or --baseline results.json for the changes)",
+            if rules.is_empty() {
+                ""
+            } else {
+                " and the alerting rules look at this run alone"
+            }
+        );
+        if rules.is_empty() {
+            return Ok((Context::default(), true));
+        }
+    }
+    // Reading must not create a file `run` would then take for an empty history.
+    let (path, missing) = match path {
+        Some(p) if !p.exists() => {
+            eprintln!(
+                "error: history {} does not exist: record runs with `planrun run --history {}`",
+                p.display(),
+                p.display()
+            );
+            (None, true)
+        }
+        other => (other, false),
+    };
+    let history = super::history::RunHistory::prepare(
+        results,
+        &args.history,
+        path,
+        &rules,
+        super::history::Saved::FromFile,
+    );
+    let ok = !missing && !history.failed;
+    Ok((history.context, ok))
 }

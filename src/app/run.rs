@@ -124,7 +124,7 @@ pub(super) fn execute(
         .iter()
         .flat_map(|c| c.alerting.iter().cloned())
         .collect();
-    let history_path = match suite_history(&suite, &output.history) {
+    let history_path = match suite_history(&suite.configs, &output.history) {
         Ok(path) => path,
         Err(message) => {
             eprintln!("error: {message}; nothing was sent");
@@ -162,8 +162,13 @@ pub(super) fn execute(
             "interrupted: steps not sent are reported as skipped"
         ));
     }
-    let mut run_history =
-        super::history::RunHistory::prepare(&results, output, history_path, &alert_rules);
+    let mut run_history = super::history::RunHistory::prepare(
+        &results,
+        &output.history,
+        history_path,
+        &alert_rules,
+        super::history::Saved::Live,
+    );
     let reports_ok = write_reports(&results, output, notes, &run_history.context);
     let history_ok = run_history.record(&results, &load_opts.env, notes);
     if !reports_ok {
@@ -324,12 +329,12 @@ fn candidates(suite: &Suite) -> Vec<Candidate<'_>> {
 
 /// `--history`, or the `history:` of the suites' planrun.yaml: suites that name
 /// different files cannot all be recorded by one run.
-fn suite_history(
-    suite: &Suite,
+pub(super) fn suite_history(
+    configs: &[crate::plan::model::Config],
     args: &crate::cli::HistoryRunArgs,
 ) -> Result<Option<std::path::PathBuf>, String> {
     let mut named: Vec<(&Path, String)> = Vec::new();
-    for config in &suite.configs {
+    for config in configs {
         if let Some(path) = &config.history {
             if !named.iter().any(|(p, _)| *p == path.as_path()) {
                 named.push((path, config.shown()));

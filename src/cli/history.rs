@@ -8,9 +8,9 @@ use std::time::Duration;
 /// Where a run is recorded and what it is compared with.
 #[derive(Debug, Args, Clone)]
 pub struct HistoryRunArgs {
-    /// History file (SQLite) to record the run in; the report then shows the changes
-    /// since the previous run of the same suite and environment. Default: `history:` in
-    /// planrun.yaml.
+    /// History file (SQLite): `run` records the run in it, and the reports show the
+    /// changes since the previous run of the same suite and environment, the trends and
+    /// the alerting rules over it. Default: `history:` in planrun.yaml.
     #[arg(long, value_name = "FILE", env = "PLANRUN_HISTORY")]
     pub history: Option<PathBuf>,
     /// Compare with this saved results.json instead (no history needed).

@@ -99,3 +99,96 @@ fn trend_runs_sets_the_window() {
     let alone = run(&ws, &[], "200", "0");
     assert!(!alone.markdown.contains("## Trends"), "{}", alone.markdown);
 }
+
+const RULES: &str = r#"
+system: Billing
+alerting:
+  - name: Billing failures
+    integration: Billing
+    failure_rate: { warn: 10%, critical: 30% }
+    last: 3
+"#;
+
+#[test]
+fn report_from_saved_results_reads_the_history_and_the_plans_rules() {
+    let ws = Workspace::new("history-report-from");
+    ws.write("plans/weekly.yaml", PLAN);
+    ws.write("plans/planrun.yaml", RULES);
+    run(&ws, &["--history", "h.db"], "200", "0");
+    run(&ws, &["--history", "h.db"], "500", "0");
+    let last = run(&ws, &["--history", "h.db"], "200", "0");
+    assert_eq!(last.code(), 0, "{}", last.exec);
+
+    // The run is recorded now: reporting it again must not take it for its own
+    // previous run, nor count it twice in the trends.
+    let again = ws.exec(
+        &[
+            "report",
+            "--from",
+            "out/results.json",
+            "--report",
+            "again.md",
+            "--html",
+            "again.html",
+            "--history",
+            "h.db",
+            "plans",
+        ],
+        &[],
+    );
+    assert_eq!(again.code, 0, "{again}");
+    let md = ws.read("again.md");
+    assert!(md.contains("## Trends\n\nThe last 3 runs"), "{md}");
+    assert!(md.contains("| Billing | 100% | 0% | 100% |"), "{md}");
+    assert!(
+        md.contains("Recoveries"),
+        "compared with the run before\n{md}"
+    );
+    assert!(md.contains("over the runs of the history"), "{md}");
+    assert!(md.contains("| Billing failures |"), "{md}");
+    assert_eq!(md, last.markdown, "the report reads as the run wrote it");
+    let html = ws.read("again.html");
+    assert!(html.contains("<section id=\"trends\">"), "{html}");
+
+    // Without a history the report says what it leaves out.
+    let alone = ws.exec(
+        &[
+            "report",
+            "--from",
+            "out/results.json",
+            "--report",
+            "alone.md",
+        ],
+        &[],
+    );
+    assert_eq!(alone.code, 0, "{alone}");
+    assert!(
+        alone
+            .stdout
+            .contains("no history: the reports have no changes or trends section"),
+        "{alone}"
+    );
+    assert!(!ws.read("alone.md").contains("## Trends"));
+
+    // A history that is not there is an error, not a new empty file; the report is
+    // still written.
+    let missing = ws.exec(
+        &[
+            "report",
+            "--from",
+            "out/results.json",
+            "--report",
+            "missing.md",
+            "--history",
+            "nope.db",
+        ],
+        &[],
+    );
+    assert_eq!(missing.code, 2, "{missing}");
+    assert!(
+        missing.stderr.contains("history nope.db does not exist"),
+        "{missing}"
+    );
+    assert!(!ws.exists("nope.db"));
+    assert!(ws.exists("missing.md"));
+}

@@ -130,6 +130,25 @@ pub fn load(opts: &LoadOptions) -> Result<Suite, Vec<Diagnostic>> {
     })
 }
 
+/// The `planrun.yaml` of each suite the plans at `opts.paths` belong to, read and checked
+/// without compiling the plans (no variable needs a value): for reporting on saved
+/// results with the suites' `alerting:` rules and `history:`.
+pub fn load_configs(opts: &LoadOptions) -> Result<Vec<Config>, Vec<Diagnostic>> {
+    let files = discover::plan_files(&opts.paths)?;
+    let mut configs = Configs::default();
+    let mut errors = Vec::new();
+    for file in &files {
+        if let Err(Some(d)) = configs.of(file, opts) {
+            errors.push(d);
+        }
+    }
+    if errors.is_empty() {
+        Ok(configs.loaded.into_iter().map(|c| c.config).collect())
+    } else {
+        Err(errors)
+    }
+}
+
 /// The suite configs met so far in a load, each read once: plans below one folder
 /// share the `planrun.yaml` above them.
 #[derive(Default)]
