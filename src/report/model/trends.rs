@@ -113,21 +113,25 @@ pub fn trends(earlier: &[Snapshot], current: &Snapshot, runs: usize) -> Trends {
             git_commit: s.git_commit.clone(),
         })
         .collect();
+    let names = integration_names(current);
+    let (overall, per_integration) = pass_rates(&window, &names);
+    let runs_by_key = by_key(&window);
     Trends {
         runs: trend_runs,
         overall: Series {
             name: "All integrations".into(),
-            points: pass_rates(&window, |_| true),
+            points: overall,
         },
-        integrations: integration_names(current)
-            .into_iter()
-            .map(|name| Series {
-                points: pass_rates(&window, |s| integration(s) == name),
+        integrations: names
+            .keys()
+            .zip(per_integration)
+            .map(|(name, points)| Series {
                 name: name.to_string(),
+                points,
             })
             .collect(),
-        latency: latency(&window, current),
-        flaky: flaky(&window, current),
+        latency: latency(&runs_by_key, current),
+        flaky: flaky(&runs_by_key, current),
     }
 }
 
@@ -139,13 +143,12 @@ fn integration(s: &StepState) -> &str {
         .unwrap_or(&s.plan)
 }
 
-fn integration_names(current: &Snapshot) -> Vec<&str> {
-    let mut names: Vec<&str> = Vec::new();
+/// The current run's integrations in order, each with its index.
+fn integration_names(current: &Snapshot) -> IndexMap<&str, usize> {
+    let mut names: IndexMap<&str, usize> = IndexMap::new();
     for s in &current.steps {
-        let name = integration(s);
-        if !names.contains(&name) {
-            names.push(name);
-        }
+        let next = names.len();
+        names.entry(integration(s)).or_insert(next);
     }
     names
 }
@@ -160,24 +163,37 @@ fn significant(o: Outcome) -> bool {
     good(o) || o.is_failure()
 }
 
-fn pass_rates(window: &[&Snapshot], select: impl Fn(&StepState) -> bool) -> Vec<Point> {
-    window
-        .iter()
-        .enumerate()
-        .filter_map(|(run, snap)| {
-            let (mut sent, mut passed) = (0usize, 0usize);
-            for s in snap.steps.iter().filter(|s| select(s)) {
-                if significant(s.outcome) {
-                    sent += 1;
-                    passed += usize::from(good(s.outcome));
-                }
-            }
-            (sent > 0).then(|| Point {
-                run,
-                value: (passed as f64 * 1000.0 / sent as f64).round() / 10.0,
-            })
+/// The pass rate of every run, overall and per integration in `names`, counted in one
+/// pass over each run's steps.
+fn pass_rates(
+    window: &[&Snapshot],
+    names: &IndexMap<&str, usize>,
+) -> (Vec<Point>, Vec<Vec<Point>>) {
+    let rate = |run: usize, (sent, passed): (usize, usize)| {
+        (sent > 0).then(|| Point {
+            run,
+            value: (passed as f64 * 1000.0 / sent as f64).round() / 10.0,
         })
-        .collect()
+    };
+    let mut overall = Vec::new();
+    let mut per_integration: Vec<Vec<Point>> = vec![Vec::new(); names.len()];
+    let mut counts: Vec<(usize, usize)> = vec![(0, 0); names.len()];
+    for (run, snap) in window.iter().enumerate() {
+        counts.iter_mut().for_each(|c| *c = (0, 0));
+        let mut all = (0, 0);
+        for s in snap.steps.iter().filter(|s| significant(s.outcome)) {
+            let passed = usize::from(good(s.outcome));
+            all = (all.0 + 1, all.1 + passed);
+            if let Some(&i) = names.get(integration(s)) {
+                counts[i] = (counts[i].0 + 1, counts[i].1 + passed);
+            }
+        }
+        overall.extend(rate(run, all));
+        for (points, c) in per_integration.iter_mut().zip(&counts) {
+            points.extend(rate(run, *c));
+        }
+    }
+    (overall, per_integration)
 }
 
 /// Each run's steps by key, built once.
@@ -188,8 +204,7 @@ fn by_key<'a>(window: &[&'a Snapshot]) -> Vec<IndexMap<&'a str, &'a StepState>> 
         .collect()
 }
 
-fn latency(window: &[&Snapshot], current: &Snapshot) -> Vec<LatencySeries> {
-    let runs = by_key(window);
+fn latency(runs: &[IndexMap<&str, &StepState>], current: &Snapshot) -> Vec<LatencySeries> {
     current
         .steps
         .iter()
@@ -215,8 +230,7 @@ fn latency(window: &[&Snapshot], current: &Snapshot) -> Vec<LatencySeries> {
         .collect()
 }
 
-fn flaky(window: &[&Snapshot], current: &Snapshot) -> Vec<FlakyStep> {
-    let runs = by_key(window);
+fn flaky(runs: &[IndexMap<&str, &StepState>], current: &Snapshot) -> Vec<FlakyStep> {
     // Every step of the window, current ones first, then those gone since.
     let mut keys: IndexMap<&str, &StepState> =
         current.steps.iter().map(|s| (s.key.as_str(), s)).collect();
