@@ -6,6 +6,7 @@ use serde::de::value::MapAccessDeserializer;
 use serde::{de, Deserialize, Deserializer};
 use serde_json::{json, Value};
 use std::fmt;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expected {
@@ -121,9 +122,11 @@ fn json_type<'de, D: Deserializer<'de>>(d: D) -> Result<Option<JsonType>, D::Err
     Option::<JsonType>::deserialize(d).map(|t| Some(t.unwrap_or(JsonType::Null)))
 }
 
-/// A regex compiled when the plan is read.
+/// A regex compiled when the plan is read. Shared behind an `Arc`: a `Regex` clone
+/// shares the program but makes its own pool of matching caches, which costs more
+/// than the match the first time each copy is used (once per step).
 #[derive(Debug, Clone)]
-pub struct Pattern(pub regex::Regex);
+pub struct Pattern(pub Arc<regex::Regex>);
 
 impl PartialEq for Pattern {
     fn eq(&self, other: &Self) -> bool {
@@ -142,17 +145,17 @@ impl<'de> Deserialize<'de> for Pattern {
 
 thread_local! {
     /// Patterns compiled so far on this thread (plans load on one).
-    static COMPILED: std::cell::RefCell<std::collections::HashMap<String, regex::Regex>> =
+    static COMPILED: std::cell::RefCell<std::collections::HashMap<String, Arc<regex::Regex>>> =
         Default::default();
 }
 
 /// The same `matches:` written in many steps is compiled once; the copies share the
-/// compiled program and its matching caches (a `Regex` clone is a shared pointer).
-fn compiled(source: &str) -> Result<regex::Regex, regex::Error> {
+/// compiled program and its matching caches.
+fn compiled(source: &str) -> Result<Arc<regex::Regex>, regex::Error> {
     if let Some(known) = COMPILED.with(|c| c.borrow().get(source).cloned()) {
         return Ok(known);
     }
-    let regex = regex::Regex::new(source)?;
+    let regex = Arc::new(regex::Regex::new(source)?);
     COMPILED.with(|c| c.borrow_mut().insert(source.to_string(), regex.clone()));
     Ok(regex)
 }
