@@ -4,6 +4,7 @@ use super::http::Received;
 use crate::plan::capture::BodyFact;
 use crate::plan::types::{Capture, CaptureFrom};
 use serde_json::Value;
+use std::borrow::Cow;
 
 /// The captured value, or why nothing could be captured.
 pub fn capture(
@@ -46,9 +47,9 @@ pub fn capture(
         }),
         Capture::Regex { pattern, from } => {
             let (text, what) = match from {
-                CaptureFrom::Body => (body_text.to_string(), "the body".to_string()),
+                CaptureFrom::Body => (Cow::Borrowed(body_text), "the body".to_string()),
                 CaptureFrom::Header(h) => (
-                    response.header_values(h).join(", "),
+                    Cow::Owned(response.header_values(h).join(", ")),
                     format!("header `{h}`"),
                 ),
             };

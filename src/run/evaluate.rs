@@ -24,9 +24,6 @@ const SCHEMA_ERRORS_SHOWN: usize = 3;
 pub(crate) struct Evaluation {
     checks: Vec<CheckResult>,
     json: Option<Value>,
-    body_text: String,
-    /// How the body was read as text (charset, lossy, binary), for the excerpt.
-    text_note: TextNote,
     /// The body is not JSON but a JSONPath or schema check needed it.
     json_error: Option<String>,
 }
@@ -47,16 +44,21 @@ impl Evaluation {
     }
 }
 
-pub(crate) fn evaluate(step: &Step, expect: &Expect, received: &Received) -> Evaluation {
+/// The body as text, and how it was read (charset, lossy, binary) for the excerpt.
+/// Made again where needed rather than kept: it borrows the body when it is UTF-8.
+fn body_text(received: &Received) -> (std::borrow::Cow<'_, str>, TextNote) {
     let content_type = received.header_values("content-type").into_iter().next();
     let decoded = text::decode(content_type.as_deref(), &received.body);
-    let text_note = TextNote {
+    let note = TextNote {
         media: text::media_type(content_type.as_deref()),
         charset: decoded.charset,
         lossy: decoded.lossy,
         binary: decoded.binary,
     };
-    let body_text = decoded.text;
+    (decoded.text, note)
+}
+
+pub(crate) fn evaluate(step: &Step, expect: &Expect, received: &Received) -> Evaluation {
     let mut checks = Vec::new();
     if let Some(status) = &expect.status {
         checks.push(check::check_status(
@@ -106,6 +108,7 @@ pub(crate) fn evaluate(step: &Step, expect: &Expect, received: &Received) -> Eva
         }
     }
     if let Some(expected) = &expect.body {
+        let (body_text, text_note) = body_text(received);
         let binary = text_note
             .binary
             .then(|| text::binary_excerpt(&text_note.media, &received.body));
@@ -136,8 +139,6 @@ pub(crate) fn evaluate(step: &Step, expect: &Expect, received: &Received) -> Eva
     Evaluation {
         checks,
         json,
-        body_text,
-        text_note,
         json_error,
     }
 }
@@ -196,15 +197,16 @@ pub(crate) fn finish(
     vars: &mut Vars,
     redactor: &Redactor,
 ) -> StepResult {
+    let (body_text, text_note) = body_text(received);
     result.response = Some(ResponseInfo {
         status: received.status,
         reason: received.reason.clone(),
         latency_us: received.latency.as_micros() as u64,
         body_bytes: received.body.len() as u64,
-        body_excerpt: redactor.redact(&excerpt(&eval.body_text, &eval.text_note, &received.body)),
+        body_excerpt: redactor.redact(&excerpt(&body_text, &text_note, &received.body)),
         encoding: received.encoding.clone(),
-        charset: (!eval.text_note.binary).then(|| eval.text_note.charset.to_string()),
-        charset_lossy: !eval.text_note.binary && eval.text_note.lossy,
+        charset: (!text_note.binary).then(|| text_note.charset.to_string()),
+        charset_lossy: !text_note.binary && text_note.lossy,
         wire_bytes: received
             .encoding
             .is_some()
@@ -262,7 +264,7 @@ pub(crate) fn finish(
     }
     let mut capture_errors = Vec::new();
     for (name, source) in &step.checks.capture {
-        match capture(name, source, received, &eval.body_text, eval.json.as_ref()) {
+        match capture(name, source, received, &body_text, eval.json.as_ref()) {
             Ok(v) => {
                 result
                     .captures

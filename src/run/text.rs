@@ -3,10 +3,12 @@
 //! zip, bytes with NULs) is binary: reports show a short hex excerpt of it.
 
 use encoding_rs::{Encoding, UTF_8};
+use std::borrow::Cow;
 
-/// The body as checks and reports see it.
-pub struct BodyText {
-    pub text: String,
+/// The body as checks and reports see it. The text borrows the body's bytes when they
+/// are already valid UTF-8 (the usual case), so a large body is not held twice.
+pub struct BodyText<'a> {
+    pub text: Cow<'a, str>,
     /// The charset it was decoded from (`windows-1252`, `GBK`, `UTF-16LE`, …).
     pub charset: &'static str,
     /// Some bytes did not decode and were replaced by U+FFFD.
@@ -75,7 +77,7 @@ fn is_binary_type(media: &str) -> bool {
         )
 }
 
-pub fn decode(content_type: Option<&str>, body: &[u8]) -> BodyText {
+pub fn decode<'a>(content_type: Option<&str>, body: &'a [u8]) -> BodyText<'a> {
     let media = media_type(content_type);
     let declared = content_type.and_then(charset_param);
     // JSON is UTF-8 whatever it says; a BOM says more than a header.
@@ -92,7 +94,7 @@ pub fn decode(content_type: Option<&str>, body: &[u8]) -> BodyText {
             && (body.contains(&0) || std::str::from_utf8(body).is_err()));
     let (text, used, lossy) = encoding.decode(body);
     BodyText {
-        text: text.into_owned(),
+        text,
         charset: used.name(),
         lossy,
         binary,
@@ -142,7 +144,7 @@ mod tests {
     #[test]
     fn a_bom_wins_and_json_is_utf8() {
         let utf16 = decode(Some("text/plain"), b"\xff\xfeh\0i\0");
-        assert_eq!((utf16.text.as_str(), utf16.charset), ("hi", "UTF-16LE"));
+        assert_eq!((utf16.text.as_ref(), utf16.charset), ("hi", "UTF-16LE"));
         let json = decode(Some("application/json; charset=latin1"), "\"é\"".as_bytes());
         assert_eq!(json.text, "\"é\"");
     }

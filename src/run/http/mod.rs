@@ -418,7 +418,10 @@ async fn read(
         .map(|v| header_text(v.as_bytes()))
         .collect::<Vec<_>>()
         .join(", ");
-    let mut wire = Vec::new();
+    // Sized once from `Content-Length` (never past the cap): grown by doubling, a
+    // 100 MB body would briefly need 64 + 128 MiB.
+    let expected = response.content_length().unwrap_or(0);
+    let mut wire = Vec::with_capacity(usize::try_from(expected).unwrap_or(0).min(max_body));
     loop {
         match response.chunk().await {
             Ok(Some(chunk)) => {
