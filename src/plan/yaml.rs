@@ -52,7 +52,7 @@ struct KeysAndPositions {
 
 impl MarkedEventReceiver for KeysAndPositions {
     fn on_event(&mut self, ev: Event, mark: Marker) {
-        self.keys.on_event(ev.clone(), mark);
+        self.keys.seen(&ev, mark);
         self.positions.on_event(ev, mark);
     }
 }
@@ -148,16 +148,23 @@ impl DuplicateKeys {
 
 impl MarkedEventReceiver for DuplicateKeys {
     fn on_event(&mut self, ev: Event, mark: Marker) {
+        self.seen(&ev, mark);
+    }
+}
+
+impl DuplicateKeys {
+    /// By reference: the positions pass takes the same event after it (no copy).
+    fn seen(&mut self, ev: &Event, mark: Marker) {
         match ev {
             Event::Scalar(text, style, ..) => {
-                if style == TScalarStyle::Plain && beyond_64_bits(&text) && self.found.is_none() {
+                if *style == TScalarStyle::Plain && beyond_64_bits(text) && self.found.is_none() {
                     self.found = Some(YamlError {
                         line: mark.line() as u32,
                         column: mark.col() as u32 + 1,
                         message: format!("the number `{text}` does not fit in 64 bits: quote it (\"{text}\") to use it as text"),
                     });
                 }
-                self.node(Some(&text), mark)
+                self.node(Some(text), mark)
             }
             Event::Alias(_) => self.node(None, mark),
             Event::MappingStart(..) => {

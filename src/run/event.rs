@@ -5,13 +5,17 @@
 
 use crate::results::{StepResult, Summary};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// One thing that happened during a run. Serialized with an `event` tag in snake_case
 /// (`{"event":"step_started","plan":0,…}`), one JSON object per line with `--output ndjson`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(tag = "event", rename_all = "snake_case")]
-pub enum Event {
+// An event lives for one call to the sinks and is never stored, so the size of
+// `StepFinished` (a borrowed result, owned only when read back) costs nothing.
+#[allow(clippy::large_enum_variant)]
+pub enum Event<'a> {
     /// Before anything is sent. `total_steps` counts the steps written in the plans; a
     /// `for_each` over a list known only at run time can add more.
     RunStarted {
@@ -44,9 +48,10 @@ pub enum Event {
         retry_in_ms: u64,
     },
     /// A step's result, final (for every step of every plan, sent or not).
+    /// Borrowed from the executor, which keeps the result: no copy per step.
     StepFinished {
         plan: usize,
-        result: Box<StepResult>,
+        result: Cow<'a, StepResult>,
     },
     PlanFinished {
         plan: usize,

@@ -267,7 +267,7 @@ impl<'a> PlanContext<'a> {
     pub fn finished(&self, result: &StepResult) {
         self.shared.events.event(&Event::StepFinished {
             plan: self.index,
-            result: Box::new(result.clone()),
+            result: std::borrow::Cow::Borrowed(result),
         });
         if self.shared.fail_fast && result.outcome.is_failure() {
             let mut first = self
