@@ -99,6 +99,9 @@ impl History {
                 // the file cannot be corrupted by a crash, only the last run recorded
                 // before a power cut can be lost, which is acceptable for a history.
                 conn.pragma_update(None, "synchronous", "NORMAL")?;
+                // Reading a year of weekly runs touches a few MB: keep them in memory
+                // (the default cache is 2 MB).
+                conn.pragma_update(None, "cache_size", -16_384)?;
                 schema::migrate(&mut conn)
             })();
             match attempt {

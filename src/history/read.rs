@@ -116,12 +116,48 @@ impl History {
             // Run ids are integers read from the file: listing them inline is safe.
             let ids: Vec<String> = runs.iter().map(|(id, _)| id.to_string()).collect();
             let ids = ids.join(",");
-            // Each step described once, then each run's rows refer to it.
+            // Each run's rows first (a few integers each), then each step they name
+            // described once, then the snapshots.
+            struct Row {
+                run: usize,
+                step_id: i64,
+                outcome: Outcome,
+                error_kind: Option<crate::results::ErrorKind>,
+                latency_us: Option<u64>,
+                duration_ms: u64,
+            }
+            let mut stmt = self.conn.prepare(&format!(
+                "SELECT run_id, step_id, outcome, error_kind, latency_us, duration_ms
+                 FROM step_runs WHERE run_id IN ({ids}) ORDER BY run_id, position"
+            ))?;
+            let mut rows = stmt.query([])?;
+            let mut read: Vec<Row> = Vec::new();
+            let mut step_ids: std::collections::BTreeSet<i64> = Default::default();
+            while let Some(r) = rows.next()? {
+                let Some(&run) = index.get(&r.get::<_, i64>(0)?) else {
+                    continue;
+                };
+                let step_id: i64 = r.get(1)?;
+                step_ids.insert(step_id);
+                read.push(Row {
+                    run,
+                    step_id,
+                    outcome: outcome_from_name(r.get_ref(2)?.as_str()?),
+                    error_kind: match r.get_ref(3)?.as_str_or_null()? {
+                        Some(token) => error_kind(token),
+                        None => None,
+                    },
+                    latency_us: r.get::<_, Option<i64>>(4)?.map(|v| v as u64),
+                    duration_ms: r.get::<_, i64>(5)? as u64,
+                });
+            }
+            // Step ids are integers read from the file: listing them inline is safe.
+            let step_ids: Vec<String> = step_ids.iter().map(i64::to_string).collect();
             let mut stmt = self.conn.prepare(&format!(
                 "SELECT step_id, step_key, plan, phase, name, integration, category,
                         warn_ms, fail_ms, tags
-                 FROM steps WHERE step_id IN
-                   (SELECT DISTINCT step_id FROM step_runs WHERE run_id IN ({ids}))"
+                 FROM steps WHERE step_id IN ({})",
+                step_ids.join(",")
             ))?;
             let mut described: HashMap<i64, StepState> = HashMap::new();
             let mut rows = stmt.query([])?;
@@ -148,25 +184,17 @@ impl History {
                     },
                 );
             }
-            let mut stmt = self.conn.prepare(&format!(
-                "SELECT run_id, step_id, outcome, error_kind, latency_us, duration_ms
-                 FROM step_runs WHERE run_id IN ({ids}) ORDER BY run_id, position"
-            ))?;
-            let mut rows = stmt.query([])?;
-            while let Some(r) = rows.next()? {
-                let run_id: i64 = r.get(0)?;
-                let (Some(&i), Some(step)) = (index.get(&run_id), described.get(&r.get(1)?)) else {
+            for row in read {
+                let Some(step) = described.get(&row.step_id) else {
                     continue;
                 };
-                let mut step = step.clone();
-                step.outcome = outcome_from_name(r.get_ref(2)?.as_str()?);
-                step.error_kind = match r.get_ref(3)?.as_str_or_null()? {
-                    Some(token) => error_kind(token),
-                    None => None,
-                };
-                step.latency_us = r.get::<_, Option<i64>>(4)?.map(|v| v as u64);
-                step.duration_ms = r.get::<_, i64>(5)? as u64;
-                runs[i].1.steps.push(step);
+                runs[row.run].1.steps.push(StepState {
+                    outcome: row.outcome,
+                    error_kind: row.error_kind,
+                    latency_us: row.latency_us,
+                    duration_ms: row.duration_ms,
+                    ..step.clone()
+                });
             }
             runs.reverse();
             Ok(runs.into_iter().map(|(_, s)| s).collect())
