@@ -4,8 +4,10 @@
 
 use crate::results::{ErrorKind, Outcome, RunResults};
 use indexmap::IndexMap;
+use std::sync::Arc;
 
-/// A run reduced to what comparisons and the history need, step by step.
+/// A run reduced to what comparisons and the history need, step by step. A step's
+/// description is shared (`Arc`) by every run read from the history that has it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Snapshot {
     pub started_at: String,
@@ -16,12 +18,12 @@ pub struct Snapshot {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StepState {
     /// Identifies the step across runs: the step's stable id (`StepResult::id`).
-    pub key: String,
-    pub plan: String,
-    pub phase: String,
-    pub name: String,
-    pub integration: Option<String>,
-    pub category: Option<String>,
+    pub key: Arc<str>,
+    pub plan: Arc<str>,
+    pub phase: Arc<str>,
+    pub name: Arc<str>,
+    pub integration: Option<Arc<str>>,
+    pub category: Option<Arc<str>>,
     pub outcome: Outcome,
     pub error_kind: Option<ErrorKind>,
     /// Of the last response, when one came back.
@@ -30,7 +32,7 @@ pub struct StepState {
     pub warn_ms: Option<u64>,
     pub fail_ms: Option<u64>,
     /// For alerting rules that select by tag.
-    pub tags: Vec<String>,
+    pub tags: Arc<[String]>,
 }
 
 impl Snapshot {
@@ -40,19 +42,19 @@ impl Snapshot {
             .iter()
             .flat_map(|plan| {
                 plan.steps.iter().map(move |step| StepState {
-                    key: step.id.clone(),
-                    plan: plan.name.clone(),
-                    phase: step.phase.clone(),
-                    name: step.name.clone(),
-                    integration: step.integration.clone(),
-                    category: step.category.clone(),
+                    key: step.id.as_str().into(),
+                    plan: plan.name.as_str().into(),
+                    phase: step.phase.as_str().into(),
+                    name: step.name.as_str().into(),
+                    integration: step.integration.as_deref().map(Into::into),
+                    category: step.category.as_deref().map(Into::into),
                     outcome: step.outcome,
                     error_kind: step.error_kind,
                     latency_us: step.response.as_ref().map(|r| r.latency_us),
                     duration_ms: step.duration_ms,
                     warn_ms: step.latency_budget.and_then(|b| b.warn_ms),
                     fail_ms: step.latency_budget.and_then(|b| b.fail_ms),
-                    tags: step.tags.clone(),
+                    tags: step.tags.as_slice().into(),
                 })
             })
             .collect();
@@ -60,10 +62,10 @@ impl Snapshot {
         // repeats get `#2`, `#3`, … so no step is lost.
         let mut seen: IndexMap<String, usize> = IndexMap::new();
         for step in &mut steps {
-            let n = seen.entry(step.key.clone()).or_insert(0);
+            let n = seen.entry(step.key.to_string()).or_insert(0);
             *n += 1;
             if *n > 1 {
-                step.key = format!("{} #{n}", step.key);
+                step.key = format!("{} #{n}", step.key).into();
             }
         }
         Snapshot {
@@ -196,10 +198,8 @@ fn good(o: Outcome) -> bool {
 
 /// Compares the current run with a baseline, step by step (by key).
 pub fn compare(baseline: &Snapshot, current: &Snapshot, opts: &CompareOptions) -> Changes {
-    let before: IndexMap<&str, &StepState> =
-        baseline.steps.iter().map(|s| (s.key.as_str(), s)).collect();
-    let now: IndexMap<&str, &StepState> =
-        current.steps.iter().map(|s| (s.key.as_str(), s)).collect();
+    let before: IndexMap<&str, &StepState> = baseline.steps.iter().map(|s| (&*s.key, s)).collect();
+    let now: IndexMap<&str, &StepState> = current.steps.iter().map(|s| (&*s.key, s)).collect();
     let mut changes = Changes {
         baseline_started_at: baseline.started_at.clone(),
         baseline_commit: baseline.git_commit.clone(),
@@ -220,10 +220,10 @@ pub fn compare(baseline: &Snapshot, current: &Snapshot, opts: &CompareOptions) -
             continue;
         };
         let change = |error_kind: Option<ErrorKind>| OutcomeChange {
-            key: cur.key.clone(),
-            plan: cur.plan.clone(),
-            name: cur.name.clone(),
-            integration: cur.integration.clone(),
+            key: cur.key.to_string(),
+            plan: cur.plan.to_string(),
+            name: cur.name.to_string(),
+            integration: cur.integration.as_deref().map(str::to_string),
             from: old.outcome,
             to: cur.outcome,
             error_kind,
@@ -242,9 +242,9 @@ pub fn compare(baseline: &Snapshot, current: &Snapshot, opts: &CompareOptions) -
             if let (Some(from_us), Some(to_us)) = (old.latency_us, cur.latency_us) {
                 if latency_moved(from_us, to_us, opts) {
                     changes.latency.push(LatencyChange {
-                        key: cur.key.clone(),
-                        plan: cur.plan.clone(),
-                        name: cur.name.clone(),
+                        key: cur.key.to_string(),
+                        plan: cur.plan.to_string(),
+                        name: cur.name.to_string(),
                         from_us,
                         to_us,
                     });
@@ -271,9 +271,9 @@ fn latency_moved(from_us: u64, to_us: u64, opts: &CompareOptions) -> bool {
 
 fn step_ref(s: &StepState) -> StepRef {
     StepRef {
-        key: s.key.clone(),
-        plan: s.plan.clone(),
-        name: s.name.clone(),
+        key: s.key.to_string(),
+        plan: s.plan.to_string(),
+        name: s.name.to_string(),
         outcome: s.outcome,
     }
 }
@@ -298,7 +298,7 @@ pub fn integration_status(s: &Snapshot) -> IndexMap<String, IntegrationStatus> {
             Outcome::Passed => IntegrationStatus::Up,
             _ => IntegrationStatus::Untested,
         };
-        let entry = out.entry(name.clone()).or_insert(status);
+        let entry = out.entry(name.to_string()).or_insert(status);
         *entry = (*entry).min(status);
     }
     out

@@ -2,11 +2,11 @@ use super::*;
 
 fn step(name: &str, outcome: Outcome, latency_ms: Option<u64>) -> StepState {
     StepState {
-        key: format!("plan/phase/{name}"),
+        key: format!("plan/phase/{name}").into(),
         plan: "Plan".into(),
         phase: "Phase".into(),
         name: name.into(),
-        integration: Some(format!("int-{name}")),
+        integration: Some(format!("int-{name}").into()),
         category: None,
         outcome,
         error_kind: outcome.is_failure().then_some(ErrorKind::StatusMismatch),
@@ -14,7 +14,7 @@ fn step(name: &str, outcome: Outcome, latency_ms: Option<u64>) -> StepState {
         duration_ms: latency_ms.unwrap_or(0),
         warn_ms: None,
         fail_ms: None,
-        tags: Vec::new(),
+        tags: Vec::new().into(),
     }
 }
 
@@ -125,5 +125,5 @@ fn snapshot_of_results_keys_steps_by_their_id() {
     let s = Snapshot::of(&results);
     let total: usize = results.plans.iter().map(|p| p.steps.len()).sum();
     assert_eq!(s.steps.len(), total);
-    assert_eq!(s.steps[0].key, results.plans[0].steps[0].id);
+    assert_eq!(&*s.steps[0].key, results.plans[0].steps[0].id.as_str());
 }

@@ -179,8 +179,9 @@ impl History {
                         warn_ms: r.get::<_, Option<i64>>(7)?.map(|v| v as u64),
                         fail_ms: r.get::<_, Option<i64>>(8)?.map(|v| v as u64),
                         tags: tags
-                            .and_then(|t| serde_json::from_str(&t).ok())
-                            .unwrap_or_default(),
+                            .and_then(|t| serde_json::from_str::<Vec<String>>(&t).ok())
+                            .unwrap_or_default()
+                            .into(),
                     },
                 );
             }

@@ -168,15 +168,15 @@ fn a_window_is_the_newest_runs_or_those_within_a_time_oldest_first() {
         runs.iter().all(|r| r.steps.len() == steps),
         "each with all its steps"
     );
-    let tagged: Vec<&Vec<String>> = runs[0]
+    let tagged: Vec<&[String]> = runs[0]
         .steps
         .iter()
-        .map(|s| &s.tags)
+        .map(|s| &*s.tags)
         .filter(|t| !t.is_empty())
         .collect();
     assert_eq!(
         tagged,
-        [&vec!["billing".to_string(), "weekly".to_string()]],
+        [&["billing".to_string(), "weekly".to_string()][..]],
         "tags read back"
     );
     assert!(h

@@ -122,19 +122,27 @@ pub(super) fn unmatched(rules: &[AlertRule], plans: &[&Plan], file: &str) -> Vec
         .iter()
         .flat_map(|p| {
             p.steps.iter().map(move |s| StepState {
-                key: s.id.clone(),
-                plan: p.name.clone(),
-                phase: s.phase.clone(),
-                name: s.name.clone(),
-                integration: s.integration.clone().or_else(|| p.integration.clone()),
-                category: s.category.clone().or_else(|| p.category.clone()),
+                key: s.id.clone().into(),
+                plan: p.name.clone().into(),
+                phase: s.phase.clone().into(),
+                name: s.name.clone().into(),
+                integration: s
+                    .integration
+                    .as_deref()
+                    .or(p.integration.as_deref())
+                    .map(Into::into),
+                category: s
+                    .category
+                    .as_deref()
+                    .or(p.category.as_deref())
+                    .map(Into::into),
                 outcome: Outcome::NotTested,
                 error_kind: None,
                 latency_us: None,
                 duration_ms: 0,
                 warn_ms: None,
                 fail_ms: None,
-                tags: s.tags.clone(),
+                tags: s.tags.clone().into(),
             })
         })
         .collect();

@@ -268,7 +268,7 @@ mod tests {
             duration_ms: latency_ms,
             warn_ms: Some(1000),
             fail_ms: Some(3000),
-            tags: Vec::new(),
+            tags: Vec::new().into(),
         };
         Snapshot {
             started_at: format!("2026-01-{day:02}T09:00:00Z"),

@@ -200,7 +200,7 @@ fn pass_rates(
 fn by_key<'a>(window: &[&'a Snapshot]) -> Vec<IndexMap<&'a str, &'a StepState>> {
     window
         .iter()
-        .map(|s| s.steps.iter().map(|st| (st.key.as_str(), st)).collect())
+        .map(|s| s.steps.iter().map(|st| (st.key.as_ref(), st)).collect())
         .collect()
 }
 
@@ -210,16 +210,16 @@ fn latency(runs: &[IndexMap<&str, &StepState>], current: &Snapshot) -> Vec<Laten
         .iter()
         .filter(|s| s.warn_ms.is_some() || s.fail_ms.is_some())
         .map(|s| LatencySeries {
-            key: s.key.clone(),
-            name: s.name.clone(),
-            plan: s.plan.clone(),
+            key: s.key.to_string(),
+            name: s.name.to_string(),
+            plan: s.plan.to_string(),
             warn_ms: s.warn_ms,
             fail_ms: s.fail_ms,
             points: runs
                 .iter()
                 .enumerate()
                 .filter_map(|(run, steps)| {
-                    let us = steps.get(s.key.as_str())?.latency_us?;
+                    let us = steps.get(s.key.as_ref())?.latency_us?;
                     Some(Point {
                         run,
                         value: (us as f64 / 100.0).round() / 10.0,
@@ -233,7 +233,7 @@ fn latency(runs: &[IndexMap<&str, &StepState>], current: &Snapshot) -> Vec<Laten
 fn flaky(runs: &[IndexMap<&str, &StepState>], current: &Snapshot) -> Vec<FlakyStep> {
     // Every step of the window, current ones first, then those gone since.
     let mut keys: IndexMap<&str, &StepState> =
-        current.steps.iter().map(|s| (s.key.as_str(), s)).collect();
+        current.steps.iter().map(|s| (s.key.as_ref(), s)).collect();
     for steps in runs.iter().rev() {
         for (k, s) in steps {
             keys.entry(k).or_insert(s);
@@ -254,8 +254,8 @@ fn flaky(runs: &[IndexMap<&str, &StepState>], current: &Snapshot) -> Vec<FlakySt
             let flips = sent.windows(2).filter(|w| w[0] != w[1]).count();
             (flips >= FLAKY_MIN_FLIPS).then(|| FlakyStep {
                 key: key.to_string(),
-                name: s.name.clone(),
-                plan: s.plan.clone(),
+                name: s.name.to_string(),
+                plan: s.plan.to_string(),
                 outcomes,
                 flips,
             })

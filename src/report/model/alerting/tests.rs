@@ -17,7 +17,7 @@ fn step(key: &str, category: &str, outcome: Outcome, latency_ms: u64) -> StepSta
         duration_ms: latency_ms,
         warn_ms: None,
         fail_ms: None,
-        tags: vec!["weekly".into()],
+        tags: vec!["weekly".into()].into(),
     }
 }
 

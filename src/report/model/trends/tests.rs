@@ -14,7 +14,7 @@ fn step(key: &str, integration: &str, outcome: Outcome, latency_ms: Option<u64>)
         duration_ms: 0,
         warn_ms: Some(1000),
         fail_ms: Some(3000),
-        tags: Vec::new(),
+        tags: Vec::new().into(),
     }
 }
 
