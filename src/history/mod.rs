@@ -253,7 +253,7 @@ impl History {
                         run_id,
                         position as i64,
                         step_id,
-                        outcome_name(s.outcome),
+                        s.outcome.token(),
                         s.error_kind.map(ErrorKind::token),
                         s.latency_us.map(|v| v as i64),
                         s.duration_ms as i64,
@@ -376,18 +376,6 @@ fn describe(e: &rusqlite::Error) -> String {
             format!("cannot be opened for writing: {e}")
         }
         _ => e.to_string(),
-    }
-}
-
-fn outcome_name(o: Outcome) -> &'static str {
-    match o {
-        Outcome::Passed => "passed",
-        Outcome::Slow => "slow",
-        Outcome::Failed => "failed",
-        Outcome::Error => "error",
-        Outcome::NotTested => "not_tested",
-        Outcome::NotConfigured => "not_configured",
-        Outcome::Skipped => "skipped",
     }
 }
 

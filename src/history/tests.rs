@@ -226,7 +226,7 @@ fn schema_2_file(path: &Path, results: &RunResults, runs: usize) {
                     s.name,
                     s.integration,
                     s.category,
-                    outcome_name(s.outcome),
+                    s.outcome.token(),
                     s.error_kind.map(ErrorKind::token),
                     s.latency_us.map(|v| v as i64),
                     s.duration_ms as i64,

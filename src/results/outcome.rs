@@ -25,6 +25,20 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// The snake_case token of the JSON results (`not_configured`), as a constant: the
+    /// history's column and the HTML report's CSS classes use the same word.
+    pub fn token(self) -> &'static str {
+        match self {
+            Outcome::Passed => "passed",
+            Outcome::Slow => "slow",
+            Outcome::Failed => "failed",
+            Outcome::Error => "error",
+            Outcome::NotTested => "not_tested",
+            Outcome::NotConfigured => "not_configured",
+            Outcome::Skipped => "skipped",
+        }
+    }
+
     pub const ALL: [Outcome; 7] = [
         Outcome::Passed,
         Outcome::Slow,
@@ -172,6 +186,9 @@ mod tests {
     #[test]
     fn tokens_are_snake_case_and_junit_types_camel_case() {
         assert_eq!(ErrorKind::StatusMismatch.token(), "status_mismatch");
+        for o in Outcome::ALL {
+            assert_eq!(serde_json::to_value(o).unwrap(), o.token());
+        }
         assert_eq!(ErrorKind::StatusMismatch.junit_type(), "StatusMismatch");
         assert_eq!(
             serde_json::to_value(SkipReason::FilteredByStep).unwrap(),

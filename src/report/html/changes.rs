@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use super::escape::text;
-use super::sections::{outcome_token, Marks};
+use super::sections::Marks;
 use crate::compare::{Changes, LatencyChange, OutcomeChange, StepRef};
 use crate::report::date_of;
 use crate::report::model::changes_counts;
@@ -73,7 +73,7 @@ fn outcome_table(out: &mut String, title: &str, rows: &[OutcomeChange], kind: bo
         let _ = write!(
             out,
             "<tr data-outcome=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
-            outcome_token(r.to),
+            r.to.token(),
             text(&r.name),
             text(&r.plan),
             m.outcome(r.from),
@@ -99,7 +99,7 @@ fn step_list(out: &mut String, title: &str, rows: &[StepRef], m: Marks) {
         let _ = writeln!(
             out,
             "<li data-outcome=\"{}\">{} {} ({})</li>",
-            outcome_token(r.outcome),
+            r.outcome.token(),
             m.outcome(r.outcome),
             text(&r.name),
             text(&r.plan)

@@ -18,7 +18,7 @@ impl Marks {
     pub(super) fn outcome(self, o: Outcome) -> String {
         format!(
             "<span class=\"o-{}\">{}</span>",
-            outcome_token(o),
+            o.token(),
             render::mark(o, self.0)
         )
     }
@@ -33,19 +33,6 @@ impl Marks {
 
     pub(super) fn priority(self, p: Option<Priority>) -> String {
         text(&render::issue_priority(p, self.0))
-    }
-}
-
-/// The outcome as the results name it (`not_configured`): CSS classes and the filter.
-pub(super) fn outcome_token(o: Outcome) -> &'static str {
-    match o {
-        Outcome::Passed => "passed",
-        Outcome::Slow => "slow",
-        Outcome::Failed => "failed",
-        Outcome::Error => "error",
-        Outcome::NotTested => "not_tested",
-        Outcome::NotConfigured => "not_configured",
-        Outcome::Skipped => "skipped",
     }
 }
 
@@ -221,7 +208,7 @@ pub(super) fn critical_failures(out: &mut String, issues: &[model::Issue], m: Ma
         let _ = writeln!(
             out,
             "<article data-outcome=\"{}\">\n<h3>{}. {} {}</h3>\n<dl class=\"facts\">",
-            outcome_token(first.outcome),
+            first.outcome.token(),
             i + 1,
             m.outcome(first.outcome),
             text(&issue.title())
@@ -316,7 +303,7 @@ pub(super) fn results_by_phase(out: &mut String, r: &RunResults, m: Marks) {
             let _ = write!(
                 out,
                 "<li data-outcome=\"{}\">{} ",
-                outcome_token(step.outcome),
+                step.outcome.token(),
                 m.outcome(step.outcome)
             );
             if !what.is_empty() {

@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use super::escape::{text, value};
-use super::sections::{endpoint, fact, outcome_token, Marks};
+use super::sections::{endpoint, fact, Marks};
 use crate::report::without_userinfo;
 use crate::results::render::{self, check_line_with_kind, skip_text};
 use crate::results::{latency_text, Outcome, StepResult};
@@ -21,7 +21,7 @@ pub(super) fn details(out: &mut String, step: &StepResult, m: Marks) {
     let _ = write!(
         out,
         "<details class=\"step\" data-outcome=\"{}\"{open}><summary>{} {}",
-        outcome_token(step.outcome),
+        step.outcome.token(),
         m.outcome(step.outcome),
         if what.is_empty() {
             text(&step.name)

@@ -5,7 +5,6 @@
 use std::fmt::Write as _;
 
 use super::escape::text;
-use super::sections::outcome_token;
 use crate::report::sanitize::one_line;
 use crate::results::render;
 use crate::results::{Outcome, Summary};
@@ -69,7 +68,7 @@ pub(super) fn outcome_totals(out: &mut String, s: &Summary, emoji: bool) {
             out,
             "<rect class=\"b-{}\" x=\"{x:.1}\" y=\"0\" width=\"{w:.1}\" height=\"24\">\
              <title>{} {n}</title></rect>",
-            outcome_token(*outcome),
+            outcome.token(),
             render::style(*outcome).title
         );
         x += w;
@@ -83,7 +82,7 @@ pub(super) fn outcome_totals(out: &mut String, s: &Summary, emoji: bool) {
             out,
             "<rect class=\"b-{}\" x=\"{lx:.1}\" y=\"40\" width=\"12\" height=\"12\"/>\
              <text x=\"{:.1}\" y=\"51\">{}</text>",
-            outcome_token(*outcome),
+            outcome.token(),
             lx + 16.0,
             text(&legend)
         );
@@ -159,7 +158,7 @@ pub(super) fn latency_bars(out: &mut String, rows: &[LatencyRow]) {
              <title>{}</title></rect>",
             y + 13.0,
             label(&row.label),
-            outcome_token(row.outcome),
+            row.outcome.token(),
             (x_of(row.latency_ms) - LABEL_WIDTH).max(1.0),
             text(&note)
         );
