@@ -82,9 +82,7 @@ mod render {
     #[divan::bench]
     fn url_with_suite_vars(bencher: divan::Bencher) {
         let mut templates = Templates::new();
-        let url = templates
-            .text("{{ base_url }}/health?s=1", "bench")
-            .unwrap();
+        let url = templates.text("{{ base_url }}/health?s=1").unwrap();
         let vars = Vars::suite(suite_vars());
         bencher.bench(|| {
             let scope = Scope::new(vars.clone());
@@ -96,7 +94,7 @@ mod render {
     fn url_with_a_capture(bencher: divan::Bencher) {
         let mut templates = Templates::new();
         let url = templates
-            .text("{{ base_url }}/items/{{ item_id }}", "bench")
+            .text("{{ base_url }}/items/{{ item_id }}")
             .unwrap();
         let mut vars = Vars::suite(suite_vars());
         vars.insert("item_id", json!(42));

@@ -54,11 +54,6 @@ impl At {
         Diagnostic::new(&self.src.shown, self.pos(), message)
     }
 
-    /// `file:line`, naming templates in minijinja's messages.
-    pub fn origin(&self) -> String {
-        format!("{}:{}", self.src.shown, self.line())
-    }
-
     pub fn same_file(&self, other: &At) -> bool {
         Rc::ptr_eq(&self.src, &other.src)
     }

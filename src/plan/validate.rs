@@ -9,7 +9,7 @@ use super::hint::{is_env_name, nearest};
 use super::resolved::{At, Resolved, ResolvedStep};
 use super::types::{Scalar, SuiteConfig};
 use crate::diagnostic::Diagnostic;
-use crate::template::{expression_source, is_template, variables};
+use crate::template::{expression_source, is_template, Templates};
 use indexmap::IndexMap;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -95,10 +95,16 @@ pub const ITEM: &str = "item";
 pub const REQUEST: &str = "request";
 
 /// Checks one plan. Without `globals`, variables are not checked (a lone plan).
-pub(crate) fn check_plan(plan: &Resolved, globals: Option<&GlobalScope>) -> Findings {
+/// `templates` parses each distinct template once for these checks and the compiler.
+pub(crate) fn check_plan(
+    plan: &Resolved,
+    globals: Option<&GlobalScope>,
+    templates: &mut Templates,
+) -> Findings {
     let mut c = Checker {
         plan,
         globals,
+        templates,
         out: Findings::default(),
         seen: HashSet::new(),
         noted: HashSet::new(),
@@ -113,6 +119,7 @@ pub(crate) fn check_plan(plan: &Resolved, globals: Option<&GlobalScope>) -> Find
 struct Checker<'a> {
     plan: &'a Resolved<'a>,
     globals: Option<&'a GlobalScope>,
+    templates: &'a mut Templates,
     out: Findings,
     seen: HashSet<Diagnostic>,
     noted: HashSet<String>,
@@ -342,7 +349,7 @@ impl<'a> Checker<'a> {
         if !is_template(source) {
             return;
         }
-        let Some(vars) = variables(source) else {
+        let Some(vars) = self.templates.variables(source) else {
             return; // a syntax error: the loader reports it
         };
         let Some(globals) = self.globals else {

@@ -1,8 +1,11 @@
 //! Templates: minijinja in strict mode. Every template is checked when the plan is
-//! loaded (syntax, unknown names, the variables it reads); the compiled form is not
-//! kept (minijinja reserves ~12 KB per template, 60 MB for 5,000 steps) but made
-//! again when the step renders. Strings with no `{{`/`{%` are kept as text.
+//! loaded (syntax, unknown names, the variables it reads), once per distinct source
+//! ([`compile`]). The compiled form is kept only for templates rendered more than
+//! once (minijinja reserves ~12 KB per template, 60 MB for 5,000 distinct steps): the
+//! first render compiles it for that render, the second keeps it in the environment.
+//! Strings with no `{{`/`{%` are kept as text.
 
+mod compile;
 mod functions;
 mod names;
 mod vars;
@@ -12,13 +15,20 @@ use minijinja::value::{Value as JValue, ValueKind};
 use minijinja::{Environment, Error, ErrorKind, UndefinedBehavior};
 use serde_json::Value;
 use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 pub use vars::Vars;
 
 /// All compiled templates of a run.
 pub struct Templates {
     env: Environment<'static>,
-    count: usize,
+    /// What loading learnt per distinct template string; emptied by [`Templates::loaded`].
+    analysed: compile::Analysed,
 }
+
+/// Names templates kept in the environment: the loader gives the source after it, so
+/// no other name (`{% include "x" %}`) is ever found.
+const KEPT: &str = "\u{0}planrun-template\u{0}";
 
 /// A string that may be a template.
 #[derive(Debug, Clone)]
@@ -27,17 +37,29 @@ pub enum Text {
     Template(Compiled),
 }
 
+/// A compiled template, shared by every place its source is written.
 #[derive(Debug, Clone)]
-pub struct Compiled {
-    name: String,
-    /// What minijinja compiles: `source`, or `source` wrapped to keep its type.
-    code: String,
+pub struct Compiled(Arc<Template>);
+
+#[derive(Debug)]
+struct Template {
+    /// [`KEPT`], then what minijinja compiles: `source`, or `source` wrapped to keep
+    /// its type.
+    key: String,
     /// As written in the plan, for messages.
-    pub source: String,
+    source: String,
     /// Variables it reads, with attribute paths (`env.CRM_TOKEN`).
-    pub variables: BTreeSet<String>,
+    variables: Arc<BTreeSet<String>>,
     /// Renders to JSON (a whole-string `{{ expr }}`): the value keeps its type.
     typed: bool,
+    /// Renders so far: from the second on, the environment keeps the compiled form.
+    renders: AtomicUsize,
+}
+
+impl Compiled {
+    fn code(&self) -> &str {
+        &self.0.key[KEPT.len()..]
+    }
 }
 
 impl Text {
@@ -45,7 +67,7 @@ impl Text {
     pub fn source(&self) -> &str {
         match self {
             Text::Plain(s) => s,
-            Text::Template(c) => &c.source,
+            Text::Template(c) => &c.0.source,
         }
     }
 
@@ -53,10 +75,11 @@ impl Text {
     pub fn uses(&self, root: &str) -> bool {
         match self {
             Text::Plain(_) => false,
-            Text::Template(c) => c
-                .variables
-                .iter()
-                .any(|v| v.split('.').next() == Some(root)),
+            Text::Template(c) => {
+                c.0.variables
+                    .iter()
+                    .any(|v| v.split('.').next() == Some(root))
+            }
         }
     }
 }
@@ -149,86 +172,17 @@ impl Templates {
                 .map_err(|e| Error::new(ErrorKind::InvalidOperation, e.to_string()))
         });
         functions::register(&mut env);
-        Templates { env, count: 0 }
-    }
-
-    /// Compile `source` if it is a template. `origin` names it in minijinja's errors.
-    pub fn text(&mut self, source: &str, origin: &str) -> Result<Text, String> {
-        if !is_template(source) {
-            return Ok(Text::Plain(source.to_string()));
+        env.set_loader(|name| Ok(name.strip_prefix(KEPT).map(str::to_string)));
+        Templates {
+            env,
+            analysed: compile::Analysed::default(),
         }
-        self.compile(source, source.to_string(), origin, false)
-            .map(Text::Template)
-    }
-
-    /// A whole-string `{{ expr }}` keeps the expression's type; other strings are text.
-    pub fn typed(&mut self, source: &str, origin: &str) -> Result<Text, String> {
-        match single_expression(source) {
-            Some(expr) => {
-                let wrapped = format!("{{{{ ({expr}) | __typed }}}}");
-                self.compile(&wrapped, source.to_string(), origin, true)
-                    .map(Text::Template)
-            }
-            None => self.text(source, origin),
-        }
-    }
-
-    /// A template expression such as a `when:` condition, evaluated to a JSON value.
-    pub fn expression(&mut self, expr: &str, origin: &str) -> Result<Text, String> {
-        self.typed(&expression_source(expr), origin)
-    }
-
-    /// Compile every string inside a YAML value (typed, see [`Templates::typed`]).
-    pub fn value(&mut self, value: &Value, origin: &str) -> Result<TValue, String> {
-        Ok(match value {
-            Value::String(s) if is_template(s) => TValue::Text(self.typed(s, origin)?),
-            Value::Array(items) => TValue::Array(
-                items
-                    .iter()
-                    .map(|v| self.value(v, origin))
-                    .collect::<Result<_, _>>()?,
-            ),
-            Value::Object(map) => TValue::Object(
-                map.iter()
-                    .map(|(k, v)| Ok((k.clone(), self.value(v, origin)?)))
-                    .collect::<Result<_, String>>()?,
-            ),
-            other => TValue::Literal(other.clone()),
-        })
-    }
-
-    fn compile(
-        &mut self,
-        compiled_source: &str,
-        source: String,
-        origin: &str,
-        typed: bool,
-    ) -> Result<Compiled, String> {
-        self.count += 1;
-        let name = format!("{origin}#{}", self.count);
-        let variables = self
-            .env
-            .template_from_named_str(&name, compiled_source)
-            .map(|t| t.undeclared_variables(true))
-            .map_err(|e| syntax_message(&source, &e))?
-            .into_iter()
-            .collect();
-        if let Some(message) = names::unknown_name(&self.env, &source) {
-            return Err(message);
-        }
-        Ok(Compiled {
-            name,
-            code: compiled_source.to_string(),
-            source,
-            variables,
-            typed,
-        })
     }
 
     pub fn render(&self, text: &Text, scope: &Scope) -> Result<String, RenderError> {
         match text {
             Text::Plain(s) => Ok(s.clone()),
-            Text::Template(c) if c.typed => match self.render_compiled(c, scope)? {
+            Text::Template(c) if c.0.typed => match self.render_compiled(c, scope)? {
                 Value::String(s) => Ok(s),
                 other => Ok(other.to_string()),
             },
@@ -265,32 +219,36 @@ impl Templates {
 
     fn render_compiled(&self, c: &Compiled, scope: &Scope) -> Result<Value, RenderError> {
         let raw = self.render_raw(c, scope)?;
-        if !c.typed {
+        if !c.0.typed {
             return Ok(Value::String(raw));
         }
         serde_json::from_str(&raw).map_err(|e| RenderError {
             undefined: None,
-            message: format!("`{}` did not give a value: {e}", c.source),
+            message: format!("`{}` did not give a value: {e}", c.0.source),
         })
     }
 
     fn render_raw(&self, c: &Compiled, scope: &Scope) -> Result<String, RenderError> {
-        let template = self
-            .env
-            .template_from_named_str(&c.name, &c.code)
-            .map_err(|e| RenderError {
-                undefined: None,
-                message: e.to_string(),
-            })?;
+        let once = c.0.renders.fetch_add(1, Ordering::Relaxed) == 0;
+        let template = if once {
+            self.env.template_from_named_str(&c.0.key, c.code())
+        } else {
+            self.env.get_template(&c.0.key)
+        };
+        let template = template.map_err(|e| RenderError {
+            undefined: None,
+            message: e.to_string(),
+        })?;
         template.render(&scope.ctx).map_err(|e| {
             let undefined = if e.kind() == ErrorKind::UndefinedError {
-                c.variables.iter().find(|v| !scope.has(v)).cloned()
+                c.0.variables.iter().find(|v| !scope.has(v)).cloned()
             } else {
                 None
             };
+            let source = &c.0.source;
             let message = match &undefined {
-                Some(var) => format!("undefined variable `{var}` in `{}`", c.source),
-                None => format!("template `{}` failed: {}", c.source, describe(&e)),
+                Some(var) => format!("undefined variable `{var}` in `{source}`"),
+                None => format!("template `{source}` failed: {}", describe(&e)),
             };
             RenderError { undefined, message }
         })
@@ -303,29 +261,6 @@ pub fn expression_source(expr: &str) -> String {
         Some(_) => expr.to_string(),
         None => format!("{{{{ {expr} }}}}"),
     }
-}
-
-/// The variables a template reads, with attribute paths (`env.CRM_TOKEN`, `item.id`),
-/// leaving out the functions every template can call; `None` when it does not parse
-/// (the loader reports that). For static checks: nothing is added to an environment.
-pub fn variables(source: &str) -> Option<BTreeSet<String>> {
-    // One plain environment for every call: making one costs more than the parse.
-    static PLAIN: std::sync::OnceLock<Environment<'static>> = std::sync::OnceLock::new();
-    let env = PLAIN.get_or_init(Environment::new);
-    let template = env.template_from_str(source).ok()?;
-    let globals: BTreeSet<&str> = env.globals().map(|(name, _)| name).collect();
-    let found = template.undeclared_variables(true);
-    // An unknown function is reported as such when the template is compiled.
-    let called = names::called(source);
-    Some(
-        found
-            .into_iter()
-            .filter(|v| {
-                let root = v.split('.').next().unwrap_or("");
-                !globals.contains(root) && !FUNCTIONS.contains(&root) && !called.contains(root)
-            })
-            .collect(),
-    )
 }
 
 pub fn is_template(s: &str) -> bool {
@@ -350,149 +285,5 @@ fn describe(e: &Error) -> String {
     }
 }
 
-fn syntax_message(source: &str, e: &Error) -> String {
-    format!("invalid template `{source}`: {}", describe(e))
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    fn scope(v: Value) -> Scope {
-        match v {
-            Value::Object(m) => Scope::new(m),
-            _ => unreachable!(),
-        }
-    }
-
-    #[test]
-    fn renders_text_and_plain() {
-        let mut t = Templates::new();
-        let a = t.text("{{ base_url }}/x?on={{ flag }}", "t").unwrap();
-        let s = scope(json!({"base_url": "http://h", "flag": true}));
-        assert_eq!(t.render(&a, &s).unwrap(), "http://h/x?on=true");
-        let p = t.text("no template", "t").unwrap();
-        assert!(matches!(p, Text::Plain(_)));
-    }
-
-    #[test]
-    fn undefined_variable_is_named() {
-        let mut t = Templates::new();
-        let a = t.text("Bearer {{ env.CRM_TOKEN }}", "t").unwrap();
-        let s = scope(json!({"env": {}}));
-        let err = t.render(&a, &s).unwrap_err();
-        assert_eq!(err.undefined.as_deref(), Some("env.CRM_TOKEN"));
-        assert!(err.message.contains("undefined variable `env.CRM_TOKEN`"));
-        let b = t.text("{{ missing }}", "t").unwrap();
-        assert_eq!(
-            t.render(&b, &s).unwrap_err().undefined.as_deref(),
-            Some("missing")
-        );
-    }
-
-    #[test]
-    fn whole_expression_keeps_type_in_json_values() {
-        let mut t = Templates::new();
-        let v = t
-            .value(
-                &json!({"n": "{{ n }}", "s": "id-{{ n }}", "o": "{{ obj }}", "k": 3}),
-                "t",
-            )
-            .unwrap();
-        let s = scope(json!({"n": 42, "obj": {"a": [1, true]}}));
-        assert_eq!(
-            t.render_value(&v, &s).unwrap(),
-            json!({"n": 42, "s": "id-42", "o": {"a": [1, true]}, "k": 3})
-        );
-    }
-
-    #[test]
-    fn syntax_errors_are_reported_at_compile_time() {
-        let mut t = Templates::new();
-        let err = t.text("{{ a + }}", "t").unwrap_err();
-        assert!(err.starts_with("invalid template `{{ a + }}`"), "{err}");
-    }
-
-    #[test]
-    fn builtin_filters_render_and_unknown_names_fail_at_compile_time() {
-        let mut t = Templates::new();
-        let s = scope(json!({"q": "a b&c", "o": {"k": [1]}}));
-        let enc = t.text("{{ q | urlencode }}", "t").unwrap();
-        assert_eq!(t.render(&enc, &s).unwrap(), "a%20b%26c");
-        let js = t.text("{{ o | tojson }}", "t").unwrap();
-        assert_eq!(t.render(&js, &s).unwrap(), r#"{"k": [1]}"#);
-        let err = t.text("{{ q | urlencod }}", "t").unwrap_err();
-        assert!(err.starts_with("unknown filter `urlencod`"), "{err}");
-        let err = t.typed("{{ uuid4() }}", "t").unwrap_err();
-        assert!(err.starts_with("unknown function `uuid4()`"), "{err}");
-        assert!(t
-            .text("{{ 'x|y(' ~ q.upper() ~ range(2) | string }}", "t")
-            .is_ok());
-        assert!(variables("{{ uuid4() }}").unwrap().is_empty());
-    }
-
-    #[test]
-    fn variables_leave_out_functions_and_template_locals() {
-        let vars = variables("{{ now() }}{{ range(2) }}{{ a.b }}{% set x = 1 %}{{ x }}{{ env.K }}");
-        let vars: Vec<String> = vars.unwrap().into_iter().collect();
-        assert_eq!(vars, ["a.b", "env.K"]);
-        assert!(variables("{{ a + }}").is_none());
-    }
-
-    #[test]
-    fn expressions_evaluate_to_values() {
-        let mut t = Templates::new();
-        let e = t.expression("n > 3", "t").unwrap();
-        let s = scope(json!({"n": 5}));
-        assert_eq!(t.render_json(&e, &s).unwrap(), json!(true));
-        let braced = t.expression("{{ n > 3 }}", "t").unwrap();
-        assert_eq!(t.render_json(&braced, &s).unwrap(), json!(true));
-    }
-
-    #[test]
-    fn functions_give_known_values() {
-        let mut t = Templates::new();
-        let s = scope(json!({"n": 42}));
-        let mut render = |src: &str| {
-            let text = t.text(src, "t").unwrap();
-            t.render(&text, &s).unwrap()
-        };
-        assert_eq!(
-            render("{{ hmac_sha256('key', 'message') }}"),
-            "6e9ef29b75fffc5b7abae527d58fdadb2fe42e7219011976917343065f58ed4a"
-        );
-        assert_eq!(
-            render("{{ sha256('hello') }}"),
-            "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"
-        );
-        assert_eq!(render("{{ base64('qa:secret') }}"), "cWE6c2VjcmV0");
-        // Non-strings are used as they print.
-        assert_eq!(render("{{ base64(n) }}"), "NDI=");
-        let id = render("{{ uuid() }}");
-        assert_eq!(id.len(), 36);
-        assert_eq!(&id[14..15], "4", "version 4: {id}");
-        assert_ne!(id, render("{{ uuid() }}"));
-        assert!(render("{{ now() }}").ends_with('Z'));
-    }
-
-    #[test]
-    fn a_function_given_an_undefined_value_says_so() {
-        let mut t = Templates::new();
-        let text = t.text("{{ sha256(missing) }}", "t").unwrap();
-        let err = t.render(&text, &scope(json!({}))).unwrap_err();
-        assert!(
-            err.message.contains("missing") || err.undefined.is_some(),
-            "{err:?}"
-        );
-    }
-
-    #[test]
-    fn templates_know_the_variables_they_read() {
-        let mut t = Templates::new();
-        let sig = t.text("{{ hmac_sha256(k, request.body) }}", "t").unwrap();
-        assert!(sig.uses("request"));
-        assert!(!sig.uses("body"));
-        assert!(!t.text("plain", "t").unwrap().uses("request"));
-    }
-}
+mod tests;

@@ -1,7 +1,6 @@
 //! Filters and functions a template calls, checked when it is compiled: minijinja looks
 //! them up only when rendering, so a misspelt `| urlencod` would fail only mid-run.
 
-use minijinja::{Environment, ErrorKind};
 use std::collections::BTreeSet;
 
 /// Words of the template language that may stand before `(` without being a call.
@@ -19,34 +18,28 @@ const KEYWORDS: [&str; 11] = [
     "with",
 ];
 
-/// The first filter or function `source` uses that `env` does not know, as a message.
-pub(super) fn unknown_name(env: &Environment<'_>, source: &str) -> Option<String> {
-    let (filters, calls, defined) = names(source);
-    let globals: BTreeSet<&str> = env.globals().map(|(name, _)| name).collect();
-    for f in filters {
-        let probe = format!("{{{{ none | {f} }}}}");
-        if let Err(e) = env.render_str(&probe, ()) {
-            if e.kind() == ErrorKind::UnknownFilter {
-                return Some(format!("unknown filter `{f}` in `{source}`: planrun has minijinja's built-in filters (`upper`, `default`, `urlencode`, `tojson`, …), see docs/plan-format.md"));
-            }
-        }
-    }
-    for call in calls {
-        if !globals.contains(call.as_str()) && !defined.contains(&call) {
-            return Some(format!("unknown function `{call}()` in `{source}`: the functions are {}, and minijinja's `range`, `dict`, `namespace`", super::FUNCTIONS.map(|f| format!("`{f}()`")).join(", ")));
-        }
-    }
-    None
+/// What `source` names: filters, calls and definitions.
+#[derive(Debug, Default, PartialEq)]
+pub(super) struct Names {
+    /// After `|` (and `{% filter NAME %}`).
+    pub filters: BTreeSet<String>,
+    /// A name then `(`, not after `.`: `uuid4()`.
+    pub calls: BTreeSet<String>,
+    /// Defined by `{% macro %}` / `{% set %}`.
+    pub defined: BTreeSet<String>,
 }
 
-/// Names the template calls as functions (`uuid4()`): not variables.
-pub(super) fn called(source: &str) -> BTreeSet<String> {
-    names(source).1
+pub(super) fn unknown_filter(filter: &str, source: &str) -> String {
+    format!("unknown filter `{filter}` in `{source}`: planrun has minijinja's built-in filters (`upper`, `default`, `urlencode`, `tojson`, …), see docs/plan-format.md")
+}
+
+pub(super) fn unknown_function(call: &str, source: &str) -> String {
+    format!("unknown function `{call}()` in `{source}`: the functions are {}, and minijinja's `range`, `dict`, `namespace`", super::FUNCTIONS.map(|f| format!("`{f}()`")).join(", "))
 }
 
 /// Filter names (after `|`), called names (a name then `(`, not after `.`), and names
 /// defined by `{% macro %}` / `{% set %}`, from the `{{ }}` and `{% %}` blocks.
-fn names(source: &str) -> (BTreeSet<String>, BTreeSet<String>, BTreeSet<String>) {
+pub(super) fn names(source: &str) -> Names {
     let mut filters = BTreeSet::new();
     let mut calls = BTreeSet::new();
     let mut defined = BTreeSet::new();
@@ -77,7 +70,11 @@ fn names(source: &str) -> (BTreeSet<String>, BTreeSet<String>, BTreeSet<String>)
             }
         }
     }
-    (filters, calls, defined)
+    Names {
+        filters,
+        calls,
+        defined,
+    }
 }
 
 /// The insides of `{{ … }}` and `{% … %}`.
@@ -166,7 +163,11 @@ mod tests {
 
     #[test]
     fn finds_filters_calls_and_definitions() {
-        let (f, c, d) = names("a {{ x | upper | replace('|', f(1)) }} b {% set y = uuid() %}{{ s.startswith('x') and not (z) }}");
+        let Names {
+            filters: f,
+            calls: c,
+            defined: d,
+        } = names("a {{ x | upper | replace('|', f(1)) }} b {% set y = uuid() %}{{ s.startswith('x') and not (z) }}");
         assert_eq!(f, ["replace", "upper"].map(String::from).into());
         assert_eq!(c, ["f", "uuid"].map(String::from).into());
         assert_eq!(d, ["y"].map(String::from).into());

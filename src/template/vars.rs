@@ -120,9 +120,7 @@ mod tests {
         step.insert("base_url", json!("http://step"));
         step.insert("id", json!(7));
         let mut t = Templates::new();
-        let url = t
-            .text("{{ base_url }}/{{ id }}{{ env.HOME }}", "t")
-            .unwrap();
+        let url = t.text("{{ base_url }}/{{ id }}{{ env.HOME }}").unwrap();
         let rendered = t.render(&url, &Scope::new(step.clone())).unwrap();
         assert_eq!(rendered, "http://step/7/root");
         // The plan's copy never saw the step's variables.
@@ -130,7 +128,7 @@ mod tests {
         assert_eq!(err.undefined.as_deref(), Some("id"));
         assert_eq!(plan.get("base_url"), Some(&json!("http://suite")));
         // Typed templates keep the type of an own value; `merged` lists both layers.
-        let id = t.typed("{{ id }}", "t").unwrap();
+        let id = t.typed("{{ id }}").unwrap();
         assert_eq!(
             t.render_json(&id, &Scope::new(step.clone())).unwrap(),
             json!(7)
@@ -147,7 +145,7 @@ mod tests {
         step.insert("id", json!(1));
         let mut t = Templates::new();
         let names = t
-            .text("{% for k in ['id', 'base_url'] %}{{ k }} {% endfor %}", "t")
+            .text("{% for k in ['id', 'base_url'] %}{{ k }} {% endfor %}")
             .unwrap();
         assert_eq!(t.render(&names, &Scope::new(step)).unwrap(), "id base_url ");
     }

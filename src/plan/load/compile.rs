@@ -128,7 +128,7 @@ impl Compiler<'_> {
     }
 
     pub fn text(&mut self, source: &str, at: &At) -> Text {
-        match self.templates.text(source, &at.origin()) {
+        match self.templates.text(source) {
             Ok(t) => t,
             Err(e) => {
                 self.error(at, e);
@@ -138,7 +138,7 @@ impl Compiler<'_> {
     }
 
     pub fn value(&mut self, value: &serde_json::Value, at: &At) -> TValue {
-        match self.templates.value(value, &at.origin()) {
+        match self.templates.value(value) {
             Ok(t) => t,
             Err(e) => {
                 self.error(at, e);
@@ -148,7 +148,7 @@ impl Compiler<'_> {
     }
 
     pub fn expression(&mut self, source: &str, at: &At) -> Option<Text> {
-        match self.templates.expression(source, &at.origin()) {
+        match self.templates.expression(source) {
             Ok(t) => Some(t),
             Err(e) => {
                 self.error(at, e);
@@ -420,7 +420,7 @@ impl Compiler<'_> {
             for (sub, source) in expect.template_strings() {
                 if wanted.remove(source) {
                     let at = at.key(&sub);
-                    let text = match self.templates.typed(source, &at.origin()) {
+                    let text = match self.templates.typed(source) {
                         Ok(t) => t,
                         Err(e) => {
                             self.error(&at, e);

@@ -102,6 +102,7 @@ pub fn load(opts: &LoadOptions) -> Result<Suite, Vec<Diagnostic>> {
     let mut seen = HashSet::new();
     errors.retain(|d| seen.insert(d.clone()));
     drop(cx);
+    templates.loaded();
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -394,7 +395,7 @@ impl LoadContext<'_> {
             positions,
         });
         let (resolved, mut errors) = include::resolve(&raw, src, path, &mut self.includes);
-        let found = validate::check_plan(&resolved, self.scope.as_deref());
+        let found = validate::check_plan(&resolved, self.scope.as_deref(), self.templates);
         errors.extend(found.errors);
         let mut c = Compiler {
             templates: self.templates,
