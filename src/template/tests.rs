@@ -160,7 +160,10 @@ fn identical_sources_compile_once_and_render_alike() {
     assert_eq!(err.undefined.as_deref(), Some("base_url"));
     // A mistake is reported for every place it is written, and after the load too.
     assert!(t.text("{{ a + }}").is_err());
-    assert!(t.text("{{ a + }}").unwrap_err().starts_with("invalid template"));
+    assert!(t
+        .text("{{ a + }}")
+        .unwrap_err()
+        .starts_with("invalid template"));
     t.loaded();
     assert_eq!(t.render(&a, &s).unwrap(), "http://h/health");
     assert!(t.text("{{ x | urlencod }}").is_err());
