@@ -1,15 +1,28 @@
-//! The one place that parses YAML. serde_yaml is archived upstream: a maintained fork
-//! (serde_yaml_ng, serde_norway) can replace it here without touching anything else.
+//! The one place that parses YAML.
 //!
-//! serde gives typed values without positions, so a second, position-aware pass
-//! (yaml-rust2 events) indexes where every key and list item starts; loaders use it
-//! to put `file:line:column` on steps and on errors found after deserialising.
+//! yaml-rust2 reads a document once into a list of events with their marks
+//! ([`events`]); from that list come the checks serde would not make (a key written
+//! twice, an integer beyond 64 bits), the [`Positions`] loaders put on steps and
+//! errors, and the typed value ([`de`], a serde deserializer that reads every type as
+//! serde_yaml 0.9 did).
+//!
+//! serde_yaml stays for what goes wrong: when the document is not one well-formed
+//! YAML document, or does not have the shape the type wants, serde_yaml parses it
+//! again and words the error (message, `path:` prefix, line and column), so errors
+//! read exactly as they always did. serde_yaml is archived upstream; a maintained
+//! fork (serde_yaml_ng, serde_norway) can replace it in [`deserialize`] alone.
+
+mod de;
+mod events;
+mod positions;
+#[cfg(test)]
+mod same_as_serde_yaml;
+mod scalar;
 
 use super::hint::with_hint;
 use serde::de::DeserializeOwned;
-use std::collections::HashMap;
-use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
-use yaml_rust2::scanner::{Marker, TScalarStyle};
+
+pub use positions::Positions;
 
 /// A YAML syntax or shape error, located in the document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,38 +36,28 @@ pub struct YamlError {
 /// A key written twice in one map is an error (serde keeps the last one silently in
 /// maps such as `headers` or `json`: a check would disappear).
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
-    if let Some(dup) = first_duplicate_key(text) {
-        return Err(dup);
-    }
-    deserialize(text)
+    let document = events::load(text);
+    typed(text, &document)
 }
 
-/// [`from_str`] and [`Positions::index`] with one position-aware pass for both (a
-/// plan is read once by each parser, not twice by yaml-rust2).
+/// [`from_str`] and [`Positions::index`] from one parse of the document.
 pub fn from_str_indexed<T: DeserializeOwned>(text: &str) -> Result<(T, Positions), YamlError> {
-    let mut both = KeysAndPositions::default();
-    let mut parser = Parser::new_from_str(text);
-    let _ = parser.load(&mut both, false);
-    if let Some(dup) = both.keys.found {
-        return Err(dup);
-    }
-    let positions = Positions {
-        by_path: both.positions.by_path,
-    };
-    Ok((deserialize(text)?, positions))
+    let document = events::load(text);
+    let value = typed(text, &document)?;
+    Ok((value, Positions::new(&document.events)))
 }
 
-#[derive(Default)]
-struct KeysAndPositions {
-    keys: DuplicateKeys,
-    positions: Indexer,
-}
-
-impl MarkedEventReceiver for KeysAndPositions {
-    fn on_event(&mut self, ev: Event, mark: Marker) {
-        self.keys.seen(&ev, mark);
-        self.positions.on_event(ev, mark);
+fn typed<T: DeserializeOwned>(text: &str, document: &events::Document) -> Result<T, YamlError> {
+    if let Some(problem) = &document.problem {
+        return Err(problem.clone());
     }
+    if document.complete {
+        if let Ok(value) = de::from_events(&document.events) {
+            return Ok(value);
+        }
+    }
+    // Not one whole document, or not of the type's shape: serde_yaml says what and where.
+    deserialize(text)
 }
 
 fn deserialize<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
@@ -92,97 +95,6 @@ fn tab_indented(text: &str, line: u32) -> bool {
         .any(|c| c == '\t')
 }
 
-/// A plain scalar that YAML reads as an integer JSON cannot hold (beyond i64 and u64).
-fn beyond_64_bits(text: &str) -> bool {
-    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
-    !digits.is_empty()
-        && digits.bytes().all(|b| b.is_ascii_digit())
-        && text.parse::<i64>().is_err()
-        && text.parse::<u64>().is_err()
-}
-
-/// The first key written twice in the same map (located at its second occurrence), or
-/// an integer beyond 64 bits. A document yaml-rust2 cannot parse has neither here
-/// (serde reports its syntax error).
-fn first_duplicate_key(text: &str) -> Option<YamlError> {
-    let mut finder = DuplicateKeys::default();
-    let mut parser = Parser::new_from_str(text);
-    let _ = parser.load(&mut finder, false);
-    finder.found
-}
-
-/// Per open map: the scalar keys seen (with their line) and whether the next node is a
-/// key; per open list, nothing (its items are values).
-#[derive(Default)]
-struct DuplicateKeys {
-    stack: Vec<Option<(HashMap<String, u32>, bool)>>,
-    found: Option<YamlError>,
-}
-
-impl DuplicateKeys {
-    /// A node starts: `Some(text)` for a scalar. Returns whether it was a map key.
-    fn node(&mut self, scalar: Option<&str>, mark: Marker) {
-        let Some(Some((keys, expect_key))) = self.stack.last_mut() else {
-            return;
-        };
-        let is_key = *expect_key;
-        *expect_key = !*expect_key;
-        if !is_key || self.found.is_some() {
-            return;
-        }
-        let Some(key) = scalar.filter(|k| *k != "<<") else {
-            return;
-        };
-        let line = mark.line() as u32;
-        if let Some(first) = keys.insert(key.to_string(), line) {
-            self.found = Some(YamlError {
-                line,
-                column: mark.col() as u32 + 1,
-                message: format!(
-                    "duplicate key `{key}` (first at line {first}): a key may appear only once in a map, the second would silently replace the first"
-                ),
-            });
-        }
-    }
-}
-
-impl MarkedEventReceiver for DuplicateKeys {
-    fn on_event(&mut self, ev: Event, mark: Marker) {
-        self.seen(&ev, mark);
-    }
-}
-
-impl DuplicateKeys {
-    /// By reference: the positions pass takes the same event after it (no copy).
-    fn seen(&mut self, ev: &Event, mark: Marker) {
-        match ev {
-            Event::Scalar(text, style, ..) => {
-                if *style == TScalarStyle::Plain && beyond_64_bits(text) && self.found.is_none() {
-                    self.found = Some(YamlError {
-                        line: mark.line() as u32,
-                        column: mark.col() as u32 + 1,
-                        message: format!("the number `{text}` does not fit in 64 bits: quote it (\"{text}\") to use it as text"),
-                    });
-                }
-                self.node(Some(text), mark)
-            }
-            Event::Alias(_) => self.node(None, mark),
-            Event::MappingStart(..) => {
-                self.node(None, mark);
-                self.stack.push(Some((HashMap::new(), true)));
-            }
-            Event::SequenceStart(..) => {
-                self.node(None, mark);
-                self.stack.push(None);
-            }
-            Event::MappingEnd | Event::SequenceEnd => {
-                self.stack.pop();
-            }
-            _ => {}
-        }
-    }
-}
-
 /// serde_yaml appends " at line L column C"; the caller prints the location itself.
 fn strip_location(message: &str) -> String {
     match message.find(" at line ") {
@@ -191,37 +103,11 @@ fn strip_location(message: &str) -> String {
     }
 }
 
-/// Where each node starts, by path: `phases[0].steps[2].request.url`.
-/// A map entry is located at its key, a list item at its first character.
-#[derive(Debug, Default, Clone)]
-pub struct Positions {
-    by_path: HashMap<String, (u32, u32)>,
-}
-
 impl Positions {
     /// Never fails: a document that does not parse simply has no positions
     /// (its syntax error is reported by [`from_str`]).
     pub fn index(text: &str) -> Positions {
-        let mut indexer = Indexer::default();
-        let mut parser = Parser::new_from_str(text);
-        let _ = parser.load(&mut indexer, false);
-        Positions {
-            by_path: indexer.by_path,
-        }
-    }
-
-    /// Line and column of `path`, or of its nearest located ancestor.
-    pub fn locate(&self, path: &str) -> (u32, u32) {
-        let mut p = path;
-        loop {
-            if let Some(pos) = self.by_path.get(p) {
-                return *pos;
-            }
-            match p.rfind(['.', '[']) {
-                Some(i) => p = &p[..i],
-                None => return (1, 1),
-            }
-        }
+        Positions::new(&events::load(text).events)
     }
 }
 
@@ -235,69 +121,6 @@ pub fn key_path(parent: &str, key: &str) -> String {
 
 pub fn index_path(parent: &str, index: usize) -> String {
     format!("{parent}[{index}]")
-}
-
-enum Frame {
-    Map { path: String, key: Option<String> },
-    Seq { path: String, next: usize },
-}
-
-#[derive(Default)]
-struct Indexer {
-    stack: Vec<Frame>,
-    by_path: HashMap<String, (u32, u32)>,
-}
-
-impl Indexer {
-    /// The path of a value node starting now, or `None` when the node is a map key.
-    fn enter_node(&mut self, mark: Marker, key_text: Option<&str>) -> Option<String> {
-        // yaml-rust2 columns count from 0 (its docs say 1); ours count from 1.
-        let pos = (mark.line() as u32, mark.col() as u32 + 1);
-        match self.stack.last_mut() {
-            None => Some(String::new()),
-            Some(Frame::Seq { path, next }) => {
-                let p = index_path(path, *next);
-                *next += 1;
-                self.by_path.entry(p.clone()).or_insert(pos);
-                Some(p)
-            }
-            Some(Frame::Map { path, key }) => match key.take() {
-                Some(k) => Some(key_path(path, &k)),
-                None => {
-                    // This node is a key; non-scalar keys get a placeholder name.
-                    let k = key_text.unwrap_or("?").to_string();
-                    self.by_path.entry(key_path(path, &k)).or_insert(pos);
-                    *key = Some(k);
-                    None
-                }
-            },
-        }
-    }
-}
-
-impl MarkedEventReceiver for Indexer {
-    fn on_event(&mut self, ev: Event, mark: Marker) {
-        match ev {
-            Event::Scalar(text, ..) => {
-                self.enter_node(mark, Some(&text));
-            }
-            Event::Alias(_) => {
-                self.enter_node(mark, Some("*"));
-            }
-            Event::MappingStart(..) => {
-                let path = self.enter_node(mark, None).unwrap_or_default();
-                self.stack.push(Frame::Map { path, key: None });
-            }
-            Event::SequenceStart(..) => {
-                let path = self.enter_node(mark, None).unwrap_or_default();
-                self.stack.push(Frame::Seq { path, next: 0 });
-            }
-            Event::MappingEnd | Event::SequenceEnd => {
-                self.stack.pop();
-            }
-            _ => {}
-        }
-    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,205 @@
+//! The document's events, read once by yaml-rust2 and kept with their marks: the
+//! deserializer, the positions and the checks serde would not make all read this list.
+
+use super::YamlError;
+use yaml_rust2::parser::{Event as Parsed, Parser};
+use yaml_rust2::scanner::{Marker, TScalarStyle};
+
+pub use yaml_rust2::scanner::TScalarStyle as Style;
+
+/// One event and where it starts (line from 1, column from 1).
+#[derive(Debug)]
+pub struct Event {
+    pub kind: Kind,
+    pub line: u32,
+    pub column: u32,
+}
+
+#[derive(Debug)]
+pub enum Kind {
+    Scalar {
+        value: String,
+        style: Style,
+        tag: Option<Box<str>>,
+    },
+    SeqStart {
+        tag: Option<Box<str>>,
+    },
+    SeqEnd,
+    MapStart {
+        tag: Option<Box<str>>,
+    },
+    MapEnd,
+    /// Repeats the node starting at this event index.
+    Alias(usize),
+}
+
+/// The first document's events, whether they are the whole stream (one document that
+/// parsed to its end) and the first problem serde would let through.
+pub struct Document {
+    pub events: Vec<Event>,
+    pub complete: bool,
+    pub problem: Option<YamlError>,
+}
+
+pub fn load(text: &str) -> Document {
+    let mut parser = Parser::new_from_str(text);
+    let mut events = Vec::with_capacity(text.len() / 8);
+    let mut anchors: Vec<(usize, usize)> = Vec::new();
+    let mut checks = Checks::default();
+    let mut documents = 0;
+    let complete = loop {
+        let Ok((parsed, mark)) = parser.next_token() else {
+            break false;
+        };
+        let anchor = |anchors: &mut Vec<(usize, usize)>, id: usize, at: usize| {
+            if id != 0 {
+                anchors.push((id, at));
+            }
+        };
+        let at = events.len();
+        let kind = match parsed {
+            Parsed::StreamEnd => break documents == 1 && !events.is_empty(),
+            Parsed::DocumentStart => {
+                documents += 1;
+                if documents > 1 {
+                    break false;
+                }
+                continue;
+            }
+            Parsed::Nothing | Parsed::StreamStart | Parsed::DocumentEnd => continue,
+            Parsed::Alias(id) => match anchors.iter().rev().find(|(a, _)| *a == id) {
+                Some((_, target)) => Kind::Alias(*target),
+                None => break false,
+            },
+            Parsed::Scalar(value, style, id, tag) => {
+                anchor(&mut anchors, id, at);
+                Kind::Scalar {
+                    value,
+                    style,
+                    tag: tag.map(joined),
+                }
+            }
+            Parsed::SequenceStart(id, tag) => {
+                anchor(&mut anchors, id, at);
+                Kind::SeqStart {
+                    tag: tag.map(joined),
+                }
+            }
+            Parsed::MappingStart(id, tag) => {
+                anchor(&mut anchors, id, at);
+                Kind::MapStart {
+                    tag: tag.map(joined),
+                }
+            }
+            Parsed::SequenceEnd => Kind::SeqEnd,
+            Parsed::MappingEnd => Kind::MapEnd,
+        };
+        let event = Event {
+            kind,
+            line: mark.line() as u32,
+            // yaml-rust2 columns count from 0 (its docs say 1); ours count from 1.
+            column: mark.col() as u32 + 1,
+        };
+        checks.seen(&events, &event, mark);
+        events.push(event);
+    };
+    Document {
+        events,
+        complete,
+        problem: checks.found,
+    }
+}
+
+/// A tag as libyaml spells it: `!Name`, `tag:yaml.org,2002:str`.
+fn joined(tag: yaml_rust2::parser::Tag) -> Box<str> {
+    format!("{}{}", tag.handle, tag.suffix).into_boxed_str()
+}
+
+/// A key written twice in one map, or a plain integer beyond 64 bits: the first of
+/// either, in document order. serde would keep the last of two keys silently (a check
+/// in `headers` or `json` would disappear) and cannot hold the integer in JSON.
+#[derive(Default)]
+struct Checks {
+    /// Per open node: `Some(first key index in keys, next node is a key)` for a map.
+    stack: Vec<Option<(usize, bool)>>,
+    /// Event indices of the scalar keys of the open maps.
+    keys: Vec<usize>,
+    found: Option<YamlError>,
+}
+
+impl Checks {
+    /// `event` is about to be pushed at `events.len()`.
+    fn seen(&mut self, events: &[Event], event: &Event, mark: Marker) {
+        match &event.kind {
+            Kind::Scalar { value, style, .. } => {
+                if *style == TScalarStyle::Plain && beyond_64_bits(value) && self.found.is_none() {
+                    self.found = Some(YamlError {
+                        line: event.line,
+                        column: event.column,
+                        message: format!("the number `{value}` does not fit in 64 bits: quote it (\"{value}\") to use it as text"),
+                    });
+                }
+                self.node(events, Some(value), mark);
+            }
+            Kind::Alias(_) => self.node(events, None, mark),
+            Kind::MapStart { .. } => {
+                self.node(events, None, mark);
+                self.stack.push(Some((self.keys.len(), true)));
+            }
+            Kind::SeqStart { .. } => {
+                self.node(events, None, mark);
+                self.stack.push(None);
+            }
+            Kind::MapEnd | Kind::SeqEnd => {
+                if let Some(Some((first, _))) = self.stack.pop() {
+                    self.keys.truncate(first);
+                }
+            }
+        }
+    }
+
+    /// A node starts (`Some(text)` for a scalar); in a map every other node is a key.
+    fn node(&mut self, events: &[Event], scalar: Option<&str>, mark: Marker) {
+        let Some(Some((first, expect_key))) = self.stack.last_mut() else {
+            return;
+        };
+        let is_key = *expect_key;
+        *expect_key = !*expect_key;
+        if !is_key || self.found.is_some() {
+            return;
+        }
+        let Some(key) = scalar.filter(|k| *k != "<<") else {
+            return;
+        };
+        let earlier = self.keys[*first..].iter().find_map(|&i| match &events[i] {
+            Event {
+                kind: Kind::Scalar { value, .. },
+                line,
+                ..
+            } if value == key => Some(*line),
+            _ => None,
+        });
+        match earlier {
+            Some(first_line) => {
+                self.found = Some(YamlError {
+                    line: mark.line() as u32,
+                    column: mark.col() as u32 + 1,
+                    message: format!(
+                        "duplicate key `{key}` (first at line {first_line}): a key may appear only once in a map, the second would silently replace the first"
+                    ),
+                });
+            }
+            None => self.keys.push(events.len()),
+        }
+    }
+}
+
+/// A plain scalar that YAML reads as an integer JSON cannot hold (beyond i64 and u64).
+pub fn beyond_64_bits(text: &str) -> bool {
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+    !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && text.parse::<i64>().is_err()
+        && text.parse::<u64>().is_err()
+}
