@@ -10,7 +10,7 @@ pub mod schema;
 mod units;
 pub mod v1;
 
-pub use check::{bounded, CheckKind, CheckResult, CheckStatus, ExpectedFrom};
+pub use check::{bounded, CheckKind, CheckResult, CheckStatus, ExpectedFrom, VALUE_MAX_BYTES};
 pub use outcome::{ErrorKind, Outcome, SkipReason};
 pub use render::check_line;
 pub use units::{latency_text, ms_text, prose_duration, unix_seconds};

@@ -227,15 +227,21 @@ fn matcher_json(m: &Matcher) -> Map<String, Value> {
         .collect()
 }
 
-/// `equals` for a literal, the matcher keys (`type,gt`) otherwise.
-fn matcher_token(expected: &Expected) -> String {
-    match expected {
-        Expected::Literal(_) => "equals".into(),
-        Expected::Matcher(m) => matcher_json(m)
-            .keys()
-            .cloned()
-            .collect::<Vec<_>>()
-            .join(","),
+/// `equals` for a literal, the matcher keys (`type,gt`) otherwise: read from the
+/// expectation as JSON ([`expected_json`]), made once per check.
+fn matcher_token(expected: &Expected, as_json: &Value) -> String {
+    match (expected, as_json) {
+        (Expected::Matcher(_), Value::Object(keys)) => {
+            let mut token = String::new();
+            for key in keys.keys() {
+                if !token.is_empty() {
+                    token.push(',');
+                }
+                token.push_str(key);
+            }
+            token
+        }
+        _ => "equals".into(),
     }
 }
 
@@ -500,8 +506,16 @@ fn nested_text(v: &Value, why: &str) -> String {
 }
 
 /// `string`, `integer`, … as written in plans.
-fn type_label(ty: JsonType) -> String {
-    format!("{ty:?}").to_lowercase()
+fn type_label(ty: JsonType) -> &'static str {
+    match ty {
+        JsonType::String => "string",
+        JsonType::Number => "number",
+        JsonType::Integer => "integer",
+        JsonType::Boolean => "boolean",
+        JsonType::Array => "array",
+        JsonType::Object => "object",
+        JsonType::Null => "null",
+    }
 }
 
 fn describe_matcher(m: &Matcher) -> String {
@@ -621,12 +635,13 @@ fn result(
     out: (String, bool),
 ) -> CheckResult {
     let (actual_text, passed) = out;
+    let expected_value = expected_json(expected);
     CheckResult {
         kind,
         subject: subject.to_string(),
-        matcher: matcher_token(expected),
-        expected: bounded(expected_json(expected)),
-        actual: bounded(found),
+        matcher: matcher_token(expected, &expected_value),
+        expected: bounded_value(expected_value),
+        actual: bounded_value(found),
         status: pass_or_fail(passed),
         expected_text: describe(expected),
         actual_text,
@@ -637,3 +652,49 @@ fn result(
 #[cfg(test)]
 #[path = "check_tests.rs"]
 mod tests;
+
+/// [`bounded`], without writing out a value that surely fits (nearly every value a
+/// check sees): only a value that might be over the cap is measured.
+fn bounded_value(value: Value) -> Value {
+    let mut budget = crate::results::VALUE_MAX_BYTES;
+    if fits(&value, &mut budget) {
+        value
+    } else {
+        bounded(value)
+    }
+}
+
+/// Whether `value` written as compact JSON surely takes at most `budget` bytes (an
+/// upper bound: every string byte counted as its longest escape, every number as
+/// long as an i64, u64 or f64 can print); `budget` is left with what remains.
+fn fits(value: &Value, budget: &mut usize) -> bool {
+    match value {
+        Value::Null | Value::Bool(_) => take(budget, 5),
+        Value::Number(_) => take(budget, 32),
+        Value::String(s) => fits_text(s, budget),
+        Value::Array(items) => {
+            take(budget, items.len() + 2) && items.iter().all(|v| fits(v, budget))
+        }
+        Value::Object(map) => {
+            take(budget, map.len() * 2 + 2)
+                && map
+                    .iter()
+                    .all(|(k, v)| fits_text(k, budget) && fits(v, budget))
+        }
+    }
+}
+
+/// A JSON string: its bytes escaped at most as `\u00XX`, and the quotes.
+fn fits_text(s: &str, budget: &mut usize) -> bool {
+    take(budget, s.len().saturating_mul(6).saturating_add(2))
+}
+
+fn take(budget: &mut usize, n: usize) -> bool {
+    match budget.checked_sub(n) {
+        Some(left) => {
+            *budget = left;
+            true
+        }
+        None => false,
+    }
+}

@@ -628,6 +628,34 @@ fn huge_body_is_truncated() {
     );
 }
 
+#[test]
+fn values_that_surely_fit_are_kept_without_measuring_and_others_as_bounded_cuts_them() {
+    let max = crate::results::VALUE_MAX_BYTES;
+    let near = |n: usize| "é".repeat(n / 2);
+    let values = [
+        json!(null),
+        json!(-9_223_372_036_854_775_808i64),
+        json!(u64::MAX),
+        json!(-1.797_693_134_862_315_7e308),
+        json!("ok"),
+        json!("\u{1}\"\\".repeat(max / 6)),
+        json!(near(max - 2)),
+        json!(near(max)),
+        json!("x".repeat(max - 2)),
+        json!("x".repeat(max - 1)),
+        json!([near(max / 4), near(max / 4), {"k": near(max / 4)}]),
+        json!({"a": [1, 2.5, true, null], "b": {"c": "x".repeat(max)}}),
+        json!((0..3000).collect::<Vec<_>>()),
+    ];
+    for v in values {
+        let mut budget = max;
+        if fits(&v, &mut budget) {
+            assert!(v.to_string().len() <= max, "fits() under-counted {v}");
+        }
+        assert_eq!(bounded_value(v.clone()), bounded(v));
+    }
+}
+
 // ------------------------------------------------------------ latency
 
 fn budget(yaml: &str) -> LatencySpec {

@@ -222,13 +222,9 @@ pub(crate) fn finish(
             .collect(),
         tls: received.tls.clone(),
     });
-    result.checks = eval
-        .checks
-        .iter()
-        .map(|c| redactor.redact_check(c))
-        .collect();
     // As found: the message is built from these, then masked with the checks' rules.
     let failed = failed(&eval.checks);
+    let total = eval.checks.len();
     let mask = |message: &str| mask_message(redactor, message, &failed);
     let status_failed = failed.iter().any(|c| c.kind == CheckKind::Status);
     if let (Some(_), true) = (&eval.json_error, status_failed) {
@@ -238,7 +234,7 @@ pub(crate) fn finish(
         result.error_kind = Some(failure_kind(&failed));
         let message = format!(
             "{}; {}",
-            failure_summary(&failed, result.checks.len()),
+            failure_summary(&failed, total),
             not_checked(step, received)
         );
         result.message = Some(mask(&message));
@@ -254,13 +250,17 @@ pub(crate) fn finish(
     } else if !failed.is_empty() {
         result.outcome = Outcome::Failed;
         result.error_kind = Some(failure_kind(&failed));
-        let mut message = failure_summary(&failed, result.checks.len());
+        let mut message = failure_summary(&failed, total);
         if result.attempts > 1 {
             message = format!("after {} attempts: {message}", result.attempts);
         }
         result.message = Some(mask(&message));
-    } else if result.checks.iter().any(|c| c.status == CheckStatus::Warn) {
+    } else if eval.checks.iter().any(|c| c.status == CheckStatus::Warn) {
         result.outcome = Outcome::Slow;
+    }
+    result.checks = eval.checks;
+    for check in &mut result.checks {
+        redactor.redact_check_in_place(check);
     }
     let mut capture_errors = Vec::new();
     for (name, source) in &step.checks.capture {

@@ -201,6 +201,17 @@ impl<'a> PlanContext<'a> {
         guard.unwrap_or_else(|e| e.into_inner()).add_value(value);
     }
 
+    /// The password in a parsed URL's userinfo, to mask from now on.
+    pub fn learn_password_of(&self, url: &reqwest::Url) {
+        if url.password().is_none() {
+            return;
+        }
+        let guard = self.shared.redactor.lock();
+        guard
+            .unwrap_or_else(|e| e.into_inner())
+            .add_password_of(url);
+    }
+
     /// The password in a URL's userinfo, to mask from now on.
     pub fn learn_url_password(&self, url: &str) {
         let guard = self.shared.redactor.lock();

@@ -56,49 +56,50 @@ impl Redactor {
     }
 
     /// Masks the run-time texts of a step result (messages, URL, body, checks, captures).
+    /// In place: a text holding no secret is not copied (most are, every step).
     pub fn redact_step(&self, step: &mut StepResult) {
         if let Some(r) = &mut step.request {
-            r.url = self.redact(&r.url);
+            self.redact_in_place(&mut r.url);
             for (name, value) in &mut r.headers {
-                *value = self.redact_header(name, value);
+                self.redact_header_in_place(name, value);
             }
         }
-        step.endpoint.path = self.redact(&step.endpoint.path);
+        self.redact_in_place(&mut step.endpoint.path);
         if let Some(r) = &mut step.response {
-            r.body_excerpt = self.redact(&r.body_excerpt);
+            self.redact_in_place(&mut r.body_excerpt);
             for hop in &mut r.redirects {
-                hop.location = self.redact(&hop.location);
+                self.redact_in_place(&mut hop.location);
             }
         }
         let quoted = first_failed(&step.checks).map(check_line);
         for c in &mut step.checks {
-            *c = self.redact_check(c);
+            self.redact_check_in_place(c);
         }
         if let Some(m) = &mut step.message {
             let lead = quoted.as_deref().zip(first_failed(&step.checks));
             *m = self.redact_message(m, lead);
         }
         for v in step.captures.values_mut() {
-            *v = self.redact_json(v);
+            self.redact_json_in_place(v);
         }
     }
 
     /// A check as reports show it: what was found masked; the expected value masked
     /// only when a template rendered it, so a value the plan states is shown as written.
     pub fn redact_check(&self, c: &CheckResult) -> CheckResult {
-        let (expected, expected_text) = match c.expected_from {
-            ExpectedFrom::Plan => (c.expected.clone(), c.expected_text.clone()),
-            ExpectedFrom::Template => {
-                (self.redact_json(&c.expected), self.redact(&c.expected_text))
-            }
-        };
-        CheckResult {
-            expected,
-            expected_text,
-            actual: self.redact_json(&c.actual),
-            actual_text: self.redact(&c.actual_text),
-            ..c.clone()
+        let mut c = c.clone();
+        self.redact_check_in_place(&mut c);
+        c
+    }
+
+    /// [`Redactor::redact_check`] of a check the caller owns.
+    pub fn redact_check_in_place(&self, c: &mut CheckResult) {
+        if c.expected_from == ExpectedFrom::Template {
+            self.redact_json_in_place(&mut c.expected);
+            self.redact_in_place(&mut c.expected_text);
         }
+        self.redact_json_in_place(&mut c.actual);
+        self.redact_in_place(&mut c.actual_text);
     }
 
     /// A step's message, masked. A failed step's message quotes its first failed
@@ -125,6 +126,11 @@ impl Redactor {
         let Ok(url) = reqwest::Url::parse(text.trim()) else {
             return;
         };
+        self.add_password_of(&url);
+    }
+
+    /// [`Redactor::add_url_password`] of a URL already parsed.
+    pub fn add_password_of(&mut self, url: &reqwest::Url) {
         if let Some(password) = url.password() {
             self.add(password);
             if let Ok(decoded) = percent_decode(password) {
@@ -143,27 +149,49 @@ impl Redactor {
         }
     }
 
+    /// [`Redactor::redact_header`] of a value the caller owns.
+    fn redact_header_in_place(&self, name: &str, value: &mut String) {
+        if is_sensitive_header(name) {
+            if value != MASK {
+                *value = MASK.to_string();
+            }
+        } else {
+            self.redact_in_place(value);
+        }
+    }
+
     pub fn redact(&self, text: &str) -> String {
         let mut out = text.to_string();
-        for s in self.secrets.iter() {
-            if out.contains(s.as_str()) {
-                out = out.replace(s.as_str(), MASK);
-            }
-        }
+        self.redact_in_place(&mut out);
         out
     }
 
+    /// [`Redactor::redact`] of a text the caller owns: left as it is when it holds no secret.
+    pub fn redact_in_place(&self, text: &mut String) {
+        for s in self.secrets.iter() {
+            if text.contains(s.as_str()) {
+                *text = text.replace(s.as_str(), MASK);
+            }
+        }
+    }
+
     pub fn redact_json(&self, value: &serde_json::Value) -> serde_json::Value {
+        let mut value = value.clone();
+        self.redact_json_in_place(&mut value);
+        value
+    }
+
+    /// [`Redactor::redact_json`] of a value the caller owns (keys are never masked).
+    pub fn redact_json_in_place(&self, value: &mut serde_json::Value) {
         use serde_json::Value;
+        if self.secrets.is_empty() {
+            return;
+        }
         match value {
-            Value::String(s) => Value::String(self.redact(s)),
-            Value::Array(a) => Value::Array(a.iter().map(|v| self.redact_json(v)).collect()),
-            Value::Object(m) => Value::Object(
-                m.iter()
-                    .map(|(k, v)| (k.clone(), self.redact_json(v)))
-                    .collect(),
-            ),
-            other => other.clone(),
+            Value::String(s) => self.redact_in_place(s),
+            Value::Array(a) => a.iter_mut().for_each(|v| self.redact_json_in_place(v)),
+            Value::Object(m) => m.values_mut().for_each(|v| self.redact_json_in_place(v)),
+            Value::Null | Value::Bool(_) | Value::Number(_) => {}
         }
     }
 }

@@ -257,11 +257,15 @@ async fn run_one(
             cx.learn_secret(&Value::String(v.clone()));
         }
     }
-    // Parsed once for the cookies (before and after sending) and the endpoint path.
-    let sent_url = outgoing.url_with_query();
-    let parsed = reqwest::Url::parse(&sent_url).ok();
+    // Parsed once for the cookies (before and after sending), the endpoint path, the
+    // URL's password and the request itself.
+    let parsed = outgoing.parsed_url();
+    let sent_url = outgoing.shown_url(parsed.as_ref());
     learn_cookies(cx, parsed.as_ref());
-    cx.learn_url_password(&outgoing.url);
+    match &parsed {
+        Some(url) => cx.learn_password_of(url),
+        None => cx.learn_url_password(&outgoing.url),
+    }
     let redactor = cx.redactor();
     result.request = Some(RequestInfo {
         method: outgoing.method.clone(),
@@ -276,7 +280,8 @@ async fn run_one(
     if let Some(url) = &parsed {
         result.endpoint.path = redactor.redact(url.path());
     }
-    let exchange = send_with_retries(cx, &result.name, step, &expect, &outgoing).await;
+    let exchange =
+        send_with_retries(cx, &result.name, step, &expect, &outgoing, parsed.as_ref()).await;
     learn_cookies(cx, parsed.as_ref());
     result.attempts = exchange.attempts;
     result.duration_ms = started.elapsed().as_millis() as u64;
@@ -452,6 +457,7 @@ async fn send_with_retries(
     step: &Step,
     expect: &Expect,
     out: &Outgoing,
+    url: Option<&reqwest::Url>,
 ) -> Exchange {
     let (max, delay) = step
         .flow
@@ -462,7 +468,7 @@ async fn send_with_retries(
     loop {
         attempt += 1;
         let outcome = tokio::select! {
-            sent = cx.http.send(out) => match sent {
+            sent = cx.http.send(out, url) => match sent {
                 Ok(received) => {
                     let eval = evaluate(step, expect, &received);
                     Sent::Received(Box::new((received, eval)))

@@ -58,11 +58,24 @@ pub struct Outgoing {
 impl Outgoing {
     /// The URL with the query parameters appended, as it goes on the wire.
     pub fn url_with_query(&self) -> String {
-        match Url::parse(&self.url) {
-            Ok(mut u) if !self.query.is_empty() => {
-                u.query_pairs_mut().extend_pairs(self.query.iter());
-                u.to_string()
-            }
+        self.shown_url(self.parsed_url().as_ref())
+    }
+
+    /// The URL parsed, with the query parameters appended: what [`Http::send`] is
+    /// given, parsed once per step. `None` when it does not parse.
+    pub fn parsed_url(&self) -> Option<Url> {
+        let mut url = Url::parse(&self.url).ok()?;
+        if !self.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(self.query.iter());
+        }
+        Some(url)
+    }
+
+    /// The URL as reports show it, from [`Outgoing::parsed_url`]: as written when there
+    /// are no query parameters (or it does not parse), else with them appended.
+    pub fn shown_url(&self, parsed: Option<&Url>) -> String {
+        match parsed {
+            Some(u) if !self.query.is_empty() => u.to_string(),
             _ => self.url.clone(),
         }
     }
@@ -174,9 +187,10 @@ impl Http {
         Ok(http)
     }
 
-    pub async fn send(&self, out: &Outgoing) -> Result<Received, Failure> {
+    /// `url`: [`Outgoing::parsed_url`] of `out`.
+    pub async fn send(&self, out: &Outgoing, url: Option<&Url>) -> Result<Received, Failure> {
         let started = Instant::now();
-        match tokio::time::timeout(out.timeout, self.exchange(out, started)).await {
+        match tokio::time::timeout(out.timeout, self.exchange(out, url, started)).await {
             Ok(result) => result,
             Err(_) => Err(Failure::new(
                 ErrorKind::Timeout,
@@ -188,11 +202,17 @@ impl Http {
         }
     }
 
-    async fn exchange(&self, out: &Outgoing, started: Instant) -> Result<Received, Failure> {
-        let mut url = parse_url(&out.url)?;
-        if !out.query.is_empty() {
-            url.query_pairs_mut().extend_pairs(out.query.iter());
-        }
+    async fn exchange(
+        &self,
+        out: &Outgoing,
+        url: Option<&Url>,
+        started: Instant,
+    ) -> Result<Received, Failure> {
+        let mut url = match url {
+            Some(url) => checked_scheme(url, &out.url)?.clone(),
+            // Parsed again only to say why it does not parse.
+            None => parse_url(&out.url)?,
+        };
         let mut method = Method::from_bytes(out.method.as_bytes()).map_err(|_| {
             Failure::new(
                 ErrorKind::InvalidRequest,
@@ -515,6 +535,12 @@ fn parse_url(text: &str) -> Result<Url, Failure> {
         };
         Failure::new(ErrorKind::InvalidUrl, format!("invalid URL `{text}`: {e}{hint}"))
     })?;
+    checked_scheme(&url, text)?;
+    Ok(url)
+}
+
+/// `url` (parsed from `text`) when it is http or https.
+fn checked_scheme<'u>(url: &'u Url, text: &str) -> Result<&'u Url, Failure> {
     if !matches!(url.scheme(), "http" | "https") {
         return Err(Failure::new(
             ErrorKind::InvalidUrl,
