@@ -65,6 +65,20 @@ mod load_plans {
     }
 }
 
+/// Parsing alone: one plan's YAML to the typed plan and its positions, in one parse
+/// (src/plan/yaml).
+mod parse_yaml {
+    use super::*;
+    use planrun::plan::types::PlanFile;
+    use planrun::plan::yaml::from_str_indexed;
+
+    #[divan::bench(args = [10, 2000])]
+    fn plan_file(bencher: divan::Bencher, steps: usize) {
+        let text = plan_text("plan", steps);
+        bencher.bench(|| from_str_indexed::<PlanFile>(&text).unwrap());
+    }
+}
+
 /// Rendering one step's URL with the whole process environment among the variables.
 mod render {
     use super::*;
