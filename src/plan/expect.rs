@@ -111,6 +111,10 @@ impl Eq for JsonPath {}
 impl Expect {
     /// `self` (nearer) over `outer` (defaults): scalars replace, maps merge per key.
     pub fn merged_over(&self, outer: &Expect) -> Expect {
+        // Most steps have no `defaults.expect` above them.
+        if outer.is_unset() {
+            return self.clone();
+        }
         let mut headers = outer.headers.clone();
         for (k, v) in &self.headers {
             headers.shift_remove(k);
@@ -136,30 +140,70 @@ impl Expect {
 }
 
 impl Expect {
+    /// Nothing expected (no key written).
+    fn is_unset(&self) -> bool {
+        let Expect {
+            status,
+            latency,
+            headers,
+            json,
+            body,
+            schema,
+            tls,
+        } = self;
+        status.is_none()
+            && latency.is_none()
+            && headers.is_empty()
+            && json.is_empty()
+            && body.is_none()
+            && schema.is_none()
+            && tls.is_none()
+    }
+}
+
+/// Where an expected value is written below `expect`, spelt out only when needed.
+enum Path<'a> {
+    Header(&'a str),
+    Json(&'a str),
+    Body,
+    Tls(&'a str),
+}
+
+impl Expect {
     /// Every template string in the expected values, with its path below `expect`
     /// (`json.$.id`, `headers.x-id`, `body`), for compiling and checking at load time.
     pub fn template_strings(&self) -> Vec<(String, &str)> {
         let mut out = Vec::new();
+        // The path is spelt only for entries holding a template (most hold none).
         let entries = self
             .headers
             .iter()
-            .map(|(name, e)| (format!("headers.{name}"), e))
+            .map(|(name, e)| (Path::Header(name), e))
             .chain(
                 self.json
                     .iter()
-                    .map(|(path, e)| (format!("json.{}", path.source), e)),
+                    .map(|(path, e)| (Path::Json(&path.source), e)),
             )
-            .chain(self.body.iter().map(|e| ("body".to_string(), e)))
+            .chain(self.body.iter().map(|e| (Path::Body, e)))
             .chain(
                 self.tls
                     .iter()
                     .flat_map(TlsExpect::entries)
-                    .map(|(k, e)| (format!("tls.{k}"), e)),
+                    .map(|(k, e)| (Path::Tls(k), e)),
             );
+        let mut found = Vec::new();
         for (path, e) in entries {
-            let mut found = Vec::new();
             e.template_strings(&mut found);
-            out.extend(found.into_iter().map(|s| (path.clone(), s)));
+            if found.is_empty() {
+                continue;
+            }
+            let path = match path {
+                Path::Header(name) => format!("headers.{name}"),
+                Path::Json(source) => format!("json.{source}"),
+                Path::Body => "body".to_string(),
+                Path::Tls(k) => format!("tls.{k}"),
+            };
+            out.extend(found.drain(..).map(|s| (path.clone(), s)));
         }
         out
     }

@@ -11,31 +11,50 @@
 /// one `-`; no `-` at either end. `_` when nothing is left.
 pub fn slug(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    push_slug(&mut out, text);
+    out
+}
+
+/// [`slug`] of `text`, written at the end of `out`.
+fn push_slug(out: &mut String, text: &str) {
+    let start = out.len();
     for c in text.chars() {
         if c.is_alphanumeric() {
             out.extend(c.to_lowercase());
-        } else if !out.is_empty() && !out.ends_with('-') {
+        } else if out.len() > start && !out.ends_with('-') {
             out.push('-');
         }
     }
-    while out.ends_with('-') {
+    while out.len() > start && out.ends_with('-') {
         out.pop();
     }
-    if out.is_empty() {
-        "_".into()
-    } else {
-        out
+    if out.len() == start {
+        out.push('_');
     }
 }
 
 /// The id of a step (without a `for_each` item): `plan/phase/step`, or `plan/step`
 /// when the phase is the plan itself (a plan written with `steps:`).
 pub fn step_id(plan: &str, phase: &str, step: &str) -> String {
+    step_id_in(&phase_prefix(plan, phase), step)
+}
+
+/// [`step_id`] in two halves, for the steps of one phase: `plan/phase/` (or `plan/`) once,
+/// then each step's slug after it.
+pub fn phase_prefix(plan: &str, phase: &str) -> String {
     if phase == plan {
-        format!("{}/{}", slug(plan), slug(step))
+        format!("{}/", slug(plan))
     } else {
-        format!("{}/{}/{}", slug(plan), slug(phase), slug(step))
+        format!("{}/{}/", slug(plan), slug(phase))
     }
+}
+
+/// The id of the step `step` in the phase whose [`phase_prefix`] is `prefix`.
+pub fn step_id_in(prefix: &str, step: &str) -> String {
+    let mut id = String::with_capacity(prefix.len() + step.len());
+    id.push_str(prefix);
+    push_slug(&mut id, step);
+    id
 }
 
 /// The id of one `for_each` item of a step: `step-id[item]`, `item` being its label

@@ -5,7 +5,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::plan::types::{Defaults, PlanFile, Step};
-use crate::plan::yaml::{index_path, key_path, Positions};
+use crate::plan::yaml::Positions;
 use serde_json::Value;
 use std::path::PathBuf;
 use std::rc::Rc;
@@ -34,12 +34,25 @@ impl At {
         }
     }
 
+    /// The path spelt as [`crate::plan::yaml::key_path`] does, without going through `format!` (a plan
+    /// makes several per step).
     pub fn key(&self, key: &str) -> At {
-        At::new(&self.src, key_path(&self.path, key))
+        let mut path = String::with_capacity(self.path.len() + 1 + key.len());
+        if !self.path.is_empty() {
+            path.push_str(&self.path);
+            path.push('.');
+        }
+        path.push_str(key);
+        At::new(&self.src, path)
     }
 
+    /// The path spelt as [`crate::plan::yaml::index_path`] does.
     pub fn index(&self, i: usize) -> At {
-        At::new(&self.src, index_path(&self.path, i))
+        use std::fmt::Write;
+        let mut path = String::with_capacity(self.path.len() + 8);
+        path.push_str(&self.path);
+        let _ = write!(path, "[{i}]");
+        At::new(&self.src, path)
     }
 
     pub fn pos(&self) -> (u32, u32) {
@@ -108,4 +121,27 @@ pub(crate) struct Resolved<'a> {
     pub vars: Vec<VarDef>,
     pub phases: Vec<PhaseInfo<'a>>,
     pub steps: Vec<ResolvedStep>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::yaml::{index_path, key_path};
+
+    #[test]
+    fn paths_are_spelt_as_the_yaml_index_spells_them() {
+        let src = Rc::new(Source {
+            shown: "p.yaml".into(),
+            dir: PathBuf::new(),
+            positions: Positions::default(),
+        });
+        let root = At::new(&src, "");
+        let at = root.key("steps").index(12).key("request").key("url");
+        let spelt = key_path(
+            &key_path(&index_path(&key_path("", "steps"), 12), "request"),
+            "url",
+        );
+        assert_eq!(at.path, spelt);
+        assert_eq!(root.index(0).path, index_path("", 0));
+    }
 }

@@ -12,7 +12,7 @@ use crate::diagnostic::Diagnostic;
 use crate::template::{expression_source, is_template, Templates};
 use indexmap::IndexMap;
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// The variables every plan sees, by where they come from (`env.*` is always allowed).
 #[derive(Debug, Clone, Default)]
@@ -107,7 +107,7 @@ pub(crate) fn check_plan(
         templates,
         out: Findings::default(),
         seen: HashSet::new(),
-        noted: HashSet::new(),
+        noted: HashMap::new(),
     };
     c.names_and_env();
     if globals.is_some() {
@@ -122,7 +122,19 @@ struct Checker<'a> {
     templates: &'a mut Templates,
     out: Findings,
     seen: HashSet<Diagnostic>,
-    noted: HashSet<String>,
+    /// Name → the kinds of note given for it (bits of [`Note`]).
+    noted: HashMap<String, u8>,
+}
+
+/// What a note says about a name.
+#[derive(Clone, Copy)]
+enum Note {
+    /// `env.NAME`: read when the plan runs.
+    Env = 1,
+    /// Given with `--var`.
+    CliVar = 2,
+    /// Defined only in some environments of the suite.
+    EnvironmentOnly = 4,
 }
 
 /// Where a template is used, for what it may read.
@@ -141,10 +153,14 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn note(&mut self, key: String, at: &At, message: String) {
-        if self.noted.insert(key) {
-            self.out.notes.push(at.diagnostic(message));
+    /// Each note once per plan and name: `message` is made only the first time.
+    fn note(&mut self, kind: Note, name: &str, at: &At, message: impl FnOnce() -> String) {
+        let bit = kind as u8;
+        if self.noted.get(name).is_some_and(|given| given & bit != 0) {
+            return;
         }
+        self.out.notes.push(at.diagnostic(message()));
+        *self.noted.entry(name.to_string()).or_default() |= bit;
     }
 
     fn names_and_env(&mut self) {
@@ -162,12 +178,13 @@ impl<'a> Checker<'a> {
                 self.error(&at, "the phase name is empty: give it a `name:`".into());
             }
         }
-        let mut env_lists: Vec<(&[String], At)> = Vec::new();
-        let mut layers_seen = HashSet::new();
+        let mut env_lists: Vec<(&[String], &At)> = Vec::new();
+        let mut layers_seen: HashSet<(&str, &str)> = HashSet::new();
         for rs in &plan.steps {
             for layer in &rs.layers {
-                if layers_seen.insert((layer.at.src.shown.clone(), layer.at.path.clone())) {
-                    env_lists.push((&layer.defaults.requires_env, layer.at.clone()));
+                let at = &layer.at;
+                if layers_seen.insert((&at.src.shown, &at.path)) {
+                    env_lists.push((&layer.defaults.requires_env, at));
                 }
             }
             if rs.step.name.trim().is_empty() {
@@ -176,17 +193,20 @@ impl<'a> Checker<'a> {
                 self.error(&rs.at.key("name"), msg.into());
             }
             if let Some(req) = &rs.step.request {
-                let at = rs.at.key("request").key("url");
+                let at = || rs.at.key("request").key("url");
                 if req.url.trim().is_empty() {
-                    self.error(&at, "the request `url` is empty".into());
+                    self.error(&at(), "the request `url` is empty".into());
                 } else if let Some(message) = no_scheme(&req.url) {
-                    self.error(&at, message);
+                    self.error(&at(), message);
                 }
             }
             self.templated_keys(rs);
-            env_lists.push((&rs.step.requires_env, rs.at.clone()));
+            env_lists.push((&rs.step.requires_env, &rs.at));
         }
         for (names, parent) in env_lists {
+            if names.is_empty() {
+                continue;
+            }
             let list = parent.key("requires_env");
             for (k, name) in names.iter().enumerate() {
                 if !is_env_name(name) {
@@ -203,43 +223,46 @@ impl<'a> Checker<'a> {
     /// Names (header, query, form, multipart, capture, expected header) are sent and
     /// matched as written: a template there would go out as `{{ key }}`.
     fn templated_keys(&mut self, rs: &ResolvedStep) {
-        let mut keys: Vec<(&str, At, &str)> = Vec::new();
+        // (name, where its map is written, the keys down to the map, what it names);
+        // the place is spelt out only for a name with a template.
+        let mut keys: Vec<(&str, &At, &[&str], &str)> = Vec::new();
         for layer in &rs.layers {
             let (d, at) = (&*layer.defaults, &layer.at);
             for k in d.headers.keys() {
-                keys.push((k, at.key("headers").key(k), "header name"));
+                keys.push((k, at, &["headers"], "header name"));
             }
             for k in d.query.keys() {
-                keys.push((k, at.key("query").key(k), "query parameter name"));
+                keys.push((k, at, &["query"], "query parameter name"));
             }
             for k in d.expect.iter().flat_map(|e| e.headers.keys()) {
-                keys.push((k, at.key("expect").key("headers").key(k), "header name"));
+                keys.push((k, at, &["expect", "headers"], "header name"));
             }
         }
         let step = &rs.step;
-        let req_at = rs.at.key("request");
+        let at = &rs.at;
         if let Some(req) = &step.request {
             for k in req.headers.keys() {
-                keys.push((k, req_at.key("headers").key(k), "header name"));
+                keys.push((k, at, &["request", "headers"], "header name"));
             }
             for k in req.query.keys() {
-                keys.push((k, req_at.key("query").key(k), "query parameter name"));
+                keys.push((k, at, &["request", "query"], "query parameter name"));
             }
             for k in req.form.iter().flat_map(|f| f.keys()) {
-                keys.push((k, req_at.key("form").key(k), "form field name"));
+                keys.push((k, at, &["request", "form"], "form field name"));
             }
             for k in req.multipart.iter().flat_map(|f| f.keys()) {
-                keys.push((k, req_at.key("multipart").key(k), "multipart field name"));
+                keys.push((k, at, &["request", "multipart"], "multipart field name"));
             }
         }
         for k in step.expect.headers.keys() {
-            keys.push((k, rs.at.key("expect").key("headers").key(k), "header name"));
+            keys.push((k, at, &["expect", "headers"], "header name"));
         }
         for k in step.capture.keys() {
-            keys.push((k, rs.at.key("capture").key(k), "capture name"));
+            keys.push((k, at, &["capture"], "capture name"));
         }
-        for (key, at, what) in keys {
+        for (key, parent, path, what) in keys {
             if is_template(key) {
+                let at = path.iter().fold(parent.clone(), |at, k| at.key(k)).key(key);
                 self.error(
                     &at,
                     format!("`{key}`: a {what} is used as written, templates in names are not rendered: write the name itself (templates go in values)"),
@@ -251,13 +274,15 @@ impl<'a> Checker<'a> {
     fn variables(&mut self) {
         let plan = self.plan;
         let steps = &plan.steps;
+        let none = BTreeSet::new();
         // Plan vars (those of plan-level includes first): rendered top to bottom when
         // the plan starts.
         let mut defined: BTreeSet<String> = BTreeSet::new();
-        let plan_vars: Vec<String> = plan.vars.iter().map(|v| v.name.clone()).collect();
+        let plan_vars: Vec<&str> = plan.vars.iter().map(|v| v.name.as_str()).collect();
         for v in &plan.vars {
             let ctx = Context {
                 defined: &defined,
+                local: &none,
                 step_index: None,
                 later_vars: &plan_vars,
                 later_kind: "plan `vars` are rendered top to bottom, before any step runs",
@@ -267,11 +292,13 @@ impl<'a> Checker<'a> {
             defined.insert(v.name.clone());
         }
         for (index, rs) in steps.iter().enumerate() {
-            let mut local = defined.clone();
-            let outer: Vec<String> = rs.outer_vars.iter().map(|v| v.name.clone()).collect();
+            // What the step defines for itself, over what the plan has defined so far.
+            let mut local: BTreeSet<String> = BTreeSet::new();
+            let outer: Vec<&str> = rs.outer_vars.iter().map(|v| v.name.as_str()).collect();
             for v in &rs.outer_vars {
                 let ctx = Context {
-                    defined: &local,
+                    defined: &defined,
+                    local: &local,
                     step_index: Some(index),
                     later_vars: &outer,
                     later_kind: "include `vars` are rendered in order, before the step's own",
@@ -283,7 +310,8 @@ impl<'a> Checker<'a> {
             let in_for_each = rs.step.for_each.is_some();
             if let Some(list) = &rs.step.for_each {
                 let ctx = Context {
-                    defined: &local,
+                    defined: &defined,
+                    local: &local,
                     step_index: Some(index),
                     later_vars: &[],
                     later_kind: "",
@@ -298,10 +326,11 @@ impl<'a> Checker<'a> {
                 }
                 local.insert(ITEM.to_string());
             }
-            let step_vars: Vec<String> = rs.step.vars.keys().cloned().collect();
+            let step_vars: Vec<&str> = rs.step.vars.keys().map(String::as_str).collect();
             for (k, v) in &rs.step.vars {
                 let ctx = Context {
-                    defined: &local,
+                    defined: &defined,
+                    local: &local,
                     step_index: Some(index),
                     later_vars: &step_vars,
                     later_kind: "step `vars` are rendered in order",
@@ -311,7 +340,8 @@ impl<'a> Checker<'a> {
                 local.insert(k.clone());
             }
             let ctx = Context {
-                defined: &local,
+                defined: &defined,
+                local: &local,
                 step_index: Some(index),
                 later_vars: &[],
                 later_kind: "",
@@ -361,22 +391,20 @@ impl<'a> Checker<'a> {
             .collect();
         for root in roots {
             if root == "env" {
-                let names: Vec<&String> = vars.iter().filter(|v| v.starts_with("env.")).collect();
-                for name in names {
-                    let msg = format!("`{name}` is read from the environment when the plan runs (not checked here)");
-                    self.note(name.clone(), at, msg);
+                for name in vars.iter().filter(|v| v.starts_with("env.")) {
+                    self.note(Note::Env, name, at, || format!("`{name}` is read from the environment when the plan runs (not checked here)"));
                 }
                 continue;
             }
-            if ctx.defined.contains(root) || globals.suite.contains(root) {
+            if ctx.defines(root) || globals.suite.contains(root) {
                 continue;
             }
             if root == REQUEST && use_ == Use::Header {
                 continue;
             }
             if globals.cli.contains(root) {
-                let msg = format!("`{root}` comes from --var (not checked here)");
-                self.note(format!("var {root}"), at, msg);
+                let msg = || format!("`{root}` comes from --var (not checked here)");
+                self.note(Note::CliVar, root, at, msg);
                 continue;
             }
             let envs = globals.environments_defining(root);
@@ -387,14 +415,16 @@ impl<'a> Checker<'a> {
                     } else {
                         "in environment"
                     };
-                    let msg = format!(
-                        "`{root}` is defined {which}{} {} of {}: run with --env {} (or --var {root}=…)",
-                        if envs.len() == 1 { "" } else { "s" },
-                        envs.join(", "),
-                        globals.config_name(),
-                        envs[0]
-                    );
-                    self.note(format!("env-only {root}"), at, msg);
+                    let msg = || {
+                        format!(
+                            "`{root}` is defined {which}{} {} of {}: run with --env {} (or --var {root}=…)",
+                            if envs.len() == 1 { "" } else { "s" },
+                            envs.join(", "),
+                            globals.config_name(),
+                            envs[0]
+                        )
+                    };
+                    self.note(Note::EnvironmentOnly, root, at, msg);
                 }
                 continue;
             }
@@ -430,7 +460,7 @@ impl<'a> Checker<'a> {
                 None => format!("`{var}` is captured by step `{}` ({line}), but plan `vars` are rendered when the plan starts: use `{{{{ {var} }}}}` in the steps after it", rs.step.name),
             };
         }
-        if ctx.later_vars.iter().any(|v| v == var) {
+        if ctx.later_vars.contains(&var) {
             return format!(
                 "`{var}` is used before it is defined: {}; move it up",
                 ctx.later_kind
@@ -447,7 +477,7 @@ impl<'a> Checker<'a> {
                 return format!("undefined variable `{var}`: environment `{chosen}` does not define it (only {})", others.join(", "));
             }
         }
-        let mut known: Vec<&str> = ctx.defined.iter().map(String::as_str).collect();
+        let mut known: Vec<&str> = ctx.known().into_iter().collect();
         known.extend(globals.names().map(String::as_str));
         known.extend(
             steps
@@ -479,79 +509,126 @@ fn no_scheme(url: &str) -> Option<String> {
 }
 
 struct Context<'c> {
+    /// Defined by the plan so far: its vars, earlier steps' captures.
     defined: &'c BTreeSet<String>,
+    /// Defined by the step itself so far: include vars, `item`, its own vars.
+    local: &'c BTreeSet<String>,
     /// `None` for plan vars.
     step_index: Option<usize>,
     /// Names of the vars of the same block, to say "used before it is defined".
-    later_vars: &'c [String],
+    later_vars: &'c [&'c str],
     later_kind: &'c str,
     /// `item` is defined (or would be, for its message).
     in_for_each: bool,
 }
 
+impl Context<'_> {
+    fn defines(&self, name: &str) -> bool {
+        self.local.contains(name) || self.defined.contains(name)
+    }
+
+    /// Every name defined here, in order.
+    fn known(&self) -> BTreeSet<&str> {
+        self.defined
+            .iter()
+            .chain(self.local.iter())
+            .map(String::as_str)
+            .collect()
+    }
+}
+
 /// Every template a step renders besides its vars and `when`, with where it is written:
 /// the request's, the defaults' headers and query parameters it inherits, and the
 /// expected values of its (merged) `expect`.
-fn step_templates(rs: &ResolvedStep) -> Vec<(&str, At, Use)> {
+fn step_templates<'a>(rs: &'a ResolvedStep) -> Vec<(&'a str, At, Use)> {
+    // Places are spelt out (an `At`) only for strings that are templates.
     let mut out: Vec<(&str, At, Use)> = Vec::new();
-    let mut headers: Vec<(&str, &Scalar, At)> = Vec::new();
-    let mut query: Vec<(&str, &Scalar, At)> = Vec::new();
+    let mut headers: Vec<(&str, &Scalar, &At, bool)> = Vec::new();
+    let mut query: Vec<(&str, &Scalar, &At, bool)> = Vec::new();
     let req = rs.step.request.as_ref();
-    let req_at = rs.at.key("request");
+    // (maps, where they are written, below `request:`)
     let layers = rs
         .layers
         .iter()
-        .map(|l| (&l.defaults.headers, &l.defaults.query, l.at.clone()))
-        .chain(req.map(|r| (&r.headers, &r.query, req_at.clone())));
-    for (h, q, parent) in layers {
+        .map(|l| (&l.defaults.headers, &l.defaults.query, &l.at, false))
+        .chain(req.map(|r| (&r.headers, &r.query, &rs.at, true)));
+    for (h, q, parent, in_request) in layers {
         for (k, v) in h {
-            headers.retain(|(name, _, _)| !name.eq_ignore_ascii_case(k));
-            headers.push((k, v, parent.key("headers").key(k)));
+            headers.retain(|(name, _, _, _)| !name.eq_ignore_ascii_case(k));
+            headers.push((k, v, parent, in_request));
         }
         for (k, v) in q {
-            query.retain(|(name, _, _)| name != k);
-            query.push((k, v, parent.key("query").key(k)));
+            query.retain(|(name, _, _, _)| name != k);
+            query.push((k, v, parent, in_request));
         }
     }
-    out.extend(
-        headers
-            .into_iter()
-            .map(|(_, v, at)| (v.0.as_str(), at, Use::Header)),
-    );
-    out.extend(
-        query
-            .into_iter()
-            .map(|(_, v, at)| (v.0.as_str(), at, Use::Other)),
-    );
+    let place = |parent: &At, in_request: bool, map: &str, k: &str| {
+        let parent = match in_request {
+            true => parent.key("request"),
+            false => parent.clone(),
+        };
+        parent.key(map).key(k)
+    };
+    for (k, v, parent, in_request) in headers {
+        if is_template(&v.0) {
+            out.push((&v.0, place(parent, in_request, "headers", k), Use::Header));
+        }
+    }
+    for (k, v, parent, in_request) in query {
+        if is_template(&v.0) {
+            out.push((&v.0, place(parent, in_request, "query", k), Use::Other));
+        }
+    }
     if let Some(req) = req {
-        out.push((req.url.as_str(), req_at.key("url"), Use::Other));
+        let mut request = |source: &'a str, keys: &[&str]| {
+            if is_template(source) {
+                let at = keys.iter().fold(rs.at.key("request"), |at, k| at.key(k));
+                out.push((source, at, Use::Other));
+            }
+        };
+        request(&req.url, &["url"]);
         for (k, v) in req.form.iter().flatten() {
-            out.push((v.0.as_str(), req_at.key("form").key(k), Use::Other));
+            request(&v.0, &["form", k]);
         }
         for (k, v) in req.multipart.iter().flatten() {
             if let super::types::MultipartField::Text(t) = v {
-                out.push((t.as_str(), req_at.key("multipart").key(k), Use::Other));
+                request(t, &["multipart", k]);
             }
         }
         if let Some(super::types::RawBody::Text(body)) = &req.body {
-            out.push((body.as_str(), req_at.key("body"), Use::Other));
+            request(body, &["body"]);
         }
         if let Some(json) = &req.json {
-            strings(json, req_at.key("json"), &mut out);
+            if has_template(json) {
+                strings(json, rs.at.key("request").key("json"), &mut out);
+            }
         }
     }
-    // Expected values, nearest `expect` winning per key as when the step runs.
-    let mut expected: IndexMap<String, Vec<(&str, At)>> = IndexMap::new();
-    let expects = rs
+    expected_templates(rs, &mut out);
+    out
+}
+
+/// The template strings of the expected values, nearest `expect` winning per key as
+/// when the step runs.
+fn expected_templates<'a>(rs: &'a ResolvedStep, out: &mut Vec<(&'a str, At, Use)>) {
+    let expects: Vec<(&Expect, &At)> = rs
         .layers
         .iter()
-        .filter_map(|l| l.defaults.expect.as_ref().map(|e| (e, l.at.key("expect"))))
-        .chain(std::iter::once((&rs.step.expect, rs.at.key("expect"))));
-    for (e, at) in expects {
+        .filter_map(|l| l.defaults.expect.as_ref().map(|e| (e, &l.at)))
+        .chain(std::iter::once((&rs.step.expect, &rs.at)))
+        .collect();
+    let strings: Vec<Vec<(String, &str)>> =
+        expects.iter().map(|(e, _)| e.template_strings()).collect();
+    if strings.iter().all(Vec::is_empty) {
+        return;
+    }
+    let mut expected: IndexMap<String, Vec<(&str, At)>> = IndexMap::new();
+    for ((e, parent), strings) in expects.into_iter().zip(strings) {
         for key in expect_keys(e) {
             expected.insert(key, Vec::new());
         }
-        for (sub, source) in e.template_strings() {
+        let at = parent.key("expect");
+        for (sub, source) in strings {
             let at = at.key(&sub);
             expected.entry(sub).or_default().push((source, at));
         }
@@ -562,7 +639,15 @@ fn step_templates(rs: &ResolvedStep) -> Vec<(&str, At, Use)> {
             .flatten()
             .map(|(s, at)| (s, at, Use::Other)),
     );
-    out
+}
+
+fn has_template(v: &Value) -> bool {
+    match v {
+        Value::String(s) => is_template(s),
+        Value::Array(items) => items.iter().any(has_template),
+        Value::Object(map) => map.values().any(has_template),
+        _ => false,
+    }
 }
 
 /// The keys of an `expect` that merge one by one: `headers.NAME`, `json.PATH`, `body`.

@@ -7,7 +7,7 @@ use super::files::{SchemaCache, TlsCache};
 use super::for_each::{expand, ForEachSpec};
 use crate::diagnostic::Diagnostic;
 use crate::plan::expect::Expect;
-use crate::plan::id::step_id;
+use crate::plan::id::{phase_prefix, step_id_in};
 use crate::plan::model::{Action, Checks, Flow, Plan, RetryPolicy, Step, When};
 use crate::plan::proxy::ProxySetting;
 use crate::plan::resolved::{At, Layer, PhaseInfo, Resolved, ResolvedStep};
@@ -171,13 +171,18 @@ impl Compiler<'_> {
             ),
             _ => {}
         }
-        let mut seen: HashSet<(usize, String)> = HashSet::new();
-        // Step id → where the step is written, to name both places of a clash.
-        let mut ids: HashMap<String, String> = HashMap::new();
+        let mut seen: HashSet<(usize, &str)> = HashSet::new();
+        // Step id → where the step is written (file, line), to name both places of a clash.
+        let mut ids: HashMap<String, (Option<String>, u32)> = HashMap::new();
+        let id_prefixes: Vec<String> = r
+            .phases
+            .iter()
+            .map(|phase| phase_prefix(&raw.name, &phase.name))
+            .collect();
         let mut steps = Vec::new();
         for rs in &r.steps {
             let phase = &r.phases[rs.phase];
-            let new_name = seen.insert((rs.phase, rs.step.name.clone()));
+            let new_name = seen.insert((rs.phase, &rs.step.name));
             if !new_name {
                 let from = if rs.included() {
                     format!(" (the second comes from {})", rs.at.src.shown)
@@ -194,7 +199,7 @@ impl Compiler<'_> {
                     format!("step name `{}` is used twice in phase `{}`{from}: step names must be unique within a phase", rs.step.name, phase.name),
                 );
             }
-            let compiled = self.step(rs, phase, &raw.name);
+            let compiled = self.step(rs, phase, &id_prefixes[rs.phase]);
             if new_name {
                 self.unique_ids(rs, &compiled, &r.src.shown, &mut ids);
             }
@@ -224,27 +229,24 @@ impl Compiler<'_> {
         rs: &ResolvedStep,
         steps: &[Step],
         plan_file: &str,
-        ids: &mut HashMap<String, String>,
+        ids: &mut HashMap<String, (Option<String>, u32)>,
     ) {
         for step in steps {
-            let here = format!(
-                "{}:{}",
-                step.file.as_deref().unwrap_or(plan_file),
-                step.line
-            );
-            if let Some(there) = ids.get(&step.id) {
+            if let Some((file, line)) = ids.get(&step.id) {
+                let there = format!("{}:{line}", file.as_deref().unwrap_or(plan_file));
                 let message = format!(
                     "step `{}` has the id `{}` of the step at {there}: ids are the plan, phase and step names slugged (lower case, punctuation as `-`), so names must differ by more than case and punctuation; rename one",
                     step.name, step.id
                 );
                 self.error(&rs.at.key("name"), message);
             } else {
-                ids.insert(step.id.clone(), here);
+                ids.insert(step.id.clone(), (step.file.clone(), step.line));
             }
         }
     }
 
-    fn step(&mut self, rs: &ResolvedStep, inh: &PhaseInfo, plan: &str) -> Vec<Step> {
+    /// `id_prefix`: the [`phase_prefix`] of the step's phase.
+    fn step(&mut self, rs: &ResolvedStep, inh: &PhaseInfo, id_prefix: &str) -> Vec<Step> {
         let s = &rs.step;
         let at = &rs.at;
         let merged = merge(&rs.layers);
@@ -269,7 +271,7 @@ impl Compiler<'_> {
         let checks = self.checks(rs, &merged);
         let (flow, for_each) = self.flow(rs, merged.requires_env);
         let step = Step {
-            id: step_id(plan, &inh.name, &s.name),
+            id: step_id_in(id_prefix, &s.name),
             name: s.name.clone(),
             base_name: s.name.clone(),
             phase: inh.name.clone(),
