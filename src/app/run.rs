@@ -3,7 +3,7 @@
 use super::reports::write_reports;
 use super::{load_options, print_diagnostics};
 use crate::cli::{OutputArgs, OutputFormat, RunArgs};
-use crate::console::{summary_line, Console, Ndjson, Notes, Verbosity};
+use crate::console::{summary_line, Console, Ndjson, Notes, Verbosity, WRITE_EVERY};
 use crate::diagnostic::Diagnostic;
 use crate::exit::{self, FailOn};
 use crate::plan::load::{load, LoadOptions};
@@ -262,7 +262,10 @@ fn send(
     };
     let cancel = opts.cancel.clone();
     let results = runtime.block_on(async {
-        tokio::spawn(watch_interrupts(cancel));
+        tokio::spawn(watch_interrupts(cancel, console.clone()));
+        if let Some(console) = console.clone().filter(|c| c.batched()) {
+            tokio::spawn(write_out_regularly(console));
+        }
         run_suite(suite, opts, sink).await
     });
     if let Some(console) = &console {
@@ -400,11 +403,26 @@ fn failed_by_suite_policy(
     (!reasons.is_empty()).then(|| reasons.join(", "))
 }
 
+/// Step lines collected while stdout is not a terminal reach it at least every
+/// [`WRITE_EVERY`], also while a slow step is in flight.
+async fn write_out_regularly(console: Arc<Console>) {
+    let mut tick = tokio::time::interval(WRITE_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        console.write_out();
+    }
+}
+
 /// First Ctrl-C (or SIGTERM): stop sending, finish the reports. Second: exit at once.
-async fn watch_interrupts(cancel: Cancel) {
+/// The step lines collected so far go out before the note on stderr, so they read in order.
+async fn watch_interrupts(cancel: Cancel, console: Option<Arc<Console>>) {
     loop {
         if !wait_for_signal().await {
             return;
+        }
+        if let Some(console) = &console {
+            console.write_out();
         }
         if cancel.cancel() {
             eprintln!("\ninterrupted again: exiting without reports");

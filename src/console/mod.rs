@@ -2,6 +2,13 @@
 //! finishes first; on a terminal, a progress line on stderr naming the steps in flight.
 //! `--quiet` leaves only the summary; `--verbose` adds, for each failing step, what was
 //! sent and received ([`detail`]).
+//!
+//! When stdout is not a terminal (a CI log, a file, a pipe), step lines are collected
+//! and written in batches, not one write per step: at the end of each plan, when
+//! [`Console::write_out`] is called (every [`WRITE_EVERY`] while the run goes, before
+//! anything goes to stderr, and at the end), and when [`BATCH_BYTES`] are waiting.
+//! `--output ndjson` is not batched: each event is written as it happens, for tools
+//! that follow the run live.
 
 mod detail;
 mod progress;
@@ -10,8 +17,14 @@ use crate::results::{render, Outcome, StepResult, Summary};
 use crate::run::{Event, EventSink};
 use detail::step_line;
 use progress::Progress;
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::sync::Mutex;
+use std::time::Duration;
+
+/// How often the run writes out the step lines collected when stdout is not a terminal.
+pub const WRITE_EVERY: Duration = Duration::from_millis(100);
+/// Collected step lines past this size are written at once.
+const BATCH_BYTES: usize = 64 * 1024;
 
 /// How much the terminal shows (`--quiet`, `--verbose`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -30,6 +43,8 @@ pub struct Console {
     color: bool,
     verbosity: Verbosity,
     plan_names: Vec<String>,
+    /// Stdout is not a terminal: lines are collected in `State::batch`.
+    batched: bool,
 }
 
 struct State {
@@ -39,6 +54,8 @@ struct State {
     /// The plan whose lines are printed as they come.
     current: usize,
     header_printed: Vec<bool>,
+    /// Lines printed but not yet written to stdout (when batched).
+    batch: String,
 }
 
 impl Console {
@@ -49,21 +66,34 @@ impl Console {
         let progress = (verbosity != Verbosity::Quiet && std::io::stderr().is_terminal())
             .then(|| Progress::new(total_steps));
         let n = plan_names.len();
+        let stdout_is_terminal = std::io::stdout().is_terminal();
         Console {
             state: Mutex::new(State {
                 pending: vec![Vec::new(); n],
                 done: vec![false; n],
                 current: 0,
                 header_printed: vec![false; n],
+                batch: String::new(),
             }),
             progress,
-            color: !no_color && std::io::stdout().is_terminal(),
+            color: !no_color && stdout_is_terminal,
             verbosity,
             plan_names,
+            batched: !stdout_is_terminal,
         }
     }
 
-    fn print(&self, lines: &[String]) {
+    fn print(&self, batch: &mut String, lines: &[String]) {
+        if self.batched {
+            for l in lines {
+                batch.push_str(l);
+                batch.push('\n');
+            }
+            if batch.len() >= BATCH_BYTES {
+                write_batch(batch);
+            }
+            return;
+        }
         let out = || {
             for l in lines {
                 say!("{l}");
@@ -84,7 +114,7 @@ impl Console {
                 lines.push(self.paint(&format!("▸ {}", self.plan_names[i]), "1"));
             }
             lines.append(&mut st.pending[i]);
-            self.print(&lines);
+            self.print(&mut st.batch, &lines);
             if !st.done[i] {
                 break;
             }
@@ -100,7 +130,20 @@ impl Console {
         }
     }
 
+    /// Whether step lines are collected and written in batches (stdout is not a terminal).
+    pub fn batched(&self) -> bool {
+        self.batched
+    }
+
+    /// Writes out the step lines collected so far (when stdout is not a terminal).
+    pub fn write_out(&self) {
+        if let Ok(mut st) = self.state.lock() {
+            write_batch(&mut st.batch);
+        }
+    }
+
     pub fn finish(&self) {
+        self.write_out();
         if let Some(progress) = &self.progress {
             progress.finish();
         }
@@ -151,7 +194,17 @@ impl Console {
         };
         st.done[plan_index] = true;
         self.flush(&mut st);
+        write_batch(&mut st.batch);
     }
+}
+
+fn write_batch(batch: &mut String) {
+    if batch.is_empty() {
+        return;
+    }
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(batch.as_bytes()).and_then(|()| out.flush());
+    batch.clear();
 }
 
 /// `--output ndjson`: every event as one JSON object per line on stdout, as it happens.
@@ -185,7 +238,6 @@ impl Notes {
 }
 
 pub fn say_line(args: std::fmt::Arguments<'_>) {
-    use std::io::Write;
     let mut out = std::io::stdout().lock();
     let _ = out.write_fmt(args).and_then(|()| out.write_all(b"\n"));
 }

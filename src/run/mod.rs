@@ -127,7 +127,7 @@ pub struct PlanContext<'a> {
     /// Variable name → the step that captures it.
     captured_by: HashMap<&'a str, &'a str>,
     /// The plan's cookies: a session cookie set by one step is sent by the next.
-    pub cookies: Arc<reqwest::cookie::Jar>,
+    pub cookies: Arc<http::Jar>,
 }
 
 impl<'a> PlanContext<'a> {
@@ -147,7 +147,7 @@ impl<'a> PlanContext<'a> {
             plan,
             http: &shared.http,
             captured_by,
-            cookies: Arc::new(reqwest::cookie::Jar::default()),
+            cookies: Arc::new(http::Jar::default()),
         }
     }
 

@@ -315,7 +315,6 @@ async fn run_one(
 /// The plan's cookies for this URL are sent as a `Cookie` header: their values are
 /// secrets like those of a `Cookie` header written in the plan.
 fn learn_cookies(cx: &PlanContext<'_>, url: Option<&reqwest::Url>) {
-    use reqwest::cookie::CookieStore;
     let Some(url) = url else {
         return;
     };

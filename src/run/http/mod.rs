@@ -7,13 +7,13 @@ mod body;
 mod cert;
 mod classify;
 mod client;
+mod cookies;
 mod digest;
 
 use crate::plan::proxy::ProxySetting;
 use crate::results::{CertificateFacts, ErrorKind};
 use crate::tls::TlsFiles;
 use classify::{chain, classify};
-use reqwest::cookie::CookieStore;
 use reqwest::header::{
     HeaderMap, HeaderName, HeaderValue, ACCEPT_ENCODING, AUTHORIZATION, CONTENT_ENCODING,
     CONTENT_LENGTH, CONTENT_TYPE, COOKIE, LOCATION, PROXY_AUTHORIZATION, SET_COOKIE,
@@ -22,6 +22,7 @@ use reqwest::{Method, StatusCode, Url};
 use std::time::{Duration, Instant};
 
 pub use body::DEFAULT_ACCEPT_ENCODING;
+pub use cookies::Jar;
 
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_BODY_CAP: usize = 10 * 1024 * 1024;
@@ -47,7 +48,7 @@ pub struct Outgoing {
     pub max_body: usize,
     /// The plan's cookie jar: its cookies for the URL are sent (unless the step sets
     /// `Cookie` itself) and every `Set-Cookie` received, redirects included, is kept.
-    pub cookies: Option<std::sync::Arc<reqwest::cookie::Jar>>,
+    pub cookies: Option<std::sync::Arc<Jar>>,
     /// `auth: { digest }`: user and password, answered to a `401` Digest challenge.
     pub digest: Option<(String, String)>,
     /// `proxy` of planrun.yaml or `defaults`; `--proxy` wins over it, and without
@@ -276,7 +277,7 @@ impl Http {
                 }
             }
             if let Some(jar) = &out.cookies {
-                jar.set_cookies(&mut response.headers().get_all(SET_COOKIE).iter(), &url);
+                jar.set_cookies(response.headers().get_all(SET_COOKIE).iter(), &url);
             }
             let status = response.status();
             let location = response.headers().get(LOCATION).cloned();
