@@ -6,9 +6,12 @@
 //! messages, paths and marks are what the golden outputs show), so the errors made
 //! here are short and carry no position.
 
+mod access;
+
 use super::events::{Event, Kind, Style};
 use super::scalar::{self, BOOL, FLOAT, INT, NULL};
-use serde::de::{self, DeserializeSeed, IgnoredAny, Unexpected, Visitor};
+use access::{EnumAccess, MapAccess, SeqAccess, UnitVariantAccess};
+use serde::de::{self, IgnoredAny, Unexpected, Visitor};
 use std::fmt;
 
 #[derive(Debug)]
@@ -506,146 +509,5 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
     fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
         self.ignore_any()?;
         visitor.visit_unit()
-    }
-}
-
-struct SeqAccess<'a, 'de> {
-    empty: bool,
-    de: &'a mut Deserializer<'de>,
-    len: usize,
-}
-
-impl<'de> de::SeqAccess<'de> for SeqAccess<'_, 'de> {
-    type Error = Error;
-
-    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>> {
-        if self.empty {
-            return Ok(None);
-        }
-        match self.de.peek()?.kind {
-            Kind::SeqEnd => Ok(None),
-            _ => {
-                self.len += 1;
-                self.de.current_enum = None;
-                seed.deserialize(&mut *self.de).map(Some)
-            }
-        }
-    }
-}
-
-struct MapAccess<'a, 'de> {
-    empty: bool,
-    de: &'a mut Deserializer<'de>,
-    len: usize,
-}
-
-impl<'de> de::MapAccess<'de> for MapAccess<'_, 'de> {
-    type Error = Error;
-
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>> {
-        if self.empty {
-            return Ok(None);
-        }
-        match self.de.peek()?.kind {
-            Kind::MapEnd => Ok(None),
-            _ => {
-                self.len += 1;
-                self.de.current_enum = None;
-                seed.deserialize(&mut *self.de).map(Some)
-            }
-        }
-    }
-
-    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value> {
-        self.de.current_enum = None;
-        seed.deserialize(&mut *self.de)
-    }
-}
-
-/// `!Variant value`: the tag names the variant, the tagged node is its value.
-struct EnumAccess<'a, 'de> {
-    de: &'a mut Deserializer<'de>,
-    tag: &'de str,
-}
-
-impl<'a, 'de> de::EnumAccess<'de> for EnumAccess<'a, 'de> {
-    type Error = Error;
-    type Variant = &'a mut Deserializer<'de>;
-
-    fn variant_seed<V: DeserializeSeed<'de>>(self, seed: V) -> Result<(V::Value, Self::Variant)> {
-        let variant = seed.deserialize(de::value::StrDeserializer::<Error>::new(self.tag))?;
-        self.de.current_enum = Some(self.tag);
-        Ok((variant, self.de))
-    }
-}
-
-impl<'de> de::VariantAccess<'de> for &mut Deserializer<'de> {
-    type Error = Error;
-
-    fn unit_variant(self) -> Result<()> {
-        de::Deserialize::deserialize(self)
-    }
-
-    fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value> {
-        seed.deserialize(self)
-    }
-
-    fn tuple_variant<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value> {
-        de::Deserializer::deserialize_seq(self, visitor)
-    }
-
-    fn struct_variant<V: Visitor<'de>>(
-        self,
-        fields: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value> {
-        de::Deserializer::deserialize_struct(self, "", fields, visitor)
-    }
-}
-
-/// A scalar naming a unit variant.
-struct UnitVariantAccess<'a, 'de> {
-    de: &'a mut Deserializer<'de>,
-}
-
-impl<'a, 'de> de::EnumAccess<'de> for UnitVariantAccess<'a, 'de> {
-    type Error = Error;
-    type Variant = Self;
-
-    fn variant_seed<V: DeserializeSeed<'de>>(self, seed: V) -> Result<(V::Value, Self)> {
-        Ok((seed.deserialize(&mut *self.de)?, self))
-    }
-}
-
-impl<'de> de::VariantAccess<'de> for UnitVariantAccess<'_, 'de> {
-    type Error = Error;
-
-    fn unit_variant(self) -> Result<()> {
-        Ok(())
-    }
-
-    fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, _seed: T) -> Result<T::Value> {
-        Err(de::Error::invalid_type(
-            Unexpected::UnitVariant,
-            &"newtype variant",
-        ))
-    }
-
-    fn tuple_variant<V: Visitor<'de>>(self, _len: usize, _visitor: V) -> Result<V::Value> {
-        Err(de::Error::invalid_type(
-            Unexpected::UnitVariant,
-            &"tuple variant",
-        ))
-    }
-
-    fn struct_variant<V: Visitor<'de>>(
-        self,
-        _fields: &'static [&'static str],
-        _visitor: V,
-    ) -> Result<V::Value> {
-        Err(de::Error::invalid_type(
-            Unexpected::UnitVariant,
-            &"struct variant",
-        ))
     }
 }
