@@ -9,7 +9,12 @@ use crate::report::{html, json, junit, markdown, write_atomic};
 use crate::results::RunResults;
 use std::path::Path;
 
-/// False when a report could not be written (the error is printed).
+/// False when a report could not be written (the errors are printed).
+///
+/// The run is over once its reports are on disk, so they are rendered and written at
+/// the same time, one thread each. Each is attempted even when another fails (one
+/// unwritable path loses one report); the notes and errors are printed afterwards in
+/// a fixed order, so the output does not depend on which finished first.
 pub(super) fn write_reports(
     results: &RunResults,
     output: &OutputArgs,
@@ -22,25 +27,58 @@ pub(super) fn write_reports(
     let md_opts = markdown::MarkdownOptions {
         emoji: !output.no_emoji,
     };
-    // Each is attempted even when another fails: one unwritable path loses one report.
-    let results_json = json::render(results);
-    let junit_xml = junit::render(results, &junit_opts);
-    let markdown = markdown::render_in(results, &md_opts, context);
-    let json_ok = write_one("JSON results", &output.json, &results_json, notes);
-    let junit_ok = write_one("JUnit XML", &output.junit, &junit_xml, notes);
-    let md_ok = write_one("Markdown report", &output.report, &markdown, notes);
-    let html_ok = output.html.as_ref().is_none_or(|path| {
-        let opts = html::HtmlOptions {
-            emoji: !output.no_emoji,
-        };
-        let page = html::render_in(results, &opts, context);
-        write_one("HTML report", path, &page, notes)
+    let html_opts = html::HtmlOptions {
+        emoji: !output.no_emoji,
+    };
+    let written: Vec<(&str, &Path, std::io::Result<()>)> = std::thread::scope(|s| {
+        let json = s.spawn(|| write_atomic(&output.json, json::render(results).as_bytes()));
+        let junit = s.spawn(|| {
+            write_atomic(
+                &output.junit,
+                junit::render(results, &junit_opts).as_bytes(),
+            )
+        });
+        let page = output.html.as_ref().map(|path| {
+            s.spawn(move || {
+                write_atomic(path, html::render_in(results, &html_opts, context).as_bytes())
+            })
+        });
+        let markdown = write_atomic(
+            &output.report,
+            markdown::render_in(results, &md_opts, context).as_bytes(),
+        );
+        let mut written = vec![
+            ("JSON results", output.json.as_path(), joined(json)),
+            ("JUnit XML", output.junit.as_path(), joined(junit)),
+            ("Markdown report", output.report.as_path(), markdown),
+        ];
+        if let (Some(path), Some(page)) = (&output.html, page) {
+            written.push(("HTML report", path.as_path(), joined(page)));
+        }
+        written
     });
-    json_ok && junit_ok && md_ok && html_ok
+    let mut all_ok = true;
+    for (what, path, result) in written {
+        all_ok &= said(what, path, result, notes);
+    }
+    all_ok
+}
+
+/// A writer thread's result; a writer that panicked panics here, as it would have
+/// without the thread (after the other reports were written).
+fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    handle
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 pub(super) fn write_one(what: &str, path: &Path, text: &str, notes: Notes) -> bool {
-    match write_atomic(path, text.as_bytes()) {
+    said(what, path, write_atomic(path, text.as_bytes()), notes)
+}
+
+/// Prints where a report went, or why it could not be written; false for the latter.
+fn said(what: &str, path: &Path, result: std::io::Result<()>, notes: Notes) -> bool {
+    match result {
         Ok(()) => {
             notes.say(format_args!("{what}: {}", path.display()));
             true

@@ -37,6 +37,7 @@ mod matchers;
 mod onboard_demo;
 mod onboard_init;
 mod parallel;
+mod report_files;
 mod report_props;
 mod results_schema;
 mod results_versions;
