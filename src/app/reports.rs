@@ -40,7 +40,10 @@ pub(super) fn write_reports(
         });
         let page = output.html.as_ref().map(|path| {
             s.spawn(move || {
-                write_atomic(path, html::render_in(results, &html_opts, context).as_bytes())
+                write_atomic(
+                    path,
+                    html::render_in(results, &html_opts, context).as_bytes(),
+                )
             })
         });
         let markdown = write_atomic(

@@ -8,7 +8,7 @@
 use std::collections::HashSet;
 use std::fmt::Write as _;
 
-use super::sanitize::{floor_char_boundary, one_line, strip_ansi, xml};
+use super::sanitize::{floor_char_boundary, one_line, strip_ansi, xml, xml_line};
 use super::{utc_seconds, without_userinfo};
 use crate::results::render::{self, check_line, check_line_with_kind, exact_line, skip_text};
 use crate::results::{
@@ -174,10 +174,11 @@ fn plan_suite(
     names: &mut UniqueNames,
 ) -> Suite {
     let mut case_names = UniqueNames::default();
+    let plan_slug = slug(&plan.name, "plan");
     let cases = plan
         .steps
         .iter()
-        .map(|step| step_case(plan, step, opts, &mut case_names))
+        .map(|step| step_case(plan, &plan_slug, step, opts, &mut case_names))
         .collect();
     Suite {
         name: suite_name(&plan.name, names),
@@ -246,6 +247,7 @@ fn load_error_suite(results: &RunResults, e: &Diagnostic, names: &mut UniqueName
 
 fn step_case(
     plan: &PlanResult,
+    plan_slug: &str,
     step: &StepResult,
     opts: &JunitOptions,
     names: &mut UniqueNames,
@@ -257,7 +259,7 @@ fn step_case(
         } else {
             name
         }),
-        classname: classname(plan, step),
+        classname: classname(plan, plan_slug, step),
         time_ms: step.duration_ms,
         location: opts
             .with_locations
@@ -268,7 +270,7 @@ fn step_case(
 }
 
 /// `<integration|category|planrun>.<plan>`, each part slugified: a stable dotted id.
-fn classname(plan: &PlanResult, step: &StepResult) -> String {
+fn classname(plan: &PlanResult, plan_slug: &str, step: &StepResult) -> String {
     let group = [
         &step.integration,
         &step.category,
@@ -280,7 +282,7 @@ fn classname(plan: &PlanResult, step: &StepResult) -> String {
     .map(|s| slug(s, ""))
     .find(|s| !s.is_empty())
     .unwrap_or_else(|| "planrun".into());
-    format!("{group}.{}", slug(&plan.name, "plan"))
+    format!("{group}.{plan_slug}")
 }
 
 /// Lowercase, every run of non-alphanumerics one `_`, no `_` at the ends.
@@ -454,9 +456,9 @@ fn slow_note(step: &StepResult) -> String {
 }
 
 fn status_text(resp: &ResponseInfo) -> String {
-    format!("{} {}", resp.status, single_line(&resp.reason))
-        .trim_end()
-        .to_string()
+    let mut text = format!("{} {}", resp.status, single_line(&resp.reason));
+    text.truncate(text.trim_end().len());
+    text
 }
 
 fn request_url(url: &str) -> String {
@@ -471,7 +473,12 @@ fn excerpt(resp: &ResponseInfo, max_bytes: usize) -> String {
     let cut = floor_char_boundary(text, max_bytes);
     let total = resp.body_bytes.max(text.len() as u64);
     let omitted = total - cut as u64;
-    let mut shown = xml(&text[..cut].replace("\r\n", "\n"));
+    let shown = &text[..cut];
+    let mut shown = if shown.contains('\r') {
+        xml(&shown.replace("\r\n", "\n"))
+    } else {
+        xml(shown)
+    };
     if omitted > 0 {
         let _ = write!(shown, "...[truncated {omitted} bytes]");
     }
@@ -480,7 +487,7 @@ fn excerpt(resp: &ResponseInfo, max_bytes: usize) -> String {
 
 /// Sanitised, on one line, capped: for attributes and one-line fields.
 fn single_line(s: &str) -> String {
-    one_line(&xml(s), VALUE_MAX_CHARS)
+    xml_line(s, VALUE_MAX_CHARS)
 }
 
 #[cfg(test)]

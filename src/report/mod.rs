@@ -87,15 +87,15 @@ pub(crate) fn date_of(timestamp: &str) -> String {
 }
 
 /// A URL without its `user:password@` part, which must never reach a report.
-pub(crate) fn without_userinfo(url: &str) -> String {
+pub(crate) fn without_userinfo(url: &str) -> std::borrow::Cow<'_, str> {
     let (scheme, rest) = match url.find("://") {
         Some(i) => (&url[..i + 3], &url[i + 3..]),
         None => ("", url),
     };
     let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     match rest[..authority_end].rfind('@') {
-        Some(at) => format!("{scheme}{}", &rest[at + 1..]),
-        None => url.to_string(),
+        Some(at) => format!("{scheme}{}", &rest[at + 1..]).into(),
+        None => url.into(),
     }
 }
 
@@ -108,7 +108,7 @@ pub(crate) fn host_port(url: &str) -> String {
     };
     let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     if end == 0 {
-        url.clone()
+        url.into_owned()
     } else {
         rest[..end].to_string()
     }

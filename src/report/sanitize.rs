@@ -11,6 +11,9 @@ use std::borrow::Cow;
 /// visible `#xNN` stand-in. Tab, newline and carriage return are kept. Used as is for
 /// Markdown; [`xml`] adds the CDATA guard.
 pub fn clean(s: &str) -> String {
+    if is_plain_ascii(s) {
+        return s.to_owned();
+    }
     let stripped = strip_ansi(s);
     if stripped.chars().all(is_plain_char) {
         return stripped.into_owned();
@@ -36,6 +39,21 @@ pub fn xml(s: &str) -> String {
     }
 }
 
+/// [`one_line`] of [`xml`], copying `s` once when it needs neither (the usual case).
+pub fn xml_line(s: &str, max_chars: usize) -> String {
+    if is_plain_ascii(s) && !s.contains("]]>") {
+        one_line(s, max_chars)
+    } else {
+        one_line(&xml(s), max_chars)
+    }
+}
+
+/// Tab, newline, carriage return and printable ASCII only: what [`clean`] keeps as is.
+fn is_plain_ascii(s: &str) -> bool {
+    s.bytes()
+        .all(|b| matches!(b, b'\t' | b'\n' | b'\r' | 0x20..=0x7e))
+}
+
 /// Removes ANSI escape sequences: CSI (`ESC [` parameters, intermediates, final
 /// byte), OSC (`ESC ]` … `BEL` or `ESC \`), two-byte escapes and lone ESC.
 pub fn strip_ansi(s: &str) -> Cow<'_, str> {
@@ -57,6 +75,9 @@ pub fn strip_ansi(s: &str) -> Cow<'_, str> {
 pub fn one_line(s: &str, max_chars: usize) -> String {
     if max_chars == 0 {
         return String::new();
+    }
+    if is_one_line(s, max_chars) {
+        return s.to_owned();
     }
     let mut out = String::new();
     let mut count = 0;
@@ -83,6 +104,16 @@ pub fn one_line(s: &str, max_chars: usize) -> String {
         out.push('…');
     }
     out
+}
+
+/// True when [`one_line`] leaves `s` as it is: single spaces between words, none at
+/// the ends, no other whitespace, at most `max_chars` characters.
+fn is_one_line(s: &str, max_chars: usize) -> bool {
+    let fits = s.len() <= max_chars || s.chars().count() <= max_chars;
+    fits && !s.starts_with(' ')
+        && !s.ends_with(' ')
+        && !s.contains("  ")
+        && !s.chars().any(|c| c != ' ' && c.is_whitespace())
 }
 
 /// At most `max` bytes of `s`, cut at a char boundary, with
@@ -236,6 +267,59 @@ mod tests {
         assert_eq!(cut.chars().count(), 250);
         assert!(cut.ends_with('…'));
         assert!(!cut.contains('\n'));
+    }
+
+    /// What `one_line` does without its shortcut for text that needs nothing done.
+    fn one_line_in_full(s: &str, max_chars: usize) -> String {
+        let words: Vec<&str> = s.split_whitespace().collect();
+        let joined = words.join(" ");
+        if joined.chars().count() <= max_chars {
+            joined
+        } else {
+            let keep: String = joined.chars().take(max_chars - 1).collect();
+            format!("{}…", keep.trim_end())
+        }
+    }
+
+    #[test]
+    fn shortcuts_give_what_the_full_path_gives() {
+        let samples = [
+            "",
+            "step 1",
+            "GET http://127.0.0.1:18080/health",
+            " lead",
+            "trail ",
+            "two  spaces",
+            "tab\there",
+            "new\nline",
+            "nbsp\u{a0}here",
+            "em\u{2003}space",
+            "ünïcode names",
+            "a]]>b",
+            "\x1b[31mred\x1b[0m",
+            "nul\0",
+            "exactly ten",
+            "eleven char",
+            "twelve chars",
+        ];
+        for s in samples {
+            for max in [1, 5, 10, 11, 12, 1000] {
+                assert_eq!(one_line(s, max), one_line_in_full(s, max), "{s:?} {max}");
+                assert_eq!(xml_line(s, max), one_line(&xml(s), max), "{s:?} {max}");
+            }
+            let stripped = strip_ansi(s);
+            let slow: String = stripped
+                .chars()
+                .map(|c| {
+                    if is_plain_char(c) {
+                        c.to_string()
+                    } else {
+                        format!("#x{:02X}", c as u32)
+                    }
+                })
+                .collect();
+            assert_eq!(clean(s), slow, "{s:?}");
+        }
     }
 
     #[test]

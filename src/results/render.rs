@@ -127,6 +127,10 @@ pub fn check_line_with_kind(c: &CheckResult) -> String {
 /// different answers. Backslashes are kept as they are.
 pub fn exact_line(s: &str, max_chars: usize) -> String {
     use std::fmt::Write as _;
+    // Printable ASCII within the limit is shown as it is (most names and values).
+    if s.len() <= max_chars && s.bytes().all(|b| (0x20..=0x7e).contains(&b)) {
+        return s.to_owned();
+    }
     let mut out = String::with_capacity(s.len().min(max_chars * 4));
     for (count, c) in s.chars().enumerate() {
         if count >= max_chars {

@@ -35,8 +35,9 @@ pub(super) fn write_document(suites: &[Suite], run_ms: u64) -> String {
         }
         put(&mut w, Event::End(BytesEnd::new("testsuites")));
     }
-    // Only `&str` goes in, so this is UTF-8; lossy decoding costs nothing and cannot panic.
-    let mut text = String::from_utf8_lossy(&w.into_inner()).into_owned();
+    // Only `&str` goes in, so this is UTF-8; the lossy fallback cannot panic.
+    let mut text = String::from_utf8(w.into_inner())
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     text.push('\n');
     text
 }

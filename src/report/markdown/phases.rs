@@ -23,23 +23,24 @@ pub(super) fn results_by_phase(out: &mut String, r: &RunResults, m: Marks) {
             format!("{} — {}", inline(plan), inline(phase.name))
         };
         let _ = writeln!(out, "### {heading}\n\n{}\n", model::phase_result(&s));
-        let lines: Vec<String> = phase
-            .steps
-            .iter()
-            .enumerate()
-            .map(|(i, step)| step_line(i + 1, step, m))
-            .collect();
-        fenced(out, &lines.join("\n"));
+        let mut lines = String::new();
+        for (i, step) in phase.steps.iter().enumerate() {
+            if i > 0 {
+                lines.push('\n');
+            }
+            step_line(&mut lines, i + 1, step, m);
+        }
+        fenced(out, &lines);
     }
 }
 
-fn step_line(n: usize, step: &StepResult, m: Marks) -> String {
+fn step_line(line: &mut String, n: usize, step: &StepResult, m: Marks) {
     let icon = m.outcome(step.outcome);
     let name = value(&step.name);
     // A pending step written without a request is listed by name alone.
-    let mut line = match known_endpoint(step) {
-        None => format!("{n}. {icon} {name}"),
-        Some(e) => format!("{n}. {icon} {e} — {name}"),
+    let _ = match known_endpoint(step) {
+        None => write!(line, "{n}. {icon} {name}"),
+        Some(e) => write!(line, "{n}. {icon} {e} — {name}"),
     };
     if step.attempts > 1 {
         let _ = write!(line, " ({} attempts)", step.attempts);
@@ -49,5 +50,4 @@ fn step_line(n: usize, step: &StepResult, m: Marks) -> String {
             let _ = write!(line, "\n   {}", value(msg));
         }
     }
-    line
 }
