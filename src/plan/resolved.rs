@@ -8,7 +8,7 @@ use crate::plan::types::{Defaults, PlanFile, Step};
 use crate::plan::yaml::Positions;
 use serde_json::Value;
 use std::path::PathBuf;
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// A file read for a plan: the plan itself or an included file.
 pub(crate) struct Source {
@@ -22,12 +22,12 @@ pub(crate) struct Source {
 /// A place in a file: the file and the YAML path of a node in it.
 #[derive(Clone)]
 pub(crate) struct At {
-    pub src: Rc<Source>,
+    pub src: Arc<Source>,
     pub path: String,
 }
 
 impl At {
-    pub fn new(src: &Rc<Source>, path: impl Into<String>) -> At {
+    pub fn new(src: &Arc<Source>, path: impl Into<String>) -> At {
         At {
             src: src.clone(),
             path: path.into(),
@@ -68,7 +68,7 @@ impl At {
     }
 
     pub fn same_file(&self, other: &At) -> bool {
-        Rc::ptr_eq(&self.src, &other.src)
+        Arc::ptr_eq(&self.src, &other.src)
     }
 }
 
@@ -83,7 +83,7 @@ pub(crate) struct VarDef {
 /// A `defaults:` map and where it is written (relative paths in it start there).
 #[derive(Clone)]
 pub(crate) struct Layer {
-    pub defaults: Rc<Defaults>,
+    pub defaults: Arc<Defaults>,
     pub at: At,
 }
 
@@ -116,7 +116,7 @@ pub(crate) struct PhaseInfo<'a> {
 /// A plan with its includes spliced in.
 pub(crate) struct Resolved<'a> {
     pub raw: &'a PlanFile,
-    pub src: Rc<Source>,
+    pub src: Arc<Source>,
     /// Vars of plan-level includes, then the plan's own, in render order.
     pub vars: Vec<VarDef>,
     pub phases: Vec<PhaseInfo<'a>>,
@@ -130,7 +130,7 @@ mod tests {
 
     #[test]
     fn paths_are_spelt_as_the_yaml_index_spells_them() {
-        let src = Rc::new(Source {
+        let src = Arc::new(Source {
             shown: "p.yaml".into(),
             dir: PathBuf::new(),
             positions: Positions::default(),

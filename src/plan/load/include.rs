@@ -10,25 +10,25 @@ use crate::plan::types::{IncludeFile, PlanFile, Step};
 use crate::plan::yaml::{self, key_path, Positions};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// Includes nested deeper than this are an error (a cycle is caught before).
 const MAX_DEPTH: usize = 16;
 
-type Loaded = Result<(Rc<Source>, Rc<IncludeFile>), Vec<Diagnostic>>;
+type Loaded = Result<(Arc<Source>, Arc<IncludeFile>), Vec<Diagnostic>>;
 
 /// Included files read so far in a load, by canonical path: each is read once.
 #[derive(Default)]
 pub(crate) struct IncludeCache {
-    files: HashMap<PathBuf, Rc<Loaded>>,
+    files: HashMap<PathBuf, Arc<Loaded>>,
 }
 
 impl IncludeCache {
-    fn get(&mut self, canonical: &Path, shown_path: &Path) -> Rc<Loaded> {
+    fn get(&mut self, canonical: &Path, shown_path: &Path) -> Arc<Loaded> {
         if let Some(l) = self.files.get(canonical) {
             return l.clone();
         }
-        let loaded = Rc::new(read_include(shown_path));
+        let loaded = Arc::new(read_include(shown_path));
         self.files.insert(canonical.to_path_buf(), loaded.clone());
         loaded
     }
@@ -55,12 +55,12 @@ fn read_include(path: &Path) -> Loaded {
         })?
     };
     let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-    let src = Rc::new(Source {
+    let src = Arc::new(Source {
         shown,
         dir,
         positions: Positions::index(&text),
     });
-    Ok((src, Rc::new(file)))
+    Ok((src, Arc::new(file)))
 }
 
 /// The keys an `include:` item may not have (everything of a step but `vars`).
@@ -109,7 +109,7 @@ fn canonical(path: &Path) -> PathBuf {
 /// a cycle, a broken included file) are located at the including line.
 pub(crate) fn resolve<'a>(
     raw: &'a PlanFile,
-    src: Rc<Source>,
+    src: Arc<Source>,
     path: &Path,
     cache: &mut IncludeCache,
 ) -> (Resolved<'a>, Vec<Diagnostic>) {
@@ -139,7 +139,7 @@ pub(crate) fn resolve<'a>(
                 });
             }
             plan_layers.push(Layer {
-                defaults: Rc::new(file.defaults.clone()),
+                defaults: Arc::new(file.defaults.clone()),
                 at: At::new(&isrc, "defaults"),
             });
         }
@@ -152,7 +152,7 @@ pub(crate) fn resolve<'a>(
         });
     }
     plan_layers.push(Layer {
-        defaults: Rc::new(raw.defaults.clone()),
+        defaults: Arc::new(raw.defaults.clone()),
         at: root.key("defaults"),
     });
     let mut phases = Vec::new();
@@ -163,7 +163,7 @@ pub(crate) fn resolve<'a>(
                 let at = root.key("phases").index(i);
                 let mut layers = plan_layers.clone();
                 layers.push(Layer {
-                    defaults: Rc::new(p.defaults.clone()),
+                    defaults: Arc::new(p.defaults.clone()),
                     at: at.key("defaults"),
                 });
                 let mut tags = raw.tags.clone();
@@ -217,7 +217,7 @@ pub(crate) fn resolve<'a>(
 
 impl Resolver<'_> {
     /// Reads the file `inc` names (relative to the file of `at`), or reports why not.
-    fn open(&mut self, inc: &str, at: &At) -> Option<(Rc<Source>, Rc<IncludeFile>)> {
+    fn open(&mut self, inc: &str, at: &At) -> Option<(Arc<Source>, Arc<IncludeFile>)> {
         let path = at.src.dir.join(inc);
         let shown = display(&path);
         let mut chain = self.chain.clone();
@@ -318,7 +318,7 @@ impl Resolver<'_> {
             }
             let mut inner_layers = layers.to_vec();
             inner_layers.push(Layer {
-                defaults: Rc::new(file.defaults.clone()),
+                defaults: Arc::new(file.defaults.clone()),
                 at: At::new(&isrc, "defaults"),
             });
             self.stack.push(canonical(&at.src.dir.join(inc)));

@@ -25,7 +25,8 @@ use indexmap::IndexMap;
 use serde_json::{Map, Value};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
@@ -42,66 +43,54 @@ pub fn load(opts: &LoadOptions) -> Result<Suite, Vec<Diagnostic>> {
     let files = discover::plan_files(&opts.paths)?;
     let mut templates = Templates::new();
     let mut configs = Configs::default();
-    let mut cx = LoadContext {
-        templates: &mut templates,
-        includes: IncludeCache::default(),
-        schemas: SchemaCache::default(),
-        scope: None,
-        suite_max_body: None,
-        suite_proxy: None,
-        suite_tls: None,
-        suite_auth: None,
-        tls_files: TlsCache::default(),
-    };
     let mut plans = Vec::new();
     let mut errors = Vec::new();
     let mut notes = Vec::new();
     let mut names: IndexMap<String, (String, String)> = IndexMap::new();
-    for file in &files {
+    // Each file's config first (in order: a config's error goes with its first plan),
+    // then the plans compiled across the cores, then gathered in file order.
+    let config_of: Vec<Result<usize, Option<Diagnostic>>> =
+        files.iter().map(|file| configs.of(file, opts)).collect();
+    let mut compiled = compile_files(&files, &config_of, &configs.loaded).into_iter();
+    for (file, config) in files.iter().zip(&config_of) {
         let shown = display(file);
-        let config = match configs.of(file, opts) {
-            Ok(index) => index,
+        let config = match config {
+            Ok(index) => *index,
             Err(d) => {
-                errors.extend(d);
+                errors.extend(d.clone());
                 continue;
             }
         };
-        let loaded = &configs.loaded[config];
-        cx.scope = Some(loaded.scope.clone());
-        cx.suite_max_body = loaded.max_body;
-        cx.suite_proxy = loaded.proxy.clone();
-        cx.suite_tls = loaded.tls.clone();
-        cx.suite_auth = loaded.auth.clone();
-        match std::fs::read_to_string(file) {
-            Err(e) => errors.push(Diagnostic::new(&shown, (1, 1), format!("cannot read: {e}"))),
-            Ok(text) => {
-                match cx.compile(&shown, file, &text) {
-                    Ok((mut plan, mut found)) => {
-                        notes.append(&mut found);
-                        plan.config = config;
-                        configs.loaded[config].config.plans.push(plan.file.clone());
-                        let key = crate::plan::id::slug(&plan.name);
-                        if let Some((other_name, other)) =
-                            names.insert(key.clone(), (plan.name.clone(), shown.clone()))
-                        {
-                            let message = if other_name == plan.name {
-                                format!("plan name `{}` is also used by {other}: plan names must be unique", plan.name)
-                            } else {
-                                format!("plan name `{}` gives the same step ids (`{key}/…`) as plan `{other_name}` in {other}: plan names must differ by more than case and punctuation", plan.name)
-                            };
-                            errors.push(Diagnostic::new(&shown, (1, 1), message));
-                        }
-                        plans.push(plan)
-                    }
-                    Err(mut e) => errors.append(&mut e),
+        let Some(result) = compiled.next() else {
+            continue;
+        };
+        match result {
+            Ok((mut plan, mut found)) => {
+                notes.append(&mut found);
+                plan.config = config;
+                configs.loaded[config].config.plans.push(plan.file.clone());
+                let key = crate::plan::id::slug(&plan.name);
+                if let Some((other_name, other)) =
+                    names.insert(key.clone(), (plan.name.clone(), shown.clone()))
+                {
+                    let message = if other_name == plan.name {
+                        format!(
+                            "plan name `{}` is also used by {other}: plan names must be unique",
+                            plan.name
+                        )
+                    } else {
+                        format!("plan name `{}` gives the same step ids (`{key}/…`) as plan `{other_name}` in {other}: plan names must differ by more than case and punctuation", plan.name)
+                    };
+                    errors.push(Diagnostic::new(&shown, (1, 1), message));
                 }
+                plans.push(plan)
             }
+            Err(mut e) => errors.append(&mut e),
         }
     }
     // A shared file with a mistake is reported once, not once per plan including it.
     let mut seen = HashSet::new();
     errors.retain(|d| seen.insert(d.clone()));
-    drop(cx);
     templates.loaded();
     if !errors.is_empty() {
         return Err(errors);
@@ -129,6 +118,56 @@ pub fn load(opts: &LoadOptions) -> Result<Suite, Vec<Diagnostic>> {
         environment: opts.environment.clone(),
         notes,
     })
+}
+
+/// What compiling one plan file gave: the plan and its notes, or its errors.
+type Compiled = Result<(Plan, Vec<Diagnostic>), Vec<Diagnostic>>;
+
+/// Compiles the files whose config loaded (`config_of`), in their order. The files are
+/// independent, so they are shared among threads, one per core: each thread has its
+/// own templates and caches of included files, schemas and TLS files.
+fn compile_files(
+    files: &[PathBuf],
+    config_of: &[Result<usize, Option<Diagnostic>>],
+    configs: &[LoadedConfig],
+) -> Vec<Compiled> {
+    let jobs: Vec<(&PathBuf, &LoadedConfig)> = files
+        .iter()
+        .zip(config_of)
+        .filter_map(|(file, config)| Some((file, &configs[*config.as_ref().ok()?])))
+        .collect();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(jobs.len() / 2)
+        .max(1);
+    let work = |next: &AtomicUsize| {
+        let mut templates = Templates::new();
+        let mut cx = LoadContext::new(&mut templates);
+        let mut done = Vec::new();
+        loop {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            let Some((file, config)) = jobs.get(index) else {
+                break;
+            };
+            done.push((index, cx.compile_file(file, config)));
+        }
+        done
+    };
+    let next = AtomicUsize::new(0);
+    let mut done: Vec<(usize, Compiled)> = if threads == 1 {
+        work(&next)
+    } else {
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..threads).map(|_| scope.spawn(|| work(&next))).collect();
+            // A worker's panic is the load's, as on one thread.
+            workers
+                .into_iter()
+                .flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        })
+    };
+    done.sort_by_key(|(index, _)| *index);
+    done.into_iter().map(|(_, compiled)| compiled).collect()
 }
 
 /// The `planrun.yaml` of each suite the plans at `opts.paths` belong to, read and checked
@@ -163,14 +202,14 @@ struct Configs {
 
 struct LoadedConfig {
     config: Config,
-    scope: Rc<GlobalScope>,
+    scope: Arc<GlobalScope>,
     max_body: Option<usize>,
     /// `proxy` of the config.
     proxy: Option<ProxySetting>,
     /// `tls` of the config, where it is written.
-    tls: Option<Rc<(TlsSpec, At)>>,
+    tls: Option<Arc<(TlsSpec, At)>>,
     /// `auth` of the config, where it is written.
-    auth: Option<Rc<(AuthSetting, At)>>,
+    auth: Option<Arc<(AuthSetting, At)>>,
 }
 
 impl Configs {
@@ -209,8 +248,8 @@ fn load_config(
         None => (SuiteConfig::default(), None),
     };
     let at = |key: &str| src.as_ref().map(|src| At::new(src, "").key(key));
-    let tls = raw.tls.clone().zip(at("tls")).map(Rc::new);
-    let auth = raw.auth.clone().zip(at("auth")).map(Rc::new);
+    let tls = raw.tls.clone().zip(at("tls")).map(Arc::new);
+    let auth = raw.auth.clone().zip(at("auth")).map(Arc::new);
     let no_positions = Positions::default();
     let (shown, positions) = match &src {
         Some(src) => (src.shown.clone(), &src.positions),
@@ -243,7 +282,7 @@ fn load_config(
     };
     Ok(LoadedConfig {
         config,
-        scope: Rc::new(scope),
+        scope: Arc::new(scope),
         max_body: raw.max_body_size.map(|s| s.0),
         proxy: raw.proxy.clone(),
         tls,
@@ -252,7 +291,7 @@ fn load_config(
 }
 
 /// The suite config, and the file as a [`Source`] (for keys that name files or need a line).
-fn read_suite_config(path: &PathBuf) -> Result<(SuiteConfig, Option<Rc<Source>>), Diagnostic> {
+fn read_suite_config(path: &PathBuf) -> Result<(SuiteConfig, Option<Arc<Source>>), Diagnostic> {
     let shown = display(path);
     let text = std::fs::read_to_string(path)
         .map_err(|e| Diagnostic::new(&shown, (1, 1), format!("cannot read: {e}")))?;
@@ -261,7 +300,7 @@ fn read_suite_config(path: &PathBuf) -> Result<(SuiteConfig, Option<Rc<Source>>)
     }
     let config = yaml::from_str(&text)
         .map_err(|e| Diagnostic::new(&shown, (e.line, e.column), e.message))?;
-    let src = Rc::new(Source {
+    let src = Arc::new(Source {
         shown,
         dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
         positions: Positions::index(&text),
@@ -341,17 +380,7 @@ pub fn compile_plan(
     text: &str,
     templates: &mut Templates,
 ) -> Result<Plan, Vec<Diagnostic>> {
-    let mut cx = LoadContext {
-        templates,
-        includes: IncludeCache::default(),
-        schemas: SchemaCache::default(),
-        scope: None,
-        suite_max_body: None,
-        suite_proxy: None,
-        suite_tls: None,
-        suite_auth: None,
-        tls_files: TlsCache::default(),
-    };
+    let mut cx = LoadContext::new(templates);
     cx.compile(file, Path::new(file), text)
         .map(|(plan, _)| plan)
 }
@@ -362,18 +391,50 @@ struct LoadContext<'a> {
     includes: IncludeCache,
     schemas: SchemaCache,
     /// With a scope (the plan's suite's), variables are checked too.
-    scope: Option<Rc<GlobalScope>>,
+    scope: Option<Arc<GlobalScope>>,
     suite_max_body: Option<usize>,
     /// `proxy` of the plan's suite config.
     suite_proxy: Option<ProxySetting>,
     /// `tls` of the plan's suite config, where it is written.
-    suite_tls: Option<Rc<(TlsSpec, At)>>,
+    suite_tls: Option<Arc<(TlsSpec, At)>>,
     /// `auth` of the plan's suite config, where it is written.
-    suite_auth: Option<Rc<(AuthSetting, At)>>,
+    suite_auth: Option<Arc<(AuthSetting, At)>>,
     tls_files: TlsCache,
 }
 
-impl LoadContext<'_> {
+impl<'a> LoadContext<'a> {
+    fn new(templates: &'a mut Templates) -> LoadContext<'a> {
+        LoadContext {
+            templates,
+            includes: IncludeCache::default(),
+            schemas: SchemaCache::default(),
+            scope: None,
+            suite_max_body: None,
+            suite_proxy: None,
+            suite_tls: None,
+            suite_auth: None,
+            tls_files: TlsCache::default(),
+        }
+    }
+
+    /// Reads and compiles the plan `file` of the suite `config`.
+    fn compile_file(&mut self, file: &Path, config: &LoadedConfig) -> Compiled {
+        let shown = display(file);
+        self.scope = Some(config.scope.clone());
+        self.suite_max_body = config.max_body;
+        self.suite_proxy = config.proxy.clone();
+        self.suite_tls = config.tls.clone();
+        self.suite_auth = config.auth.clone();
+        match std::fs::read_to_string(file) {
+            Err(e) => Err(vec![Diagnostic::new(
+                &shown,
+                (1, 1),
+                format!("cannot read: {e}"),
+            )]),
+            Ok(text) => self.compile(&shown, file, &text),
+        }
+    }
+
     /// Compiles one plan and runs the static checks of [`validate`]. Ok holds the
     /// notes (for `planrun validate`).
     fn compile(
@@ -389,7 +450,7 @@ impl LoadContext<'_> {
             }
             vec![Diagnostic::new(shown, (e.line, e.column), message)]
         })?;
-        let src = Rc::new(Source {
+        let src = Arc::new(Source {
             shown: shown.to_string(),
             dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
             positions,
@@ -616,5 +677,50 @@ phases:
         assert_eq!(plan.steps[1].base_name, "a");
         assert!(plan.steps[2].flow.for_each.is_some());
         assert_eq!(plan.steps[0].line, 3);
+    }
+
+    #[test]
+    fn plans_loaded_across_threads_come_back_in_file_order() {
+        let dir = std::env::temp_dir().join(format!("planrun-load-order-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for i in 0..12 {
+            // Every third plan has a mistake; the others differ in their step count.
+            let url = if i % 3 == 0 { "{{ x + }}" } else { "http://h" };
+            let mut text = format!("name: plan {i}\nsteps:\n");
+            for s in 0..=i {
+                text.push_str(&format!(
+                    "  - name: s{s}\n    request: {{ url: \"{url}\" }}\n"
+                ));
+            }
+            std::fs::write(dir.join(format!("p{i:02}.yaml")), text).unwrap();
+        }
+        let opts = LoadOptions {
+            paths: vec![dir.clone()],
+            ..LoadOptions::default()
+        };
+        let errors = load(&opts).err().unwrap();
+        let files: Vec<String> = errors
+            .iter()
+            .map(|e| e.file.rsplit('/').next().unwrap().to_string())
+            .collect();
+        let mut expected = Vec::new();
+        for i in [0, 3, 6, 9] {
+            expected.extend(std::iter::repeat_n(format!("p{i:02}.yaml"), i + 1));
+        }
+        assert_eq!(files, expected);
+        for i in [0, 3, 6, 9] {
+            std::fs::remove_file(dir.join(format!("p{i:02}.yaml"))).unwrap();
+        }
+        let suite = load(&opts).unwrap();
+        let names: Vec<&str> = suite.plans.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["plan 1", "plan 2", "plan 4", "plan 5", "plan 7", "plan 8", "plan 10", "plan 11"]
+        );
+        assert!(suite
+            .plans
+            .iter()
+            .all(|p| p.steps.len() == p.name[5..].parse::<usize>().unwrap() + 1));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
