@@ -30,9 +30,13 @@ pub(super) fn cmd_validate(args: &ValidateArgs) -> i32 {
                 0,
             )
         }
-        Ok(suite) => {
+        Ok(mut suite) => {
             let steps: usize = suite.plans.iter().map(|p| p.steps.len()).sum();
-            (Vec::new(), suite.notes, suite.plans.len(), steps)
+            let (plans, notes) = (suite.plans.len(), std::mem::take(&mut suite.notes));
+            // The process ends right after: freeing every compiled plan first would cost
+            // more than a tenth of validating them (~60 M instructions for 500 plans).
+            std::mem::forget(suite);
+            (Vec::new(), notes, plans, steps)
         }
         Err(errors) => (errors, Vec::new(), 0, 0),
     };
