@@ -38,14 +38,14 @@ fn read_include(path: &Path) -> Loaded {
     let shown = display(path);
     let text = std::fs::read_to_string(path)
         .map_err(|e| vec![Diagnostic::new(&shown, (1, 1), format!("cannot read: {e}"))])?;
-    let file: IncludeFile = if text.trim().is_empty() {
+    let (file, positions): (IncludeFile, Positions) = if text.trim().is_empty() {
         return Err(vec![Diagnostic::new(
             &shown,
             (1, 1),
             "the included file is empty: give it `steps:` (or `defaults:` for a plan-level include)",
         )]);
     } else {
-        yaml::from_str(&text).map_err(|e| {
+        yaml::from_str_indexed(&text).map_err(|e| {
             let mut message = e.message;
             if message.contains("unknown field `name`") || message.contains("unknown field `phases`")
             {
@@ -58,7 +58,7 @@ fn read_include(path: &Path) -> Loaded {
     let src = Arc::new(Source {
         shown,
         dir,
-        positions: Positions::index(&text),
+        positions,
     });
     Ok((src, Arc::new(file)))
 }

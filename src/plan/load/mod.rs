@@ -298,12 +298,12 @@ fn read_suite_config(path: &PathBuf) -> Result<(SuiteConfig, Option<Arc<Source>>
     if text.trim().is_empty() {
         return Ok((SuiteConfig::default(), None));
     }
-    let config = yaml::from_str(&text)
+    let (config, positions) = yaml::from_str_indexed(&text)
         .map_err(|e| Diagnostic::new(&shown, (e.line, e.column), e.message))?;
     let src = Arc::new(Source {
         shown,
         dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
-        positions: Positions::index(&text),
+        positions,
     });
     Ok((config, Some(src)))
 }
