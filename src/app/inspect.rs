@@ -61,8 +61,8 @@ pub(super) fn cmd_validate(args: &ValidateArgs) -> i32 {
         say!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
         return code;
     }
-    for n in &notes {
-        eprintln!("{}", n.as_note());
+    for line in grouped_notes(&notes) {
+        eprintln!("{line}");
     }
     if errors.is_empty() {
         say!(
@@ -190,4 +190,43 @@ fn shown_url(
     }
     out.push_str(rest);
     out
+}
+
+/// The notes as `validate` prints them: a note said the same way in several files (a
+/// `--var` every plan reads) is printed once, at its first place, with how many other
+/// files say it too. `--format json` keeps every note with its own place.
+fn grouped_notes(notes: &[Diagnostic]) -> Vec<String> {
+    use std::collections::hash_map::{Entry, HashMap};
+    use std::collections::HashSet;
+    // message → (its first note, the files that say it)
+    let mut groups: HashMap<&str, (usize, HashSet<&str>)> = HashMap::new();
+    let mut shown = Vec::new();
+    for (i, note) in notes.iter().enumerate() {
+        match groups.entry(&note.message) {
+            Entry::Vacant(e) => {
+                e.insert((i, HashSet::from([note.file.as_str()])));
+                shown.push(i);
+            }
+            // Said again in a file that said it already: another place, shown as well.
+            Entry::Occupied(mut e) => {
+                if !e.get_mut().1.insert(&note.file) {
+                    shown.push(i);
+                }
+            }
+        }
+    }
+    shown
+        .into_iter()
+        .map(|i| {
+            let note = &notes[i];
+            match &groups[note.message.as_str()] {
+                (first, files) if *first == i && files.len() > 1 => format!(
+                    "{} (and in {})",
+                    note.as_note(),
+                    count(files.len() - 1, "other file", "other files")
+                ),
+                _ => note.as_note(),
+            }
+        })
+        .collect()
 }

@@ -265,6 +265,51 @@ fn a_misspelt_suite_config_key_gets_a_hint() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// A note every plan gives the same way (a `--var` they all read) is printed once, at
+/// its first place, with how many other files say it; `--format json` keeps each one.
+#[test]
+fn a_note_many_plans_share_is_printed_once() {
+    let dir = temp_dir("shared-note");
+    for p in ["a", "b", "c"] {
+        std::fs::write(
+            dir.join(format!("{p}.yaml")),
+            format!("name: {p}\nsteps:\n  - name: s\n    request: {{ url: \"{{{{ base_url }}}}/{p}\" }}\n"),
+        )
+        .unwrap();
+    }
+    let plans = dir.to_string_lossy().into_owned();
+    let out = planrun(&["validate", &plans, "--var", "base_url=http://x"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let notes: Vec<&str> = stderr.lines().filter(|l| l.contains(": note: ")).collect();
+    assert_eq!(
+        notes,
+        [format!(
+            "{}: note: `base_url` comes from --var (not checked here) (and in 2 other files)",
+            dir.join("a.yaml:4:16").display()
+        )],
+        "{stderr}"
+    );
+
+    let out = planrun(&[
+        "validate",
+        &plans,
+        "--var",
+        "base_url=http://x",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let files: Vec<&str> = v["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(files.len(), 3, "{v}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 /// `run` validates first: a plan whose second step uses a variable nobody defines is
 /// refused with exit 2, and its first (valid) step is never sent.
 #[test]
