@@ -4,7 +4,7 @@
 //! those imports the other.
 
 use crate::diagnostic::Diagnostic;
-use crate::plan::types::{Defaults, PlanFile, Step};
+use crate::plan::types::{Defaults, IncludeFile, PlanFile, Step};
 use crate::plan::yaml::Positions;
 use serde_json::Value;
 use std::path::PathBuf;
@@ -87,20 +87,39 @@ pub(crate) struct Layer {
     pub at: At,
 }
 
-pub(crate) struct ResolvedStep {
-    pub step: Step,
+/// A step as written, not copied: in the plan (borrowed) or in an included file
+/// (shared with every plan including it).
+pub(crate) enum StepRef<'a> {
+    Plan(&'a Step),
+    Included(Arc<IncludeFile>, usize),
+}
+
+impl std::ops::Deref for StepRef<'_> {
+    type Target = Step;
+
+    fn deref(&self) -> &Step {
+        match self {
+            StepRef::Plan(step) => step,
+            StepRef::Included(file, i) => &file.steps[*i],
+        }
+    }
+}
+
+pub(crate) struct ResolvedStep<'a> {
+    pub step: StepRef<'a>,
     /// The step in the file it is written in.
     pub at: At,
     /// In the plan file: the step itself, or the `include:` item it comes through.
     pub anchor: At,
     pub phase: usize,
-    /// Outer to inner: plan, phase, then each included file's.
-    pub layers: Vec<Layer>,
+    /// Outer to inner: plan, phase, then each included file's; shared by the steps
+    /// of one list.
+    pub layers: Arc<[Layer]>,
     /// The `vars` of the include items and included files it comes through, in order.
     pub outer_vars: Vec<VarDef>,
 }
 
-impl ResolvedStep {
+impl ResolvedStep<'_> {
     pub fn included(&self) -> bool {
         !self.at.same_file(&self.anchor)
     }
@@ -120,7 +139,7 @@ pub(crate) struct Resolved<'a> {
     /// Vars of plan-level includes, then the plan's own, in render order.
     pub vars: Vec<VarDef>,
     pub phases: Vec<PhaseInfo<'a>>,
-    pub steps: Vec<ResolvedStep>,
+    pub steps: Vec<ResolvedStep<'a>>,
 }
 
 #[cfg(test)]

@@ -181,7 +181,7 @@ impl<'a> Checker<'a> {
         let mut env_lists: Vec<(&[String], &At)> = Vec::new();
         let mut layers_seen: HashSet<(&str, &str)> = HashSet::new();
         for rs in &plan.steps {
-            for layer in &rs.layers {
+            for layer in rs.layers.iter() {
                 let at = &layer.at;
                 if layers_seen.insert((&at.src.shown, &at.path)) {
                     env_lists.push((&layer.defaults.requires_env, at));
@@ -226,7 +226,7 @@ impl<'a> Checker<'a> {
         // (name, where its map is written, the keys down to the map, what it names);
         // the place is spelt out only for a name with a template.
         let mut keys: Vec<(&str, &At, &[&str], &str)> = Vec::new();
-        for layer in &rs.layers {
+        for layer in rs.layers.iter() {
             let (d, at) = (&*layer.defaults, &layer.at);
             for k in d.headers.keys() {
                 keys.push((k, at, &["headers"], "header name"));

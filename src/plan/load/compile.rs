@@ -179,7 +179,7 @@ impl Compiler<'_> {
             .iter()
             .map(|phase| phase_prefix(&raw.name, &phase.name))
             .collect();
-        let mut steps = Vec::new();
+        let mut steps = Vec::with_capacity(r.steps.len());
         for rs in &r.steps {
             let phase = &r.phases[rs.phase];
             let new_name = seen.insert((rs.phase, &rs.step.name));

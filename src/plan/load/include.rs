@@ -5,7 +5,9 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::plan::discover::display;
-use crate::plan::resolved::{At, Layer, PhaseInfo, Resolved, ResolvedStep, Source, VarDef};
+use crate::plan::resolved::{
+    At, Layer, PhaseInfo, Resolved, ResolvedStep, Source, StepRef, VarDef,
+};
 use crate::plan::types::{IncludeFile, PlanFile, Step};
 use crate::plan::yaml::{self, key_path, Positions};
 use std::collections::HashMap;
@@ -92,6 +94,35 @@ fn extra_keys(s: &Step) -> Vec<&'static str> {
     keys
 }
 
+/// The step list being resolved: the plan's own, or an included file's.
+enum StepList<'a> {
+    Plan(&'a [Step]),
+    Included(Arc<IncludeFile>),
+}
+
+impl<'a> StepList<'a> {
+    fn len(&self) -> usize {
+        match self {
+            StepList::Plan(list) => list.len(),
+            StepList::Included(file) => file.steps.len(),
+        }
+    }
+
+    fn get(&self, i: usize) -> &Step {
+        match self {
+            StepList::Plan(list) => &list[i],
+            StepList::Included(file) => &file.steps[i],
+        }
+    }
+
+    fn step(&self, i: usize) -> StepRef<'a> {
+        match self {
+            StepList::Plan(list) => StepRef::Plan(&list[i]),
+            StepList::Included(file) => StepRef::Included(file.clone(), i),
+        }
+    }
+}
+
 struct Resolver<'c> {
     cache: &'c mut IncludeCache,
     errors: Vec<Diagnostic>,
@@ -156,7 +187,14 @@ pub(crate) fn resolve<'a>(
         at: root.key("defaults"),
     });
     let mut phases = Vec::new();
-    let mut steps = Vec::new();
+    let planned = raw.steps.as_ref().map_or(0, Vec::len)
+        + raw
+            .phases
+            .iter()
+            .flatten()
+            .map(|p| p.steps.len())
+            .sum::<usize>();
+    let mut steps = Vec::with_capacity(planned);
     match (&raw.phases, &raw.steps) {
         (Some(list), None) => {
             for (i, p) in list.iter().enumerate() {
@@ -166,6 +204,7 @@ pub(crate) fn resolve<'a>(
                     defaults: Arc::new(p.defaults.clone()),
                     at: at.key("defaults"),
                 });
+                let layers: Arc<[Layer]> = layers.into();
                 let mut tags = raw.tags.clone();
                 tags.extend(p.tags.iter().cloned());
                 phases.push(PhaseInfo {
@@ -175,7 +214,7 @@ pub(crate) fn resolve<'a>(
                     tags,
                 });
                 r.steps(
-                    &p.steps,
+                    StepList::Plan(&p.steps),
                     &at.key("steps"),
                     i,
                     &layers,
@@ -193,10 +232,10 @@ pub(crate) fn resolve<'a>(
                 tags: raw.tags.clone(),
             });
             r.steps(
-                list,
+                StepList::Plan(list),
                 &root.key("steps"),
                 0,
-                &plan_layers,
+                &plan_layers.into(),
                 &[],
                 None,
                 &mut steps,
@@ -260,26 +299,27 @@ impl Resolver<'_> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn steps(
+    fn steps<'a>(
         &mut self,
-        list: &[Step],
+        list: StepList<'a>,
         list_at: &At,
         phase: usize,
-        layers: &[Layer],
+        layers: &Arc<[Layer]>,
         outer_vars: &[VarDef],
         anchor: Option<&At>,
-        out: &mut Vec<ResolvedStep>,
+        out: &mut Vec<ResolvedStep<'a>>,
     ) {
-        for (j, s) in list.iter().enumerate() {
+        for j in 0..list.len() {
+            let s = list.get(j);
             let at = list_at.index(j);
             let anchor = anchor.cloned().unwrap_or_else(|| at.clone());
             let Some(inc) = &s.include else {
                 out.push(ResolvedStep {
-                    step: s.clone(),
+                    step: list.step(j),
                     at,
                     anchor,
                     phase,
-                    layers: layers.to_vec(),
+                    layers: layers.clone(),
                     outer_vars: outer_vars.to_vec(),
                 });
                 continue;
@@ -321,10 +361,11 @@ impl Resolver<'_> {
                 defaults: Arc::new(file.defaults.clone()),
                 at: At::new(&isrc, "defaults"),
             });
+            let inner_layers: Arc<[Layer]> = inner_layers.into();
             self.stack.push(canonical(&at.src.dir.join(inc)));
             self.chain.push(isrc.shown.clone());
             self.steps(
-                &file.steps,
+                StepList::Included(file.clone()),
                 &At::new(&isrc, "steps"),
                 phase,
                 &inner_layers,

@@ -105,12 +105,14 @@ impl<'de> Deserializer<'de> {
         }
     }
 
-    fn visit_seq<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value> {
+    /// A list of `total` items (its start event read).
+    fn visit_seq<V: Visitor<'de>>(&mut self, visitor: V, total: u32) -> Result<V::Value> {
         let (value, len) = self.nested(|de| {
             let mut seq = SeqAccess {
                 empty: false,
                 de,
                 len: 0,
+                total,
             };
             let value = visitor.visit_seq(&mut seq)?;
             Ok((value, seq.len))
@@ -119,6 +121,7 @@ impl<'de> Deserializer<'de> {
             empty: false,
             de: self,
             len,
+            total,
         };
         while de::SeqAccess::next_element::<IgnoredAny>(&mut rest)?.is_some() {}
         let total = rest.len;
@@ -126,12 +129,14 @@ impl<'de> Deserializer<'de> {
         Ok(value)
     }
 
-    fn visit_map<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value> {
+    /// A map of `total` keys and values (its start event read).
+    fn visit_map<V: Visitor<'de>>(&mut self, visitor: V, total: u32) -> Result<V::Value> {
         let (value, len) = self.nested(|de| {
             let mut map = MapAccess {
                 empty: false,
                 de,
                 len: 0,
+                total,
             };
             let value = visitor.visit_map(&mut map)?;
             Ok((value, map.len))
@@ -140,6 +145,7 @@ impl<'de> Deserializer<'de> {
             empty: false,
             de: self,
             len,
+            total,
         };
         while de::MapAccess::next_entry::<IgnoredAny, IgnoredAny>(&mut rest)?.is_some() {}
         let total = rest.len;
@@ -272,7 +278,9 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
         let event = self.next()?;
         let tag = match &event.kind {
             Kind::Alias(target) => return self.jump(*target, |de| de.deserialize_any(visitor)),
-            Kind::Scalar { tag, .. } | Kind::SeqStart { tag } | Kind::MapStart { tag } => tag,
+            Kind::Scalar { tag, .. } | Kind::SeqStart { tag, .. } | Kind::MapStart { tag, .. } => {
+                tag
+            }
             Kind::SeqEnd | Kind::MapEnd => return Err(invalid_type(event, &visitor)),
         };
         if let Some(tag) = enum_tag(tag).filter(|_| !tagged) {
@@ -281,8 +289,9 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
         }
         match &event.kind {
             Kind::Scalar { value, style, tag } => visit_scalar(visitor, value, *style, tag, tagged),
-            Kind::SeqStart { .. } => self.visit_seq(visitor),
-            _ => self.visit_map(visitor),
+            Kind::SeqStart { len, .. } => self.visit_seq(visitor, *len),
+            Kind::MapStart { len, .. } => self.visit_map(visitor, *len),
+            _ => Err(invalid_type(event, &visitor)),
         }
     }
 
@@ -421,12 +430,13 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
         let event = self.next()?;
         match &event.kind {
             Kind::Alias(target) => self.jump(*target, |de| de.deserialize_seq(visitor)),
-            Kind::SeqStart { .. } => self.visit_seq(visitor),
+            Kind::SeqStart { len, .. } => self.visit_seq(visitor, *len),
             Kind::Scalar { value, style, .. } if value.is_empty() && *style == Style::Plain => {
                 visitor.visit_seq(SeqAccess {
                     empty: true,
                     de: self,
                     len: 0,
+                    total: 0,
                 })
             }
             _ => Err(invalid_type(event, &visitor)),
@@ -450,12 +460,13 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
         let event = self.next()?;
         match &event.kind {
             Kind::Alias(target) => self.jump(*target, |de| de.deserialize_map(visitor)),
-            Kind::MapStart { .. } => self.visit_map(visitor),
+            Kind::MapStart { len, .. } => self.visit_map(visitor, *len),
             Kind::Scalar { value, style, .. } if value.is_empty() && *style == Style::Plain => {
                 visitor.visit_map(MapAccess {
                     empty: true,
                     de: self,
                     len: 0,
+                    total: 0,
                 })
             }
             _ => Err(invalid_type(event, &visitor)),
@@ -497,7 +508,7 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
                 Some(tag) => tag,
                 None => return visitor.visit_enum(UnitVariantAccess { de: self }),
             },
-            Kind::SeqStart { tag } | Kind::MapStart { tag } => match enum_tag(tag) {
+            Kind::SeqStart { tag, .. } | Kind::MapStart { tag, .. } => match enum_tag(tag) {
                 Some(tag) => tag,
                 None => return Err(invalid_type(event, &"a YAML tag starting with '!'")),
             },

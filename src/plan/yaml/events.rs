@@ -24,10 +24,14 @@ pub enum Kind {
     },
     SeqStart {
         tag: Option<Box<str>>,
+        /// Its items (serde's size hint: a list is allocated once).
+        len: u32,
     },
     SeqEnd,
     MapStart {
         tag: Option<Box<str>>,
+        /// Its keys and values, counted together.
+        len: u32,
     },
     MapEnd,
     /// Repeats the node starting at this event index.
@@ -46,6 +50,8 @@ pub fn load(text: &str) -> Document {
     let mut parser = Parser::new_from_str(text);
     let mut events = Vec::with_capacity(text.len() / 8);
     let mut anchors: Vec<(usize, usize)> = Vec::new();
+    // The start events of the open lists and maps, to count their nodes.
+    let mut open: Vec<usize> = Vec::new();
     let mut checks = Checks::default();
     let mut documents = 0;
     let complete = loop {
@@ -84,12 +90,14 @@ pub fn load(text: &str) -> Document {
                 anchor(&mut anchors, id, at);
                 Kind::SeqStart {
                     tag: tag.map(joined),
+                    len: 0,
                 }
             }
             Parsed::MappingStart(id, tag) => {
                 anchor(&mut anchors, id, at);
                 Kind::MapStart {
                     tag: tag.map(joined),
+                    len: 0,
                 }
             }
             Parsed::SequenceEnd => Kind::SeqEnd,
@@ -102,12 +110,29 @@ pub fn load(text: &str) -> Document {
             column: mark.col() as u32 + 1,
         };
         checks.seen(&events, &event, mark);
+        count(&mut events, &mut open, &event.kind, at);
         events.push(event);
     };
     Document {
         events,
         complete,
         problem: checks.found,
+    }
+}
+
+/// One more node in the innermost open list or map; `kind` is pushed at `at` next.
+fn count(events: &mut [Event], open: &mut Vec<usize>, kind: &Kind, at: usize) {
+    if matches!(kind, Kind::SeqEnd | Kind::MapEnd) {
+        open.pop();
+        return;
+    }
+    if let Some(&start) = open.last() {
+        if let Kind::SeqStart { len, .. } | Kind::MapStart { len, .. } = &mut events[start].kind {
+            *len += 1;
+        }
+    }
+    if matches!(kind, Kind::SeqStart { .. } | Kind::MapStart { .. }) {
+        open.push(at);
     }
 }
 

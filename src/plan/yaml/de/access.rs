@@ -7,7 +7,10 @@ use serde::de::{self, DeserializeSeed, Unexpected, Visitor};
 pub(super) struct SeqAccess<'a, 'de> {
     pub(super) empty: bool,
     pub(super) de: &'a mut Deserializer<'de>,
+    /// Items read so far.
     pub(super) len: usize,
+    /// Items in the list.
+    pub(super) total: u32,
 }
 
 impl<'de> de::SeqAccess<'de> for SeqAccess<'_, 'de> {
@@ -26,12 +29,19 @@ impl<'de> de::SeqAccess<'de> for SeqAccess<'_, 'de> {
             }
         }
     }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some((self.total as usize).saturating_sub(self.len))
+    }
 }
 
 pub(super) struct MapAccess<'a, 'de> {
     pub(super) empty: bool,
     pub(super) de: &'a mut Deserializer<'de>,
+    /// Entries read so far.
     pub(super) len: usize,
+    /// Keys and values in the map.
+    pub(super) total: u32,
 }
 
 impl<'de> de::MapAccess<'de> for MapAccess<'_, 'de> {
@@ -54,6 +64,10 @@ impl<'de> de::MapAccess<'de> for MapAccess<'_, 'de> {
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value> {
         self.de.current_enum = None;
         seed.deserialize(&mut *self.de)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some((self.total as usize / 2).saturating_sub(self.len))
     }
 }
 
