@@ -22,6 +22,7 @@ mod http_proxy;
 mod http_redirects;
 mod http_requests;
 mod http_text;
+mod http_wire;
 #[cfg(unix)]
 mod interrupt;
 mod junit;

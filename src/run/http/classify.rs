@@ -1,7 +1,8 @@
 //! Transport errors → a kind and a message in the user's words. Classified by type
-//! (reqwest's flags, then the source chain: io errors, rustls errors), never by
-//! matching error text.
+//! (reqwest's flags, or the same read off a direct request's error; then the source
+//! chain: io errors, rustls errors), never by matching error text.
 
+use super::direct::SendError;
 use super::{show_duration, Failure, CONNECT_TIMEOUT};
 use crate::results::ErrorKind;
 use reqwest::Url;
@@ -50,11 +51,38 @@ fn find<'e, T: StdError + 'static>(e: &'e (dyn StdError + 'static)) -> Option<&'
     None
 }
 
+/// What went wrong, as reqwest's `is_connect`, `is_timeout` and `is_dns` say.
+struct Signs {
+    connect: bool,
+    timeout: bool,
+    dns: bool,
+}
+
 pub(super) fn classify(e: &reqwest::Error, url: &Url) -> Failure {
+    let signs = Signs {
+        connect: e.is_connect(),
+        timeout: e.is_timeout(),
+        dns: e.is_dns(),
+    };
+    failure(e, &signs, url)
+}
+
+/// A request of the direct path: the same causes under the same top error, so the
+/// same kind and message as through reqwest.
+pub(super) fn classify_direct(e: &SendError, url: &Url) -> Failure {
+    let signs = Signs {
+        connect: e.is_connect(),
+        timeout: e.is_timeout(),
+        dns: e.is_dns(),
+    };
+    failure(e, &signs, url)
+}
+
+fn failure(e: &(dyn StdError + 'static), signs: &Signs, url: &Url) -> Failure {
     let host = url.host_str().unwrap_or("?");
     let port = url.port_or_known_default().unwrap_or(0);
     let cause = root_cause(e);
-    if e.is_connect() && e.is_timeout() {
+    if signs.connect && signs.timeout {
         return Failure::new(
             ErrorKind::ConnectTimeout,
             format!(
@@ -63,13 +91,13 @@ pub(super) fn classify(e: &reqwest::Error, url: &Url) -> Failure {
             ),
         );
     }
-    if e.is_timeout() {
+    if signs.timeout {
         return Failure::new(
             ErrorKind::Timeout,
             format!("request to {host}:{port} timed out: {}", chain(e)),
         );
     }
-    if e.is_dns() {
+    if signs.dns {
         return Failure::new(
             ErrorKind::DnsError,
             format!("cannot resolve host `{host}`: {cause}"),
@@ -86,7 +114,7 @@ pub(super) fn classify(e: &reqwest::Error, url: &Url) -> Failure {
             format!("connection refused by {host}:{port}: is the server running?"),
         );
     }
-    if e.is_connect() {
+    if signs.connect {
         Failure::new(
             ErrorKind::ConnectionError,
             format!("cannot connect to {host}:{port}: {cause}"),

@@ -1,7 +1,9 @@
 //! The reqwest clients requests go out on: one per TLS and proxy setup (insecure or
 //! not, CAs, client certificate, proxy), built on first use and shared by every step
 //! with that setup (most runs have one). Redirects, cookies and credentials are handled
-//! by the caller, not by the client, so steps can share them.
+//! by the caller, not by the client, so steps can share them. Plain `http://` steps no
+//! proxy applies to do not need one ([`super::direct`]): [`Clients::proxy_applies`]
+//! says which do.
 
 use super::classify::chain;
 use super::{Failure, CONNECT_TIMEOUT};
@@ -16,14 +18,31 @@ pub(super) struct Clients {
     /// `--proxy`: wins over every step's `proxy`; without either, the proxies of the
     /// environment (`HTTP_PROXY`, …).
     cli_proxy: Option<ProxySetting>,
+    /// A proxy variable reqwest honours for `http://` URLs is set (`HTTP_PROXY`,
+    /// `ALL_PROXY`, either case, whatever its value and `NO_PROXY`: reqwest decides).
+    env_proxy_for_http: bool,
     built: Mutex<HashMap<String, Result<Client, String>>>,
 }
 
 impl Clients {
     pub(super) fn new(cli_proxy: Option<&str>) -> Clients {
+        let env_proxy_for_http = ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"]
+            .iter()
+            .any(|name| std::env::var_os(name).is_some());
         Clients {
             cli_proxy: cli_proxy.map(|url| ProxySetting::Url(url.to_string())),
+            env_proxy_for_http,
             built: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Whether an `http://` request of a step with this `proxy` may go through a
+    /// proxy: `--proxy` or the step's proxy URL, else the environment's.
+    pub(super) fn proxy_applies(&self, step_proxy: Option<&ProxySetting>) -> bool {
+        match self.cli_proxy.as_ref().or(step_proxy) {
+            Some(ProxySetting::Url(_)) => true,
+            Some(ProxySetting::Direct) => false,
+            None => self.env_proxy_for_http,
         }
     }
 

@@ -1,7 +1,9 @@
-//! Sending one request: shared reqwest clients ([`client`]: rustls, keep-alive pool), redirects
-//! followed by hand when a step asks (so one client serves every step, and credentials
-//! stay with their origin), bodies read to the end under a size cap and decoded
-//! ([`body`]). Latency = from sending to having read the whole body.
+//! Sending one request: plain HTTP with no proxy straight on hyper ([`direct`]), the rest
+//! through shared reqwest clients ([`client`]: rustls, proxies, keep-alive pool), both
+//! from [`request`]; redirects followed by hand when a step asks (so one client serves
+//! every step, and credentials stay with their origin), bodies read to the end under a
+//! size cap and decoded ([`response`], [`body`]). Latency = from sending to having read
+//! the whole body.
 
 mod body;
 mod cert;
@@ -9,14 +11,16 @@ mod classify;
 mod client;
 mod cookies;
 mod digest;
+mod direct;
+mod request;
+mod response;
 
 use crate::plan::proxy::ProxySetting;
 use crate::results::{CertificateFacts, ErrorKind};
 use crate::tls::TlsFiles;
-use classify::{chain, classify};
 use reqwest::header::{
-    HeaderMap, HeaderName, HeaderValue, ACCEPT_ENCODING, AUTHORIZATION, CONTENT_ENCODING,
-    CONTENT_LENGTH, CONTENT_TYPE, COOKIE, LOCATION, PROXY_AUTHORIZATION, SET_COOKIE,
+    HeaderMap, HeaderName, HeaderValue, ACCEPT_ENCODING, AUTHORIZATION, COOKIE, LOCATION,
+    PROXY_AUTHORIZATION, SET_COOKIE,
 };
 use reqwest::{Method, StatusCode, Url};
 use std::time::{Duration, Instant};
@@ -173,6 +177,7 @@ impl Failure {
 
 pub struct Http {
     clients: client::Clients,
+    direct: direct::Direct,
 }
 
 impl Http {
@@ -180,12 +185,25 @@ impl Http {
     pub fn new(proxy: Option<&str>) -> Result<Http, String> {
         let http = Http {
             clients: client::Clients::new(proxy),
+            direct: direct::Direct::new(),
         };
-        // The plain client is built now: a machine that cannot start one says so at once.
-        http.clients
-            .get(false, &TlsFiles::default(), None)
-            .map_err(|f| f.message)?;
+        // When every plain-HTTP step goes through a proxy, the client it needs is built
+        // now, so a machine that cannot start one says so at once. Otherwise reqwest's
+        // client (which reads the system's CA certificates) is built by the first step
+        // that needs one, and a failure fails that step, in the same words.
+        if http.clients.proxy_applies(None) {
+            http.clients
+                .get(false, &TlsFiles::default(), None)
+                .map_err(|f| f.message)?;
+        }
         Ok(http)
+    }
+
+    /// The direct path, when `url` may take it: plain HTTP, no proxy applies, and no
+    /// credentials in the URL (reqwest turns those into `Authorization`).
+    fn direct_for(&self, url: &Url, out: &Outgoing) -> Option<&direct::Direct> {
+        let plain = url.scheme() == "http" && url.username().is_empty() && url.password().is_none();
+        (plain && !self.clients.proxy_applies(out.proxy.as_ref())).then_some(&self.direct)
     }
 
     /// `url`: [`Outgoing::parsed_url`] of `out`.
@@ -283,7 +301,7 @@ impl Http {
             let location = response.headers().get(LOCATION).cloned();
             let location = match location {
                 Some(l) if out.follow_redirects && status.is_redirection() => l,
-                _ => return read(response, started, url, out.max_body, hops).await,
+                _ => return response::read(response, started, url, out.max_body, hops).await,
             };
             let next = location
                 .to_str()
@@ -326,165 +344,6 @@ impl Http {
             url = next;
         }
     }
-
-    async fn one(
-        &self,
-        out: &Outgoing,
-        method: &Method,
-        url: &Url,
-        headers: &HeaderMap,
-        body: Option<&OutgoingBody>,
-    ) -> Result<reqwest::Response, Failure> {
-        let mut req = self
-            .clients
-            .get(out.insecure, &out.tls, out.proxy.as_ref())?
-            .request(method.clone(), url.clone())
-            .headers(headers.clone());
-        match body {
-            Some(OutgoingBody::Json(text)) => {
-                if !headers.contains_key(CONTENT_TYPE) {
-                    req = req.header(CONTENT_TYPE, "application/json");
-                }
-                req = req.body(text.clone());
-            }
-            Some(OutgoingBody::Form(text)) => {
-                if !headers.contains_key(CONTENT_TYPE) {
-                    req = req.header(CONTENT_TYPE, "application/x-www-form-urlencoded");
-                }
-                req = req.body(text.clone());
-            }
-            Some(OutgoingBody::Raw(s)) => req = req.body(s.clone()),
-            Some(OutgoingBody::Bytes {
-                bytes,
-                content_type,
-            }) => {
-                if !headers.contains_key(CONTENT_TYPE) {
-                    req = req.header(CONTENT_TYPE, content_type.as_str());
-                }
-                req = req.body(bytes.clone());
-            }
-            Some(OutgoingBody::Multipart(parts)) => req = req.multipart(multipart_form(parts)?),
-            // Servers (and proxies) answer 411 to a body-less POST without a length.
-            None if matches!(*method, Method::POST | Method::PUT | Method::PATCH)
-                && !headers.contains_key(CONTENT_LENGTH) =>
-            {
-                req = req.header(CONTENT_LENGTH, "0");
-            }
-            None => {}
-        }
-        req.send().await.map_err(|e| classify(&e, url))
-    }
-}
-
-/// Built for every send: a `Form` is consumed by the request it goes with.
-fn multipart_form(parts: &[MultipartPart]) -> Result<reqwest::multipart::Form, Failure> {
-    use reqwest::multipart::{Form, Part};
-    let mut form = Form::new();
-    for part in parts {
-        form = match part {
-            MultipartPart::Text { name, value } => form.text(name.clone(), value.clone()),
-            MultipartPart::File {
-                name,
-                filename,
-                content_type,
-                bytes,
-            } => {
-                let p = Part::bytes(bytes.clone())
-                    .file_name(filename.clone())
-                    .mime_str(content_type)
-                    .map_err(|_| {
-                        Failure::new(
-                            ErrorKind::InvalidRequest,
-                            format!(
-                                "invalid content_type `{content_type}` for multipart file `{name}`"
-                            ),
-                        )
-                    })?;
-                form.part(name.clone(), p)
-            }
-        };
-    }
-    Ok(form)
-}
-
-async fn read(
-    mut response: reqwest::Response,
-    started: Instant,
-    url: Url,
-    max_body: usize,
-    redirects: Vec<Hop>,
-) -> Result<Received, Failure> {
-    let status = response.status();
-    let tls = response
-        .extensions()
-        .get::<reqwest::tls::TlsInfo>()
-        .and_then(|info| info.peer_certificate())
-        .and_then(|der| cert::facts(der, std::time::SystemTime::now()));
-    let shown_status = format!(
-        "{} {}",
-        status.as_u16(),
-        status.canonical_reason().unwrap_or("")
-    )
-    .trim_end()
-    .to_string();
-    let headers = response
-        .headers()
-        .iter()
-        .map(|(k, v)| (k.as_str().to_string(), header_text(v.as_bytes())))
-        .collect();
-    let content_encoding = response
-        .headers()
-        .get_all(CONTENT_ENCODING)
-        .iter()
-        .map(|v| header_text(v.as_bytes()))
-        .collect::<Vec<_>>()
-        .join(", ");
-    // Sized once from `Content-Length` (never past the cap): grown by doubling, a
-    // 100 MB body would briefly need 64 + 128 MiB.
-    let expected = response.content_length().unwrap_or(0);
-    let mut wire = Vec::with_capacity(usize::try_from(expected).unwrap_or(0).min(max_body));
-    loop {
-        match response.chunk().await {
-            Ok(Some(chunk)) => {
-                if wire.len() + chunk.len() > max_body {
-                    return Err(Failure::new(
-                        ErrorKind::BodyTooLarge,
-                        format!(
-                            "response body over the {} cap after {} bytes ({shown_status}; raise `max_body_size` if this is expected)",
-                            show_bytes(max_body),
-                            wire.len() + chunk.len()
-                        ),
-                    ));
-                }
-                wire.extend_from_slice(&chunk);
-            }
-            Ok(None) => break,
-            Err(e) => {
-                return Err(Failure::new(
-                    ErrorKind::BodyReadError,
-                    format!(
-                        "the response body could not be read to the end: {}",
-                        chain(&e)
-                    ),
-                ))
-            }
-        }
-    }
-    let wire_bytes = wire.len();
-    let encoding = (!content_encoding.is_empty()).then_some(content_encoding.as_str());
-    let (body, encoding) = body::decode(encoding, wire, max_body, &shown_status)?;
-    Ok(Received {
-        status: status.as_u16(),
-        reason: status.canonical_reason().unwrap_or("").to_string(),
-        headers,
-        body,
-        wire_bytes,
-        encoding,
-        latency: started.elapsed(),
-        final_url: url.to_string(),
-        redirects,
-        tls,
-    })
 }
 
 /// A header value as text: UTF-8 when it is, else ISO-8859-1 byte for byte.
