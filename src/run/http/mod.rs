@@ -199,10 +199,14 @@ impl Http {
         Ok(http)
     }
 
-    /// The direct path, when `url` may take it: plain HTTP, no proxy applies, and no
-    /// credentials in the URL (reqwest turns those into `Authorization`).
+    /// The direct path, when `url` may take it: plain HTTP, no proxy applies, no
+    /// credentials in the URL (reqwest turns those into `Authorization`), and no CA or
+    /// client certificate files set (a file reqwest cannot use fails the step, as before).
     fn direct_for(&self, url: &Url, out: &Outgoing) -> Option<&direct::Direct> {
-        let plain = url.scheme() == "http" && url.username().is_empty() && url.password().is_none();
+        let plain = url.scheme() == "http"
+            && url.username().is_empty()
+            && url.password().is_none()
+            && out.tls.is_empty();
         (plain && !self.clients.proxy_applies(out.proxy.as_ref())).then_some(&self.direct)
     }
 
