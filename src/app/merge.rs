@@ -1,11 +1,12 @@
 //! `planrun merge`: read every part's results.json, merge, write the reports of one run.
 
-use super::reports::write_one;
+use super::reports::{write_reports, Targets};
 use crate::cli::MergeArgs;
 use crate::console::{summary_line, Notes};
 use crate::exit;
 use crate::merge::{merge, same_version, Part};
-use crate::report::{html, json, junit, markdown};
+use crate::report::json;
+use crate::report::model::Context;
 
 pub fn cmd_merge(args: &MergeArgs) -> i32 {
     let outputs = [Some(&args.json), Some(&args.junit), Some(&args.report)];
@@ -72,32 +73,17 @@ pub fn cmd_merge(args: &MergeArgs) -> i32 {
         merged.run.parts.len(),
         summary_line(&merged.summary(), merged.run.duration_ms)
     ));
-    let junit_opts = junit::JunitOptions {
-        with_locations: args.junit_locations,
-    };
-    let md_opts = markdown::MarkdownOptions {
+    let targets = Targets {
+        json: &args.json,
+        junit: &args.junit,
+        report: &args.report,
+        html: args.html.as_deref(),
+        junit_locations: args.junit_locations,
         emoji: !args.no_emoji,
     };
-    let json_ok = write_one("JSON results", &args.json, &json::render(&merged), notes);
-    let junit_ok = write_one(
-        "JUnit XML",
-        &args.junit,
-        &junit::render(&merged, &junit_opts),
-        notes,
-    );
-    let md_ok = write_one(
-        "Markdown report",
-        &args.report,
-        &markdown::render(&merged, &md_opts),
-        notes,
-    );
-    let html_ok = args.html.as_ref().is_none_or(|path| {
-        let opts = html::HtmlOptions {
-            emoji: !args.no_emoji,
-        };
-        write_one("HTML report", path, &html::render(&merged, &opts), notes)
-    });
-    if !(json_ok && junit_ok && md_ok && html_ok) {
+    // The parts' history is not read here: the reports have no changes or trends.
+    let reports_ok = write_reports(&merged, &targets, notes, Context::default);
+    if !reports_ok {
         return exit::INVALID;
     }
     let code = merged.exit_code();

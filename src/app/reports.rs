@@ -9,36 +9,65 @@ use crate::report::{html, json, junit, markdown, write_atomic};
 use crate::results::RunResults;
 use std::path::Path;
 
+/// Where the reports of a run go, and how they read (`run`, `demo`, `merge`).
+pub(super) struct Targets<'a> {
+    pub json: &'a Path,
+    pub junit: &'a Path,
+    pub report: &'a Path,
+    pub html: Option<&'a Path>,
+    pub junit_locations: bool,
+    pub emoji: bool,
+}
+
+impl<'a> Targets<'a> {
+    pub fn of_run(output: &'a OutputArgs) -> Self {
+        Targets {
+            json: &output.json,
+            junit: &output.junit,
+            report: &output.report,
+            html: output.html.as_deref(),
+            junit_locations: output.junit_locations,
+            emoji: !output.no_emoji,
+        }
+    }
+}
+
 /// False when a report could not be written (the errors are printed).
 ///
 /// The run is over once its reports are on disk, so they are rendered and written at
-/// the same time, one thread each. Each is attempted even when another fails (one
-/// unwritable path loses one report); the notes and errors are printed afterwards in
-/// a fixed order, so the output does not depend on which finished first.
+/// the same time, one thread each. JSON and JUnit need nothing but the results, so
+/// they start before `context` (the history's changes and trends, which only the
+/// Markdown and HTML reports show) is worked out on this thread. Each report is
+/// attempted even when another fails (one unwritable path loses one report); the
+/// notes and errors are printed afterwards in a fixed order, so the output does not
+/// depend on which finished first.
 pub(super) fn write_reports(
     results: &RunResults,
-    output: &OutputArgs,
+    targets: &Targets<'_>,
     notes: Notes,
-    context: &crate::report::model::Context,
+    context: impl FnOnce() -> Context,
 ) -> bool {
     let junit_opts = junit::JunitOptions {
-        with_locations: output.junit_locations,
+        with_locations: targets.junit_locations,
     };
     let md_opts = markdown::MarkdownOptions {
-        emoji: !output.no_emoji,
+        emoji: targets.emoji,
     };
     let html_opts = html::HtmlOptions {
-        emoji: !output.no_emoji,
+        emoji: targets.emoji,
     };
+    // Outside the scope, so the HTML thread may borrow it.
+    let prepared = std::sync::OnceLock::new();
     let written: Vec<(&str, &Path, std::io::Result<()>)> = std::thread::scope(|s| {
-        let json = s.spawn(|| write_atomic(&output.json, json::render(results).as_bytes()));
+        let json = s.spawn(|| write_atomic(targets.json, json::render(results).as_bytes()));
         let junit = s.spawn(|| {
             write_atomic(
-                &output.junit,
+                targets.junit,
                 junit::render(results, &junit_opts).as_bytes(),
             )
         });
-        let page = output.html.as_ref().map(|path| {
+        let context: &Context = prepared.get_or_init(context);
+        let page = targets.html.map(|path| {
             s.spawn(move || {
                 write_atomic(
                     path,
@@ -47,16 +76,16 @@ pub(super) fn write_reports(
             })
         });
         let markdown = write_atomic(
-            &output.report,
+            targets.report,
             markdown::render_in(results, &md_opts, context).as_bytes(),
         );
         let mut written = vec![
-            ("JSON results", output.json.as_path(), joined(json)),
-            ("JUnit XML", output.junit.as_path(), joined(junit)),
-            ("Markdown report", output.report.as_path(), markdown),
+            ("JSON results", targets.json, joined(json)),
+            ("JUnit XML", targets.junit, joined(junit)),
+            ("Markdown report", targets.report, markdown),
         ];
-        if let (Some(path), Some(page)) = (&output.html, page) {
-            written.push(("HTML report", path.as_path(), joined(page)));
+        if let (Some(path), Some(page)) = (targets.html, page) {
+            written.push(("HTML report", path, joined(page)));
         }
         written
     });

@@ -1,6 +1,6 @@
 //! `run`: load, select, send, record history, write the reports, decide the exit code.
 
-use super::reports::write_reports;
+use super::reports::{write_reports, Targets};
 use super::{load_options, print_diagnostics};
 use crate::cli::{OutputArgs, OutputFormat, RunArgs};
 use crate::console::{summary_line, Console, Ndjson, Notes, Verbosity, WRITE_EVERY};
@@ -97,7 +97,12 @@ pub(super) fn execute(
         Ok(s) => s,
         Err(errors) => {
             print_diagnostics(&errors);
-            write_reports(&load_failed(&errors), output, notes, &Default::default());
+            write_reports(
+                &load_failed(&errors),
+                &Targets::of_run(output),
+                notes,
+                Default::default,
+            );
             return exit::INVALID;
         }
     };
@@ -111,12 +116,22 @@ pub(super) fn execute(
             "error: no plans (*.yaml, *.yml) found in {}",
             shown.join(", ")
         );
-        write_reports(&load_failed(&[]), output, notes, &Default::default());
+        write_reports(
+            &load_failed(&[]),
+            &Targets::of_run(output),
+            notes,
+            Default::default,
+        );
         return exit::INVALID;
     }
     if let Some(message) = opts.filter.selects_nothing(&candidates(&suite)) {
         eprintln!("error: {message}; nothing was sent");
-        write_reports(&load_failed(&[]), output, notes, &Default::default());
+        write_reports(
+            &load_failed(&[]),
+            &Targets::of_run(output),
+            notes,
+            Default::default,
+        );
         return exit::INVALID;
     }
     let alert_rules: Vec<crate::alerting::AlertRule> = suite
@@ -164,15 +179,21 @@ pub(super) fn execute(
             "interrupted: steps not sent are reported as skipped"
         ));
     }
-    let mut run_history = super::history::RunHistory::prepare(
-        &results,
-        &output.history,
-        history_path,
-        &alert_rules,
-        super::history::Saved::Live,
-    );
-    let reports_ok = write_reports(&results, output, notes, &run_history.context);
-    let history_ok = run_history.record(&results, &load_opts.env, notes);
+    // The history is opened and compared while the JSON and JUnit reports are written.
+    let mut run_history = None;
+    let reports_ok = write_reports(&results, &Targets::of_run(output), notes, || {
+        let mut prepared = super::history::RunHistory::prepare(
+            &results,
+            &output.history,
+            history_path,
+            &alert_rules,
+            super::history::Saved::Live,
+        );
+        let context = std::mem::take(&mut prepared.context);
+        run_history = Some(prepared);
+        context
+    });
+    let history_ok = run_history.is_some_and(|mut h| h.record(&results, &load_opts.env, notes));
     if !reports_ok {
         return exit::INVALID;
     }
