@@ -79,25 +79,23 @@ pub(super) async fn read(
 ) -> Result<Received, Failure> {
     let status = response.status();
     let tls = response.certificate();
-    let shown_status = format!(
-        "{} {}",
-        status.as_u16(),
-        status.canonical_reason().unwrap_or("")
-    )
-    .trim_end()
-    .to_string();
     let headers = response
         .headers()
         .iter()
         .map(|(k, v)| (k.as_str().to_string(), header_text(v.as_bytes())))
         .collect();
-    let content_encoding = response
+    // Joined only when there is one: most responses say no encoding.
+    let mut codings = response
         .headers()
         .get_all(CONTENT_ENCODING)
         .iter()
-        .map(|v| header_text(v.as_bytes()))
-        .collect::<Vec<_>>()
-        .join(", ");
+        .peekable();
+    let content_encoding = codings.peek().is_some().then(|| {
+        codings
+            .map(|v| header_text(v.as_bytes()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    });
     // Sized once from `Content-Length` (never past the cap): grown by doubling, a
     // 100 MB body would briefly need 64 + 128 MiB.
     let expected = response.content_length().unwrap_or(0);
@@ -109,9 +107,10 @@ pub(super) async fn read(
                     return Err(Failure::new(
                         ErrorKind::BodyTooLarge,
                         format!(
-                            "response body over the {} cap after {} bytes ({shown_status}; raise `max_body_size` if this is expected)",
+                            "response body over the {} cap after {} bytes ({}; raise `max_body_size` if this is expected)",
                             show_bytes(max_body),
-                            wire.len() + chunk.len()
+                            wire.len() + chunk.len(),
+                            shown_status(status)
                         ),
                     ));
                 }
@@ -127,8 +126,10 @@ pub(super) async fn read(
         }
     }
     let wire_bytes = wire.len();
-    let encoding = (!content_encoding.is_empty()).then_some(content_encoding.as_str());
-    let (body, encoding) = body::decode(encoding, wire, max_body, &shown_status)?;
+    let (body, encoding) = match content_encoding.as_deref() {
+        None | Some("") => (wire, None),
+        Some(codings) => body::decode(Some(codings), wire, max_body, &shown_status(status))?,
+    };
     Ok(Received {
         status: status.as_u16(),
         reason: status.canonical_reason().unwrap_or("").to_string(),
@@ -141,4 +142,15 @@ pub(super) async fn read(
         redirects,
         tls,
     })
+}
+
+/// `200 OK`, `299` (no reason known): how error messages name the response.
+fn shown_status(status: StatusCode) -> String {
+    format!(
+        "{} {}",
+        status.as_u16(),
+        status.canonical_reason().unwrap_or("")
+    )
+    .trim_end()
+    .to_string()
 }
