@@ -2,6 +2,7 @@
 //! once, however many steps write it (2,000 steps with `{{ base_url }}/health` parse
 //! it once), and the static checks of `validate` read the same parse.
 
+use super::fast::Pieces;
 use super::names::{self, Names};
 use super::{describe, expression_source, is_template, single_expression};
 use super::{Compiled, TValue, Template, Templates, Text, FUNCTIONS, KEPT};
@@ -128,8 +129,10 @@ impl Templates {
         if let Some(message) = self.unknown_name(source) {
             return Err(message);
         }
+        let key = format!("{KEPT}{code}");
         Ok(Compiled(Arc::new(Template {
-            key: format!("{KEPT}{code}"),
+            fast: Pieces::parse(&key, &code),
+            key,
             source: source.to_string(),
             variables,
             typed,

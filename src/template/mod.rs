@@ -6,6 +6,7 @@
 //! Strings with no `{{`/`{%` are kept as text.
 
 mod compile;
+mod fast;
 mod functions;
 mod names;
 mod vars;
@@ -16,7 +17,7 @@ use minijinja::{Environment, Error, ErrorKind, UndefinedBehavior};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 pub use vars::Vars;
 
 /// All compiled templates of a run.
@@ -54,6 +55,8 @@ struct Template {
     typed: bool,
     /// Renders so far: from the second on, the environment keeps the compiled form.
     renders: AtomicUsize,
+    /// The template as text and variable lookups, when it is only that.
+    fast: Option<fast::Pieces>,
 }
 
 impl Compiled {
@@ -96,14 +99,20 @@ pub enum TValue {
 /// The variables in scope for one render: JSON values, and the same as a minijinja value.
 pub struct Scope {
     vars: Vars,
-    ctx: JValue,
+    /// Made when minijinja first renders with it (the fast path needs only `vars`).
+    ctx: OnceLock<JValue>,
 }
 
 impl Scope {
     pub fn new(vars: impl Into<Vars>) -> Scope {
-        let vars = vars.into();
-        let ctx = vars.context();
-        Scope { vars, ctx }
+        Scope {
+            vars: vars.into(),
+            ctx: OnceLock::new(),
+        }
+    }
+
+    fn ctx(&self) -> &JValue {
+        self.ctx.get_or_init(|| self.vars.context())
     }
 
     pub fn vars(&self) -> &Vars {
@@ -229,6 +238,13 @@ impl Templates {
     }
 
     fn render_raw(&self, c: &Compiled, scope: &Scope) -> Result<String, RenderError> {
+        if let Some(text) = c.0.fast.as_ref().and_then(|f| f.render(&scope.vars)) {
+            return Ok(text);
+        }
+        self.render_minijinja(c, scope)
+    }
+
+    fn render_minijinja(&self, c: &Compiled, scope: &Scope) -> Result<String, RenderError> {
         let once = c.0.renders.fetch_add(1, Ordering::Relaxed) == 0;
         let template = if once {
             self.env.template_from_named_str(&c.0.key, c.code())
@@ -239,7 +255,7 @@ impl Templates {
             undefined: None,
             message: e.to_string(),
         })?;
-        template.render(&scope.ctx).map_err(|e| {
+        template.render(scope.ctx()).map_err(|e| {
             let undefined = if e.kind() == ErrorKind::UndefinedError {
                 c.0.variables.iter().find(|v| !scope.has(v)).cloned()
             } else {
