@@ -29,10 +29,11 @@ pub enum Event<'a> {
     /// A step (one item of a `for_each`) is being rendered and sent. Steps not sent at all
     /// (filtered, pending, not configured, interrupted before) have no `step_started`,
     /// only a `step_finished`.
+    /// Borrowed from the executor's result being made: no copy per step.
     StepStarted {
         plan: usize,
-        phase: String,
-        step: String,
+        phase: Cow<'a, str>,
+        step: Cow<'a, str>,
     },
     /// A request whose checks did not hold (or that got no response) will be sent again.
     AttemptFailed {

@@ -255,8 +255,8 @@ impl<'a> PlanContext<'a> {
     pub fn started(&self, phase: &str, step: &str) {
         self.shared.events.event(&Event::StepStarted {
             plan: self.index,
-            phase: phase.to_string(),
-            step: step.to_string(),
+            phase: std::borrow::Cow::Borrowed(phase),
+            step: std::borrow::Cow::Borrowed(step),
         });
     }
 

@@ -466,7 +466,10 @@ async fn send_with_retries(
     let mut attempt = 0;
     loop {
         attempt += 1;
+        // `biased`: polled in order, a stop first, and no random number per step.
         let outcome = tokio::select! {
+            biased;
+            _ = cx.cancel().cancelled() => Sent::Interrupted,
             sent = cx.http.send(out, url) => match sent {
                 Ok(received) => {
                     let eval = evaluate(step, expect, &received);
@@ -474,7 +477,6 @@ async fn send_with_retries(
                 }
                 Err(failure) => Sent::Failed(failure),
             },
-            _ = cx.cancel().cancelled() => Sent::Interrupted,
         };
         let done = match &outcome {
             Sent::Received(exchange) => exchange.1.holds(),
@@ -494,8 +496,9 @@ async fn send_with_retries(
         };
         cx.attempt_failed(step_name, attempt, max, reason, delay.as_millis() as u64);
         tokio::select! {
-            _ = tokio::time::sleep(delay) => {}
+            biased;
             _ = cx.cancel().cancelled() => {}
+            _ = tokio::time::sleep(delay) => {}
         }
     }
 }
