@@ -12,6 +12,7 @@ use crate::results::{
 use serde_json::Map;
 use serde_json::Value;
 use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::time::Duration;
 
 mod compare;
@@ -33,17 +34,23 @@ pub fn check_status(expected: &StatusExpect, status: u16, reason: &str) -> Check
     } else {
         format!("{status} {reason}")
     };
-    let patterns: Vec<Value> = expected
-        .0
-        .iter()
-        .map(|p| match p {
-            StatusPattern::Code(c) => Value::from(*c),
-            StatusPattern::Class(_) => Value::String(p.to_string()),
-        })
-        .collect();
-    let expected_value = match <[Value; 1]>::try_from(patterns) {
-        Ok([one]) => one,
-        Err(all) => Value::Array(all),
+    // One code (nearly every plan) is itself; a class or a list as JSON and in words.
+    let (expected_value, expected_text) = match expected.0.as_slice() {
+        [StatusPattern::Code(c)] => (Value::from(*c), c.to_string()),
+        patterns => {
+            let patterns: Vec<Value> = patterns
+                .iter()
+                .map(|p| match p {
+                    StatusPattern::Code(c) => Value::from(*c),
+                    StatusPattern::Class(_) => Value::String(p.to_string()),
+                })
+                .collect();
+            let value = match <[Value; 1]>::try_from(patterns) {
+                Ok([one]) => one,
+                Err(all) => Value::Array(all),
+            };
+            (value, expected.to_string())
+        }
     };
     CheckResult {
         kind: CheckKind::Status,
@@ -52,7 +59,7 @@ pub fn check_status(expected: &StatusExpect, status: u16, reason: &str) -> Check
         expected: expected_value,
         actual: Value::from(status),
         status: pass_or_fail(expected.accepts(status)),
-        expected_text: expected.to_string(),
+        expected_text,
         actual_text: actual,
         expected_from: ExpectedFrom::Plan,
     }
@@ -195,36 +202,34 @@ pub fn expected_json(expected: &Expected) -> Value {
 
 fn matcher_json(m: &Matcher) -> Map<String, Value> {
     let num = |f: f64| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number);
-    let entries = [
-        ("equals", m.equals.clone()),
-        ("not_equals", m.not_equals.clone()),
-        ("exists", m.exists.map(Value::Bool)),
-        ("contains", m.contains.clone()),
-        ("not_contains", m.not_contains.clone()),
-        (
-            "matches",
-            m.matches.as_ref().map(|p| Value::from(p.0.as_str())),
-        ),
-        ("type", m.type_.map(|t| Value::from(type_label(t)))),
-        ("length", m.length.as_ref().map(expected_json)),
-        ("gt", m.gt.map(num)),
-        ("gte", m.gte.map(num)),
-        ("lt", m.lt.map(num)),
-        ("lte", m.lte.map(num)),
-        ("one_of", m.one_of.clone().map(Value::Array)),
-        ("each", m.each.as_ref().map(expected_json)),
-        ("count", m.count.as_ref().map(expected_json)),
-        ("bytes", m.bytes.as_ref().map(expected_json)),
-        (
-            "sha256",
-            m.sha256.as_ref().map(|d| Value::from(d.0.as_str())),
-        ),
-        ("md5", m.md5.as_ref().map(|d| Value::from(d.0.as_str()))),
-    ];
-    entries
-        .into_iter()
-        .filter_map(|(k, v)| Some((k.to_string(), v?)))
-        .collect()
+    let text = |s: &str| Value::from(s);
+    // In the order of the matcher's keys; only those given (most matchers give one or
+    // two of the eighteen).
+    let mut map = Map::new();
+    let mut put = |key: &str, value: Option<Value>| {
+        if let Some(value) = value {
+            map.insert(key.to_string(), value);
+        }
+    };
+    put("equals", m.equals.clone());
+    put("not_equals", m.not_equals.clone());
+    put("exists", m.exists.map(Value::Bool));
+    put("contains", m.contains.clone());
+    put("not_contains", m.not_contains.clone());
+    put("matches", m.matches.as_ref().map(|p| text(p.0.as_str())));
+    put("type", m.type_.map(|t| text(type_label(t))));
+    put("length", m.length.as_ref().map(expected_json));
+    put("gt", m.gt.map(num));
+    put("gte", m.gte.map(num));
+    put("lt", m.lt.map(num));
+    put("lte", m.lte.map(num));
+    put("one_of", m.one_of.clone().map(Value::Array));
+    put("each", m.each.as_ref().map(expected_json));
+    put("count", m.count.as_ref().map(expected_json));
+    put("bytes", m.bytes.as_ref().map(expected_json));
+    put("sha256", m.sha256.as_ref().map(|d| text(d.0.as_str())));
+    put("md5", m.md5.as_ref().map(|d| text(d.0.as_str())));
+    map
 }
 
 /// `equals` for a literal, the matcher keys (`type,gt`) otherwise: read from the
@@ -250,7 +255,7 @@ fn matcher_token(expected: &Expected, as_json: &Value) -> String {
 pub fn describe(expected: &Expected) -> String {
     match expected {
         Expected::Literal(v) => show(v),
-        Expected::Matcher(m) => truncate(&describe_matcher(m), SHOW_LIMIT),
+        Expected::Matcher(m) => truncated(describe_matcher(m), SHOW_LIMIT),
     }
 }
 
@@ -519,37 +524,65 @@ fn type_label(ty: JsonType) -> &'static str {
 }
 
 fn describe_matcher(m: &Matcher) -> String {
-    let value = |key: &str, v: &Option<Value>| v.as_ref().map(|v| format!("{key} {}", show(v)));
-    let nested = |key: &str, e: &Option<Expected>| {
-        e.as_ref().map(|e| format!("{key} {}", describe_nested(e)))
+    // Each key given, `key value`, joined with ` and `, written into one buffer.
+    let mut out = String::new();
+    let mut part = |args: std::fmt::Arguments| {
+        if !out.is_empty() {
+            out.push_str(" and ");
+        }
+        // Writing into a String does not fail.
+        let _ = out.write_fmt(args);
     };
-    let bound = |sym: &str, b: Option<f64>| b.map(|b| format!("{sym} {}", fmt_num(b)));
-    let list = |xs: &[Value]| xs.iter().map(short).collect::<Vec<_>>().join(", ");
-    let parts = [
-        value("equals", &m.equals),
-        value("not_equals", &m.not_equals),
-        m.exists
-            .map(|b| if b { "exists" } else { "exists false" }.to_string()),
-        value("contains", &m.contains),
-        value("not_contains", &m.not_contains),
-        m.matches
-            .as_ref()
-            .map(|p| format!("matches /{}/", p.0.as_str())),
-        m.type_.map(|t| format!("type {}", type_label(t))),
-        nested("length", &m.length),
-        bound(">", m.gt),
-        bound("≥", m.gte),
-        bound("<", m.lt),
-        bound("≤", m.lte),
-        m.one_of.as_ref().map(|xs| format!("one_of [{}]", list(xs))),
-        nested("each", &m.each),
-        nested("count", &m.count),
-        nested("bytes", &m.bytes),
-        m.sha256.as_ref().map(|d| format!("sha256 {}", d.0)),
-        m.md5.as_ref().map(|d| format!("md5 {}", d.0)),
-    ];
-    let parts: Vec<String> = parts.into_iter().flatten().collect();
-    parts.join(" and ")
+    let value = |part: &mut dyn FnMut(std::fmt::Arguments), key: &str, v: &Option<Value>| {
+        if let Some(v) = v {
+            part(format_args!("{key} {}", show(v)));
+        }
+    };
+    let nested = |part: &mut dyn FnMut(std::fmt::Arguments), key: &str, e: &Option<Expected>| {
+        if let Some(e) = e {
+            part(format_args!("{key} {}", describe_nested(e)));
+        }
+    };
+    let bound = |part: &mut dyn FnMut(std::fmt::Arguments), sym: &str, b: Option<f64>| {
+        if let Some(b) = b {
+            part(format_args!("{sym} {}", fmt_num(b)));
+        }
+    };
+    value(&mut part, "equals", &m.equals);
+    value(&mut part, "not_equals", &m.not_equals);
+    if let Some(b) = m.exists {
+        part(format_args!(
+            "{}",
+            if b { "exists" } else { "exists false" }
+        ));
+    }
+    value(&mut part, "contains", &m.contains);
+    value(&mut part, "not_contains", &m.not_contains);
+    if let Some(p) = &m.matches {
+        part(format_args!("matches /{}/", p.0.as_str()));
+    }
+    if let Some(t) = m.type_ {
+        part(format_args!("type {}", type_label(t)));
+    }
+    nested(&mut part, "length", &m.length);
+    bound(&mut part, ">", m.gt);
+    bound(&mut part, "≥", m.gte);
+    bound(&mut part, "<", m.lt);
+    bound(&mut part, "≤", m.lte);
+    if let Some(xs) = &m.one_of {
+        let list = xs.iter().map(short).collect::<Vec<_>>().join(", ");
+        part(format_args!("one_of [{list}]"));
+    }
+    nested(&mut part, "each", &m.each);
+    nested(&mut part, "count", &m.count);
+    nested(&mut part, "bytes", &m.bytes);
+    if let Some(d) = &m.sha256 {
+        part(format_args!("sha256 {}", d.0));
+    }
+    if let Some(d) = &m.md5 {
+        part(format_args!("md5 {}", d.0));
+    }
+    out
 }
 
 fn describe_nested(e: &Expected) -> String {
@@ -585,7 +618,7 @@ fn short(value: &Value) -> String {
 fn show_limited(value: &Value, limit: usize) -> String {
     match value {
         Value::String(s) => quote(s, limit),
-        other => truncate(&other.to_string(), limit),
+        other => truncated(other.to_string(), limit),
     }
 }
 
@@ -597,6 +630,14 @@ fn quote(s: &str, limit: usize) -> String {
             let q = serde_json::to_string(&s[..cut]).unwrap_or_default();
             format!("{}…\"", q.strip_suffix('"').unwrap_or(&q))
         }
+    }
+}
+
+/// [`truncate`], keeping `s` itself when it is short enough.
+fn truncated(s: String, limit: usize) -> String {
+    match s.char_indices().nth(limit) {
+        None => s,
+        Some((cut, _)) => format!("{}…", &s[..cut]),
     }
 }
 
