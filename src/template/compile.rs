@@ -131,7 +131,7 @@ impl Templates {
         }
         let key = format!("{KEPT}{code}");
         Ok(Compiled(Arc::new(Template {
-            fast: Pieces::parse(&key, &code),
+            fast: Pieces::parse(&code),
             key,
             source: source.to_string(),
             variables,

@@ -1,12 +1,11 @@
 //! The commonest template, written out without minijinja: literal text and plain
 //! variable lookups (`{{ base_url }}/health`, `{{ env.HOME }}`) whose values are
-//! strings. minijinja writes such a string as it is when nothing is auto-escaped, so
-//! the text is the same; anything else (a filter, a call, whitespace control, a
+//! strings. minijinja writes such a string as it is (nothing is auto-escaped), so the
+//! text is the same; anything else (a filter, a call, whitespace control, a
 //! number, an undefined name) is left to minijinja. A 2,000-step plan renders its URL
 //! 2,000 times: this keeps minijinja's VM and context out of every step.
 
 use super::Vars;
-use minijinja::AutoEscape;
 use serde_json::Value;
 
 /// A template as text and lookups, when it is only that.
@@ -24,13 +23,10 @@ enum Piece {
 const CONSTANTS: [&str; 6] = ["true", "false", "none", "True", "False", "None"];
 
 impl Pieces {
-    /// `code` as text and lookups; `None` when it is anything more, or when minijinja
-    /// would auto-escape it (`name` ends in `.html`, `.json`, …).
-    pub fn parse(name: &str, code: &str) -> Option<Pieces> {
-        if minijinja::default_auto_escape_callback(name) != AutoEscape::None
-            // minijinja drops one trailing newline of a template.
-            || code.ends_with(['\n', '\r'])
-        {
+    /// `code` as text and lookups; `None` when it is anything more.
+    pub fn parse(code: &str) -> Option<Pieces> {
+        // minijinja drops one trailing newline of a template.
+        if code.ends_with(['\n', '\r']) {
             return None;
         }
         let mut pieces = Vec::new();

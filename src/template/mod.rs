@@ -13,7 +13,7 @@ mod vars;
 
 pub use functions::{hmac_sha256_hex, FUNCTIONS};
 use minijinja::value::{Value as JValue, ValueKind};
-use minijinja::{Environment, Error, ErrorKind, UndefinedBehavior};
+use minijinja::{AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -160,6 +160,9 @@ impl Templates {
     pub fn new() -> Templates {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
+        // Templates are named by their text: minijinja's default would JSON-quote a
+        // value in `{{ base_url }}/export.json` and HTML-escape one in `…/index.html`.
+        env.set_auto_escape_callback(|_| AutoEscape::None);
         env.set_formatter(|out, state, value| match value.kind() {
             // JSON spelling for non-strings, so `{{ flag }}` in a URL reads `true`.
             ValueKind::Bool | ValueKind::None | ValueKind::Seq | ValueKind::Map => {

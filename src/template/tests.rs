@@ -183,3 +183,21 @@ fn kept_templates_are_not_found_by_include() {
         assert!(err.message.contains("failed"), "{err:?}");
     }
 }
+
+#[test]
+fn values_are_written_as_they_are_whatever_the_template_ends_with() {
+    // minijinja picks auto-escaping by a template's name, here its text: a URL ending
+    // in `.json` quoted the base URL, one ending in `.html` escaped `&`.
+    let mut t = Templates::new();
+    let s = scope(json!({"base_url": "http://h?a=1&b=2", "n": 3}));
+    for (source, expected) in [
+        ("{{ base_url }}/export.json", "http://h?a=1&b=2/export.json"),
+        ("{{ base_url }}/index.html", "http://h?a=1&b=2/index.html"),
+        ("{{ base_url }}/feed.xml", "http://h?a=1&b=2/feed.xml"),
+        ("{{ base_url | upper }}/app.js", "HTTP://H?A=1&B=2/app.js"),
+        ("{{ n }}.yml", "3.yml"),
+    ] {
+        let text = t.text(source).unwrap();
+        assert_eq!(t.render(&text, &s).unwrap(), expected, "{source}");
+    }
+}
