@@ -1,7 +1,7 @@
 //! The one place that parses YAML.
 //!
-//! yaml-rust2 reads a document once into a list of events with their marks
-//! ([`events`]); from that list come the checks serde would not make (a key written
+//! A document is read once into a list of events with their marks ([`events`]: a quick
+//! reader for the plain block YAML plans are written in, yaml-rust2 for the rest); from that list come the checks serde would not make (a key written
 //! twice, an integer beyond 64 bits), the [`Positions`] loaders put on steps and
 //! errors, and the typed value ([`de`], a serde deserializer that reads every type as
 //! serde_yaml 0.9 did).
@@ -14,9 +14,12 @@
 
 mod de;
 mod events;
+mod fast;
 mod positions;
 #[cfg(test)]
 mod same_as_serde_yaml;
+#[cfg(test)]
+mod same_as_yaml_rust2;
 mod scalar;
 
 use super::hint::with_hint;

@@ -1,13 +1,15 @@
-//! The document's events, read once by yaml-rust2 and kept with their marks: the
-//! deserializer, the positions and the checks serde would not make all read this list.
+//! The document's events, read once and kept with their marks: the deserializer, the
+//! positions and the checks serde would not make all read this list. The quick reader
+//! ([`super::fast`]) reads the documents in its subset; yaml-rust2 reads the others.
 
 use super::YamlError;
 use yaml_rust2::parser::{Event as Parsed, Parser};
-use yaml_rust2::scanner::{Marker, TScalarStyle};
+use yaml_rust2::scanner::TScalarStyle;
 
 pub use yaml_rust2::scanner::TScalarStyle as Style;
 
-/// One event and where it starts (line from 1, column from 1).
+/// One event and where it starts (line from 1, column from 1; the end of a list or map
+/// has no place kept: nothing reads it).
 #[derive(Debug)]
 pub struct Event {
     pub kind: Kind,
@@ -47,12 +49,30 @@ pub struct Document {
 }
 
 pub fn load(text: &str) -> Document {
+    let (mut events, complete) = match super::fast::events(text) {
+        Some(events) => (events, true),
+        None => parsed(text),
+    };
+    let mut checks = Checks::default();
+    let mut open: Vec<usize> = Vec::new();
+    for at in 0..events.len() {
+        let (before, rest) = events.split_at_mut(at);
+        checks.seen(before, &rest[0]);
+        count(before, &mut open, &rest[0].kind, at);
+    }
+    Document {
+        events,
+        complete,
+        problem: checks.found,
+    }
+}
+
+/// The first document's events as yaml-rust2 reads them, and whether they are the
+/// whole stream (one document that parsed to its end).
+pub(super) fn parsed(text: &str) -> (Vec<Event>, bool) {
     let mut parser = Parser::new_from_str(text);
     let mut events = Vec::with_capacity(text.len() / 8);
     let mut anchors: Vec<(usize, usize)> = Vec::new();
-    // The start events of the open lists and maps, to count their nodes.
-    let mut open: Vec<usize> = Vec::new();
-    let mut checks = Checks::default();
     let mut documents = 0;
     let complete = loop {
         let Ok((parsed, mark)) = parser.next_token() else {
@@ -103,21 +123,14 @@ pub fn load(text: &str) -> Document {
             Parsed::SequenceEnd => Kind::SeqEnd,
             Parsed::MappingEnd => Kind::MapEnd,
         };
-        let event = Event {
-            kind,
-            line: mark.line() as u32,
+        let (line, column) = match kind {
+            Kind::SeqEnd | Kind::MapEnd => (0, 0),
             // yaml-rust2 columns count from 0 (its docs say 1); ours count from 1.
-            column: mark.col() as u32 + 1,
+            _ => (mark.line() as u32, mark.col() as u32 + 1),
         };
-        checks.seen(&events, &event, mark);
-        count(&mut events, &mut open, &event.kind, at);
-        events.push(event);
+        events.push(Event { kind, line, column });
     };
-    Document {
-        events,
-        complete,
-        problem: checks.found,
-    }
+    (events, complete)
 }
 
 /// One more node in the innermost open list or map; `kind` is pushed at `at` next.
@@ -155,7 +168,7 @@ struct Checks {
 
 impl Checks {
     /// `event` is about to be pushed at `events.len()`.
-    fn seen(&mut self, events: &[Event], event: &Event, mark: Marker) {
+    fn seen(&mut self, events: &[Event], event: &Event) {
         match &event.kind {
             Kind::Scalar { value, style, .. } => {
                 if *style == TScalarStyle::Plain && beyond_64_bits(value) && self.found.is_none() {
@@ -165,15 +178,15 @@ impl Checks {
                         message: format!("the number `{value}` does not fit in 64 bits: quote it (\"{value}\") to use it as text"),
                     });
                 }
-                self.node(events, Some(value), mark);
+                self.node(events, Some(value), event);
             }
-            Kind::Alias(_) => self.node(events, None, mark),
+            Kind::Alias(_) => self.node(events, None, event),
             Kind::MapStart { .. } => {
-                self.node(events, None, mark);
+                self.node(events, None, event);
                 self.stack.push(Some((self.keys.len(), true)));
             }
             Kind::SeqStart { .. } => {
-                self.node(events, None, mark);
+                self.node(events, None, event);
                 self.stack.push(None);
             }
             Kind::MapEnd | Kind::SeqEnd => {
@@ -185,7 +198,7 @@ impl Checks {
     }
 
     /// A node starts (`Some(text)` for a scalar); in a map every other node is a key.
-    fn node(&mut self, events: &[Event], scalar: Option<&str>, mark: Marker) {
+    fn node(&mut self, events: &[Event], scalar: Option<&str>, event: &Event) {
         let Some(Some((first, expect_key))) = self.stack.last_mut() else {
             return;
         };
@@ -208,8 +221,8 @@ impl Checks {
         match earlier {
             Some(first_line) => {
                 self.found = Some(YamlError {
-                    line: mark.line() as u32,
-                    column: mark.col() as u32 + 1,
+                    line: event.line,
+                    column: event.column,
                     message: format!(
                         "duplicate key `{key}` (first at line {first_line}): a key may appear only once in a map, the second would silently replace the first"
                     ),

@@ -10,7 +10,7 @@ use std::path::Path;
 
 /// Values put in place of each value in turn: scalars of every resolution, quoting
 /// and block styles, empty values, tags, lists and maps.
-const REPLACEMENTS: &[&str] = &[
+pub(super) const REPLACEMENTS: &[&str] = &[
     "~",
     "null",
     "",
@@ -86,7 +86,7 @@ fn all_types(text: &str, what: &str) -> usize {
         + same::<indexmap::IndexMap<String, serde_json::Value>>(text, what)
 }
 
-fn yaml_files(dir: &Path, found: &mut Vec<std::path::PathBuf>) {
+pub(super) fn yaml_files(dir: &Path, found: &mut Vec<std::path::PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
@@ -102,7 +102,7 @@ fn yaml_files(dir: &Path, found: &mut Vec<std::path::PathBuf>) {
 
 /// Line `i` with its value (after `key: ` or `- `) replaced by `with`, indented to
 /// stay inside its parent for multi-line replacements.
-fn replaced(text: &str, i: usize, with: &str) -> Option<String> {
+pub(super) fn replaced(text: &str, i: usize, with: &str) -> Option<String> {
     let line = text.lines().nth(i)?;
     let cut = line.find(": ").map(|c| c + 2).or_else(|| {
         line.trim_start()
