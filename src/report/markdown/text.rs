@@ -69,7 +69,15 @@ pub(super) fn cell(s: &str) -> String {
 
 /// Writes `body` in a fenced block whose fence is longer than any backtick run inside.
 pub(super) fn fenced(out: &mut String, body: &str) {
-    let longest = body.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    // The longest run of backticks (ASCII, so bytes will do).
+    let mut longest = 0;
+    if body.contains('`') {
+        let mut run = 0;
+        for b in body.bytes() {
+            run = if b == b'`' { run + 1 } else { 0 };
+            longest = longest.max(run);
+        }
+    }
     let fence = "`".repeat(longest.max(2) + 1);
     let _ = write!(out, "{fence}\n{}", body);
     if !body.ends_with('\n') {
