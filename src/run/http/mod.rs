@@ -14,6 +14,7 @@ mod digest;
 mod direct;
 mod request;
 mod response;
+mod spin;
 
 use crate::plan::proxy::ProxySetting;
 use crate::results::{CertificateFacts, ErrorKind};
@@ -213,7 +214,8 @@ impl Http {
     /// `url`: [`Outgoing::parsed_url`] of `out`.
     pub async fn send(&self, out: &Outgoing, url: Option<&Url>) -> Result<Received, Failure> {
         let started = Instant::now();
-        match tokio::time::timeout(out.timeout, self.exchange(out, url, started)).await {
+        let exchange = spin::briefly(self.exchange(out, url, started));
+        match tokio::time::timeout(out.timeout, exchange).await {
             Ok(result) => result,
             Err(_) => Err(Failure::new(
                 ErrorKind::Timeout,
