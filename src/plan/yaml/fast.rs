@@ -128,6 +128,12 @@ impl<'t> Reader<'t> {
         });
     }
 
+    /// A scalar (no tag: the quick reader steps aside for tags).
+    fn scalar(&mut self, value: String, style: Style, line: &Line, at: usize) {
+        let tag = None;
+        self.push(Kind::Scalar { value, style, tag }, line, at);
+    }
+
     fn end(&mut self, kind: Kind) {
         self.events.push(Event {
             kind,
@@ -222,15 +228,7 @@ impl<'t> Reader<'t> {
                 return None;
             }
             let (key, style, colon) = key_end(rest)?;
-            self.push(
-                Kind::Scalar {
-                    value: key,
-                    style,
-                    tag: None,
-                },
-                &line,
-                key_at,
-            );
+            self.scalar(key, style, &line, key_at);
             let after = key_at + colon + 1;
             let value = &self.text[after..line.end];
             let spaces = value.bytes().take_while(|&b| b == b' ').count();
@@ -279,28 +277,12 @@ impl<'t> Reader<'t> {
             b'[' | b'{' => self.flow(line, at)?,
             b'"' | b'\'' => {
                 let (value, style, used) = quoted(rest)?;
-                self.push(
-                    Kind::Scalar {
-                        value,
-                        style,
-                        tag: None,
-                    },
-                    line,
-                    at,
-                );
+                self.scalar(value, style, line, at);
                 used
             }
             _ => {
                 let len = plain_block(rest)?;
-                self.push(
-                    Kind::Scalar {
-                        value: rest[..len].to_string(),
-                        style: Style::Plain,
-                        tag: None,
-                    },
-                    line,
-                    at,
-                );
+                self.scalar(rest[..len].to_string(), Style::Plain, line, at);
                 len
             }
         };
@@ -362,28 +344,12 @@ impl<'t> Reader<'t> {
             b'[' | b'{' => self.flow(line, at),
             b'"' | b'\'' => {
                 let (value, style, used) = quoted(rest)?;
-                self.push(
-                    Kind::Scalar {
-                        value,
-                        style,
-                        tag: None,
-                    },
-                    line,
-                    at,
-                );
+                self.scalar(value, style, line, at);
                 Some(used)
             }
             _ => {
                 let len = plain_flow(rest)?;
-                self.push(
-                    Kind::Scalar {
-                        value: rest[..len].to_string(),
-                        style: Style::Plain,
-                        tag: None,
-                    },
-                    line,
-                    at,
-                );
+                self.scalar(rest[..len].to_string(), Style::Plain, line, at);
                 // Spaces before a `:` or `,` are not the scalar's.
                 Some(len)
             }
