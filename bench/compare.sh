@@ -48,6 +48,13 @@ else
   cargo build --release --quiet
   bin=$PWD/target/release/planrun
 fi
+# hyper alone on one connection (bench/http_floor.rs), built with the same profile as
+# the planrun binary measured (target/<profile>/planrun), else release.
+profile=$(basename "$(dirname "$bin")")
+[ "$profile" = debug ] && profile=dev
+cargo build --profile "$profile" --example http_floor --quiet 2>/dev/null ||
+  { profile=release; cargo build --release --example http_floor --quiet; }
+floor_bin=$PWD/target/$([ "$profile" = dev ] && echo debug || echo "$profile")/examples/http_floor
 work=$(mktemp -d)
 chmod 755 "$work"
 pids=()
@@ -148,13 +155,27 @@ measure() {
     # The exit code is the plan's verdict; the big-body plan with a 10 MiB cap fails on purpose.
     /usr/bin/time -f "%e %U %S %M" -o "$out" "$@" >/dev/null 2>&1 || true
     echo "$name $(tail -n 1 "$out")" >>"$results"
+    if [ -n "${after_each:-}" ]; then "$after_each"; fi
   done
 }
 reports() { # dir: the three reports of a run
   echo --junit "$1/junit.xml" --report "$1/report.md" --json "$1/results.json"
 }
 
-measure planrun "$bin" run "$work/seq/plan.yaml" --var "base_url=$base" $(reports "$work/seq")
+# Where a run's time goes, from its results.json: the plan (the request loop, from its
+# first step's start to its last step's end) and the HTTP exchanges within it.
+loop_times() {
+  python3 - "$work/seq/results.json" >>"$work/loop.tsv" <<'PY'
+import json, sys
+plan = json.load(open(sys.argv[1]))["plans"][0]
+http = sum(s["response"]["latency_us"] for s in plan["steps"] if s.get("response"))
+print(plan["duration_ms"] / 1000, http / 1e6)
+PY
+}
+after_each=loop_times measure planrun "$bin" run "$work/seq/plan.yaml" --var "base_url=$base" $(reports "$work/seq")
+for _ in $(seq 1 "$RUNS"); do
+  "$floor_bin" "$base/health" "$STEPS" | awk '{print "floor", $1}' >>"$work/floor.tsv"
+done
 if [ -x "$hurl" ]; then
   measure hurl "$hurl" --test --report-junit "$work/hurl-junit.xml" "$work/seq.hurl"
 fi
@@ -179,10 +200,12 @@ if [ -x "$hurl" ]; then startup start-hurl "$hurl" --version; fi
 measure par16 --runs 3 "$bin" run "$work/par" --jobs 16 --var "base_url=$demo" $(reports "$work/par")
 measure par1 --runs 3 "$bin" run "$work/par1" --var "base_url=$demo" $(reports "$work/par1")
 
-python3 - "$results" "$STEPS" "$wrk_rps" "$(nproc)" <<'PY'
+python3 - "$results" "$STEPS" "$wrk_rps" "$(nproc)" "$work/loop.tsv" "$work/floor.tsv" <<'PY'
 import statistics, sys
 from collections import defaultdict
 path, steps, wrk_rps, cores = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
+loops = [tuple(map(float, l.split())) for l in open(sys.argv[5])]
+hyper_floor = statistics.median(float(l.split()[1]) for l in open(sys.argv[6]))
 runs = defaultdict(list)
 for line in open(path):
     name, wall, user, sys_, rss = line.split()
@@ -210,6 +233,21 @@ row(f"planrun run, JUnit + Markdown + JSON", med("planrun"))
 row(f"Hurl {'8.0.1'} --test --report-junit", hurl)
 print(f"| wrk -c1 -t1 floor ({wrk_rps:.0f} req/s) | {floor:.3f} s | | | "
       f"{f'{floor / hurl[0]:.2f}×' if hurl else ''} | 1.00× |")
+print()
+print("Where planrun's wall time goes (medians; the loop and its HTTP from results.json):")
+print()
+print("| part | wall | per step | wall / wrk floor |")
+print("| --- | --- | --- | --- |")
+def part(label, secs):
+    print(f"| {label} | {secs:.3f} s | {secs / steps * 1e6:.1f} µs | {secs / floor:.2f}× |")
+loop = statistics.median(l[0] for l in loops)
+http = statistics.median(l[1] for l in loops)
+part("whole process", med("planrun")[0])
+part("start, loading, reports, exit (whole − loop)", med("planrun")[0] - loop)
+part("the request loop", loop)
+part("its HTTP exchanges (sum of latencies)", http)
+part("the rest of each step (render, checks, results)", loop - http)
+part("hyper alone on one connection (bench/http_floor.rs)", hyper_floor)
 print()
 print("| other workload | wall | peak RSS | target |")
 print("| --- | --- | --- | --- |")
