@@ -33,7 +33,7 @@ impl de::Error for Error {
 
 type Result<T> = std::result::Result<T, Error>;
 
-pub fn from_events<'de, T: de::Deserialize<'de>>(events: &'de [Event]) -> Result<T> {
+pub fn from_events<'de, T: de::Deserialize<'de>>(events: &'de [Event<'de>]) -> Result<T> {
     let mut de = Deserializer {
         events,
         pos: 0,
@@ -45,7 +45,7 @@ pub fn from_events<'de, T: de::Deserialize<'de>>(events: &'de [Event]) -> Result
 }
 
 pub struct Deserializer<'de> {
-    events: &'de [Event],
+    events: &'de [Event<'de>],
     pos: usize,
     /// Aliases followed so far (a billion-laughs document stops at a limit).
     jumps: usize,
@@ -55,13 +55,13 @@ pub struct Deserializer<'de> {
 }
 
 impl<'de> Deserializer<'de> {
-    fn peek(&self) -> Result<&'de Event> {
+    fn peek(&self) -> Result<&'de Event<'de>> {
         self.events
             .get(self.pos)
             .ok_or_else(|| Error("EOF while parsing a value".into()))
     }
 
-    fn next(&mut self) -> Result<&'de Event> {
+    fn next(&mut self) -> Result<&'de Event<'de>> {
         let event = self.peek()?;
         self.pos += 1;
         self.current_enum = None;
@@ -251,7 +251,7 @@ macro_rules! number {
                 Kind::Scalar { value, style, tag }
                     if plain_or_tagged_literal($tag, *style, tag, tagged) =>
                 {
-                    if let Some(v) = $parse(value.as_str()) {
+                    if let Some(v) = $parse(&**value) {
                         return visitor.$visit(v);
                     }
                 }

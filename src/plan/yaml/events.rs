@@ -3,6 +3,7 @@
 //! ([`super::fast`]) reads the documents in its subset; yaml-rust2 reads the others.
 
 use super::YamlError;
+use std::borrow::Cow;
 use yaml_rust2::parser::{Event as Parsed, Parser};
 use yaml_rust2::scanner::TScalarStyle;
 
@@ -11,16 +12,17 @@ pub use yaml_rust2::scanner::TScalarStyle as Style;
 /// One event and where it starts (line from 1, column from 1; the end of a list or map
 /// has no place kept: nothing reads it).
 #[derive(Debug)]
-pub struct Event {
-    pub kind: Kind,
+pub struct Event<'t> {
+    pub kind: Kind<'t>,
     pub line: u32,
     pub column: u32,
 }
 
 #[derive(Debug)]
-pub enum Kind {
+pub enum Kind<'t> {
     Scalar {
-        value: String,
+        /// Borrowed from the document where the text is written as it reads.
+        value: Cow<'t, str>,
         style: Style,
         tag: Option<Box<str>>,
     },
@@ -42,23 +44,28 @@ pub enum Kind {
 
 /// The first document's events, whether they are the whole stream (one document that
 /// parsed to its end) and the first problem serde would let through.
-pub struct Document {
-    pub events: Vec<Event>,
+pub struct Document<'t> {
+    pub events: Vec<Event<'t>>,
     pub complete: bool,
     pub problem: Option<YamlError>,
 }
 
-pub fn load(text: &str) -> Document {
-    let (mut events, complete) = match super::fast::events(text) {
-        Some(events) => (events, true),
-        None => parsed(text),
+pub fn load(text: &str) -> Document<'_> {
+    // The quick reader sizes its lists and maps itself.
+    let (mut events, complete, counted) = match super::fast::events(text) {
+        Some(events) => (events, true, true),
+        None => {
+            let (events, complete) = parsed(text);
+            (events, complete, false)
+        }
     };
+    if !counted {
+        sized(&mut events);
+    }
     let mut checks = Checks::default();
-    let mut open: Vec<usize> = Vec::new();
     for at in 0..events.len() {
-        let (before, rest) = events.split_at_mut(at);
+        let (before, rest) = events.split_at(at);
         checks.seen(before, &rest[0]);
-        count(before, &mut open, &rest[0].kind, at);
     }
     Document {
         events,
@@ -69,7 +76,7 @@ pub fn load(text: &str) -> Document {
 
 /// The first document's events as yaml-rust2 reads them, and whether they are the
 /// whole stream (one document that parsed to its end).
-pub(super) fn parsed(text: &str) -> (Vec<Event>, bool) {
+pub(super) fn parsed(text: &str) -> (Vec<Event<'static>>, bool) {
     let mut parser = Parser::new_from_str(text);
     let mut events = Vec::with_capacity(text.len() / 8);
     let mut anchors: Vec<(usize, usize)> = Vec::new();
@@ -101,7 +108,7 @@ pub(super) fn parsed(text: &str) -> (Vec<Event>, bool) {
             Parsed::Scalar(value, style, id, tag) => {
                 anchor(&mut anchors, id, at);
                 Kind::Scalar {
-                    value,
+                    value: Cow::Owned(value),
                     style,
                     tag: tag.map(joined),
                 }
@@ -133,19 +140,27 @@ pub(super) fn parsed(text: &str) -> (Vec<Event>, bool) {
     (events, complete)
 }
 
-/// One more node in the innermost open list or map; `kind` is pushed at `at` next.
-fn count(events: &mut [Event], open: &mut Vec<usize>, kind: &Kind, at: usize) {
-    if matches!(kind, Kind::SeqEnd | Kind::MapEnd) {
-        open.pop();
-        return;
-    }
-    if let Some(&start) = open.last() {
-        if let Kind::SeqStart { len, .. } | Kind::MapStart { len, .. } = &mut events[start].kind {
-            *len += 1;
+/// Gives each list and map of yaml-rust2's events its size (items, or keys and values
+/// counted together).
+pub(super) fn sized(events: &mut [Event]) {
+    let mut open: Vec<usize> = Vec::new();
+    for at in 0..events.len() {
+        if matches!(events[at].kind, Kind::SeqEnd | Kind::MapEnd) {
+            open.pop();
+            continue;
         }
-    }
-    if matches!(kind, Kind::SeqStart { .. } | Kind::MapStart { .. }) {
-        open.push(at);
+        if let Some(&start) = open.last() {
+            if let Kind::SeqStart { len, .. } | Kind::MapStart { len, .. } = &mut events[start].kind
+            {
+                *len += 1;
+            }
+        }
+        if matches!(
+            events[at].kind,
+            Kind::SeqStart { .. } | Kind::MapStart { .. }
+        ) {
+            open.push(at);
+        }
     }
 }
 

@@ -9,20 +9,18 @@
 //! thousands of variants of them.
 
 use super::events::{Event, Kind, Style};
+use std::borrow::Cow;
 
 /// The events of `text`, when the whole document is in the subset read here.
-pub fn events(text: &str) -> Option<Vec<Event>> {
-    // Tabs, carriage returns, control characters, escapes and byte order marks: the
-    // rules around them are yaml-rust2's to apply.
-    let unusual = |b: u8| (b < b' ' && b != b'\n') || b == b'\\' || b == 0x7f;
-    if text.bytes().any(unusual) || text.contains('\u{feff}') {
-        return None;
-    }
+pub fn events(text: &str) -> Option<Vec<Event<'_>>> {
+    let lines = lines(text)?;
+    // Plans have about three events a line: one allocation, no copy as it grows.
+    let events = Vec::with_capacity(lines.len() * 4 + 8);
     let mut reader = Reader {
         text,
-        lines: lines(text),
+        lines,
         next: 0,
-        events: Vec::with_capacity(text.len() / 8),
+        events,
     };
     let first = reader.peek()?;
     if first.indent != 0 {
@@ -50,25 +48,78 @@ struct Line {
     ascii: bool,
 }
 
-fn lines(text: &str) -> Vec<Line> {
-    let mut out = Vec::with_capacity(text.len() / 24);
+/// The lines with content, in one pass over the bytes; `None` when the text has a
+/// tab, carriage return, control character, escape (`\`) or byte order mark: the
+/// rules around them are yaml-rust2's to apply.
+fn lines(text: &str) -> Option<Vec<Line>> {
+    let bytes = text.as_bytes();
+    // Plans run about 23 bytes a line.
+    let mut out = Vec::with_capacity(bytes.len() / 16 + 1);
+    let mut number = 1;
     let mut start = 0;
-    for (i, line) in text.split('\n').enumerate() {
-        let end = start + line.len();
-        let indent = line.bytes().take_while(|&b| b == b' ').count();
-        let rest = &line[indent..];
-        if !rest.is_empty() && !rest.starts_with('#') {
+    let mut ascii = true;
+    let mut push = |number: u32, start: usize, end: usize, ascii: bool| {
+        let line = &bytes[start..end];
+        let indent = spaces(line);
+        if !matches!(line.get(indent), None | Some(b'#')) {
             out.push(Line {
-                number: i as u32 + 1,
+                number,
                 start,
                 end,
                 indent,
-                ascii: line.is_ascii(),
+                ascii,
             });
         }
-        start = end + 1;
+    };
+    let mut i = 0;
+    while i < bytes.len() {
+        // Eight bytes at a time up to the next byte to note.
+        if let Some(word) = bytes.get(i..i + 8) {
+            let word = u64::from_le_bytes(word.try_into().expect("eight bytes"));
+            let noted = noteworthy(word);
+            if noted == 0 {
+                i += 8;
+                continue;
+            }
+            i += noted.trailing_zeros() as usize / 8;
+        }
+        let b = bytes[i];
+        if !is_plain_ascii(b) {
+            match b {
+                b'\n' => {
+                    push(number, start, i, ascii);
+                    number += 1;
+                    start = i + 1;
+                    ascii = true;
+                }
+                // U+FEFF is EF BB BF.
+                0xEF if bytes[i..].starts_with("\u{feff}".as_bytes()) => return None,
+                0x80.. => ascii = false,
+                _ => return None,
+            }
+        }
+        i += 1;
     }
-    out
+    push(number, start, bytes.len(), ascii);
+    Some(out)
+}
+
+/// Printable ASCII other than `\`: nothing to note.
+fn is_plain_ascii(b: u8) -> bool {
+    (b' '..=b'~').contains(&b) && b != b'\\'
+}
+
+/// The high bit of each byte of `word` (little-endian) that is not [`is_plain_ascii`];
+/// bytes after the first such byte may be marked wrongly (borrows and carries), the
+/// first is always right.
+fn noteworthy(word: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let below_space = word.wrapping_sub(ONES * 0x20) & !word;
+    let del_or_above = word | word.wrapping_add(ONES);
+    let not_backslash = word ^ (ONES * u64::from(b'\\'));
+    let backslash = not_backslash.wrapping_sub(ONES) & !not_backslash;
+    (below_space | del_or_above | backslash) & HIGH
 }
 
 struct Reader<'t> {
@@ -76,8 +127,12 @@ struct Reader<'t> {
     lines: Vec<Line>,
     /// The next line not read yet.
     next: usize,
-    events: Vec<Event>,
+    events: Vec<Event<'t>>,
 }
+
+/// A map key read off the start of a line: its text, its style and the byte index of
+/// the `:` after it.
+type Key<'t> = (Cow<'t, str>, Style, usize);
 
 /// Bytes that may not start a plain scalar (or need a look at what follows).
 fn indicator(b: u8) -> bool {
@@ -109,6 +164,11 @@ impl<'t> Reader<'t> {
         self.lines.get(self.next).copied()
     }
 
+    /// Line `line`'s text from its byte `from` (0-based column) on.
+    fn rest(&self, line: &Line, from: usize) -> &'t str {
+        &self.text[line.start + from..line.end]
+    }
+
     /// Column (1-based, in characters) of byte `at` of `line`.
     fn column(&self, line: &Line, at: usize) -> u32 {
         let col = if line.ascii {
@@ -119,7 +179,7 @@ impl<'t> Reader<'t> {
         col as u32 + 1
     }
 
-    fn push(&mut self, kind: Kind, line: &Line, at: usize) {
+    fn push(&mut self, kind: Kind<'t>, line: &Line, at: usize) {
         let column = self.column(line, at);
         self.events.push(Event {
             kind,
@@ -129,12 +189,25 @@ impl<'t> Reader<'t> {
     }
 
     /// A scalar (no tag: the quick reader steps aside for tags).
-    fn scalar(&mut self, value: String, style: Style, line: &Line, at: usize) {
+    fn scalar(&mut self, value: Cow<'t, str>, style: Style, line: &Line, at: usize) {
         let tag = None;
         self.push(Kind::Scalar { value, style, tag }, line, at);
     }
 
-    fn end(&mut self, kind: Kind) {
+    /// Closes the list or map started at event `start`, of `len` nodes (keys and
+    /// values counted together): its size, then its end.
+    fn end(&mut self, start: usize, len: u32) {
+        let kind = match &mut self.events[start].kind {
+            Kind::SeqStart { len: at, .. } => {
+                *at = len;
+                Kind::SeqEnd
+            }
+            Kind::MapStart { len: at, .. } => {
+                *at = len;
+                Kind::MapEnd
+            }
+            _ => unreachable!("a list or map starts at {start}"),
+        };
         self.events.push(Event {
             kind,
             line: 0,
@@ -146,12 +219,12 @@ impl<'t> Reader<'t> {
     /// a map (a scalar on a line of its own is left to yaml-rust2).
     fn block(&mut self, indent: usize) -> Option<()> {
         let line = self.peek()?;
-        let rest = &self.text[line.start + indent..line.end];
+        let rest = self.rest(&line, indent);
         if is_item(rest) {
             self.list(indent, false)
         } else {
-            key_end(rest)?;
-            self.map(indent)
+            let key = key_end(rest)?;
+            self.map(indent, key)
         }
     }
 
@@ -162,9 +235,11 @@ impl<'t> Reader<'t> {
         // `- item` at the key's column) at its first item's content.
         let mut at = first.start + indent;
         if indentless {
-            at += item_offset(&self.text[at..first.end]);
+            at += item_offset(self.rest(&first, indent));
         }
+        let start = self.events.len();
         self.push(Kind::SeqStart { tag: None, len: 0 }, &first, at);
+        let mut items = 0;
         while let Some(line) = self.peek() {
             if line.indent < indent {
                 break;
@@ -172,7 +247,7 @@ impl<'t> Reader<'t> {
             if line.indent > indent {
                 return None;
             }
-            let rest = &self.text[line.start + indent..line.end];
+            let rest = self.rest(&line, indent);
             if !is_item(rest) {
                 if indentless {
                     break;
@@ -185,53 +260,56 @@ impl<'t> Reader<'t> {
                 return None;
             }
             let col = indent + offset;
-            if key_end(content).is_some() {
+            items += 1;
+            if let Some(key) = key_end(content) {
                 // `- key: value`: a map at the content's column.
-                self.map(col)?;
+                self.map(col, key)?;
             } else {
                 self.inline(&line, line.start + col)?;
                 self.next += 1;
                 self.no_deeper(indent)?;
             }
         }
-        self.end(Kind::SeqEnd);
+        self.end(start, items);
         Some(())
     }
 
-    /// A block map whose keys start at column `indent` (0-based); the first key is on
-    /// the next line, at that column (its line may start with `- `).
-    fn map(&mut self, indent: usize) -> Option<()> {
+    /// A block map whose keys start at column `indent` (0-based); the first key,
+    /// `first_key`, is on the next line, at that column (its line may start with `- `).
+    fn map(&mut self, indent: usize, first_key: Key<'t>) -> Option<()> {
         let first = self.peek()?;
         // yaml-rust2 places a block map at its first key's `:`.
-        let (_, _, colon) = key_end(&self.text[first.start + indent..first.end])?;
-        self.push(
-            Kind::MapStart { tag: None, len: 0 },
-            &first,
-            first.start + indent + colon,
-        );
-        let mut first_line = true;
+        let colon = first.start + indent + first_key.2;
+        let start = self.events.len();
+        self.push(Kind::MapStart { tag: None, len: 0 }, &first, colon);
+        let mut nodes = 0;
+        let mut first_key = Some(first_key);
         while let Some(line) = self.peek() {
-            if !first_line {
-                if line.indent < indent {
-                    break;
+            let (key, style, colon) = match first_key.take() {
+                Some(key) => key,
+                None => {
+                    if line.indent < indent {
+                        break;
+                    }
+                    if line.indent > indent {
+                        return None;
+                    }
+                    let rest = self.rest(&line, indent);
+                    if is_item(rest) {
+                        // A list item at a map's indentation ends the map only where
+                        // the map is an item's content (`- a: 1` then `- b: 2`):
+                        // handled by the list.
+                        return None;
+                    }
+                    key_end(rest)?
                 }
-                if line.indent > indent {
-                    return None;
-                }
-            }
-            first_line = false;
+            };
             let key_at = line.start + indent;
-            let rest = &self.text[key_at..line.end];
-            if is_item(rest) {
-                // A list item at a map's indentation ends the map only where the map
-                // is an item's content (`- a: 1` then `- b: 2`): handled by the list.
-                return None;
-            }
-            let (key, style, colon) = key_end(rest)?;
+            nodes += 2;
             self.scalar(key, style, &line, key_at);
             let after = key_at + colon + 1;
             let value = &self.text[after..line.end];
-            let spaces = value.bytes().take_while(|&b| b == b' ').count();
+            let spaces = spaces(value.as_bytes());
             let value = &value[spaces..];
             if value.is_empty() || value.starts_with('#') {
                 if !value.is_empty() && spaces == 0 {
@@ -242,9 +320,7 @@ impl<'t> Reader<'t> {
                 let below = self.peek()?;
                 if below.indent > indent {
                     self.block(below.indent)?;
-                } else if below.indent == indent
-                    && is_item(&self.text[below.start + indent..below.end])
-                {
+                } else if below.indent == indent && is_item(self.rest(&below, indent)) {
                     self.list(indent, true)?;
                 } else {
                     // An empty value.
@@ -256,7 +332,7 @@ impl<'t> Reader<'t> {
                 self.no_deeper(indent)?;
             }
         }
-        self.end(Kind::MapEnd);
+        self.end(start, nodes);
         Some(())
     }
 
@@ -282,7 +358,7 @@ impl<'t> Reader<'t> {
             }
             _ => {
                 let len = plain_block(rest)?;
-                self.scalar(rest[..len].to_string(), Style::Plain, line, at);
+                self.scalar(Cow::Borrowed(&rest[..len]), Style::Plain, line, at);
                 len
             }
         };
@@ -296,6 +372,7 @@ impl<'t> Reader<'t> {
         let bytes = text.as_bytes();
         let is_map = bytes[0] == b'{';
         let close = if is_map { b'}' } else { b']' };
+        let start = self.events.len();
         self.push(
             if is_map {
                 Kind::MapStart { tag: None, len: 0 }
@@ -307,10 +384,12 @@ impl<'t> Reader<'t> {
         );
         let mut i = 1 + spaces(&bytes[1..]);
         if bytes.get(i) == Some(&close) {
-            self.end(if is_map { Kind::MapEnd } else { Kind::SeqEnd });
+            self.end(start, 0);
             return Some(i + 1);
         }
+        let mut nodes = 0;
         loop {
+            nodes += if is_map { 2 } else { 1 };
             i += self.flow_node(line, at + i)?;
             i += spaces(&bytes[i..]);
             if is_map {
@@ -329,7 +408,7 @@ impl<'t> Reader<'t> {
                     }
                 }
                 Some(&b) if b == close => {
-                    self.end(if is_map { Kind::MapEnd } else { Kind::SeqEnd });
+                    self.end(start, nodes);
                     return Some(i + 1);
                 }
                 _ => return None,
@@ -349,7 +428,7 @@ impl<'t> Reader<'t> {
             }
             _ => {
                 let len = plain_flow(rest)?;
-                self.scalar(rest[..len].to_string(), Style::Plain, line, at);
+                self.scalar(Cow::Borrowed(&rest[..len]), Style::Plain, line, at);
                 // Spaces before a `:` or `,` are not the scalar's.
                 Some(len)
             }
@@ -383,18 +462,29 @@ fn line_ends(rest: &str) -> Option<()> {
 
 /// A map key at the start of `rest` (plain or quoted) followed by `:` and a space or
 /// the line's end: the key, its style, and the byte index of the `:`.
-fn key_end(rest: &str) -> Option<(String, Style, usize)> {
+fn key_end(rest: &str) -> Option<Key<'_>> {
     let bytes = rest.as_bytes();
-    let (key, style, end) = match bytes.first()? {
+    let (key, style, end) = match *bytes.first()? {
         b'"' | b'\'' => quoted(rest)?,
-        _ => {
-            let colon = rest.find(':')?;
-            let key = &rest[..colon];
-            let len = plain_block(key)?;
-            if len != key.len() {
+        first => {
+            // A plain key runs to the first `:`, and is the whole plain scalar before
+            // it: no comment (` #`) in it, no spaces after it.
+            let mut colon = 0;
+            loop {
+                match *bytes.get(colon)? {
+                    b':' => break,
+                    b'#' if colon > 0 && bytes[colon - 1] == b' ' => return None,
+                    _ => colon += 1,
+                }
+            }
+            if colon == 0 || bytes[colon - 1] == b' ' {
                 return None;
             }
-            (key.to_string(), Style::Plain, colon)
+            // As in a plain value, `-` starts a key only before a non-space.
+            if indicator(first) && !(first == b'-' && colon > 1 && bytes[1] != b' ') {
+                return None;
+            }
+            (Cow::Borrowed(&rest[..colon]), Style::Plain, colon)
         }
     };
     if bytes.get(end) != Some(&b':') || !matches!(bytes.get(end + 1), None | Some(b' ')) {
@@ -416,14 +506,14 @@ fn plain_block(rest: &str) -> Option<usize> {
         return None;
     }
     let mut end = bytes.len();
-    for (i, w) in bytes.windows(2).enumerate() {
-        match w {
-            [b' ', b'#'] => {
-                end = i;
+    for i in 1..bytes.len() {
+        match (bytes[i - 1], bytes[i]) {
+            (b' ', b'#') => {
+                end = i - 1;
                 break;
             }
             // `a: b` in a value is a mistake; leave it to yaml-rust2.
-            [b':', b' '] => return None,
+            (b':', b' ') => return None,
             _ => {}
         }
     }
@@ -463,25 +553,44 @@ fn plain_flow(rest: &str) -> Option<usize> {
     Some(value.len())
 }
 
-/// A quoted scalar at the start of `rest`, closed on the same line: its value, style
-/// and the bytes it takes. Escapes (`\`) never reach here; `''` in single quotes is `'`.
-fn quoted(rest: &str) -> Option<(String, Style, usize)> {
+/// A quoted scalar at the start of `rest`, closed on the same line: its value
+/// (borrowed from the text unless `''` in single quotes stands for `'`), style and
+/// the bytes it takes. Escapes (`\`) never reach here.
+fn quoted(rest: &str) -> Option<(Cow<'_, str>, Style, usize)> {
     let quote = rest.as_bytes()[0];
     let body = &rest[1..];
+    let close = |from: usize| {
+        body.as_bytes()[from..]
+            .iter()
+            .position(|&b| b == quote)
+            .map(|i| i + from)
+    };
+    let first = close(0)?;
     if quote == b'"' {
-        let close = body.find('"')?;
-        return Some((body[..close].to_string(), Style::DoubleQuoted, close + 2));
+        return Some((
+            Cow::Borrowed(&body[..first]),
+            Style::DoubleQuoted,
+            first + 2,
+        ));
+    }
+    if body.as_bytes().get(first + 1) != Some(&b'\'') {
+        return Some((
+            Cow::Borrowed(&body[..first]),
+            Style::SingleQuoted,
+            first + 2,
+        ));
     }
     let mut value = String::new();
-    let mut i = 0;
+    let mut from = 0;
+    let mut at = first;
     loop {
-        let close = body[i..].find('\'')? + i;
-        value.push_str(&body[i..close]);
-        if body.as_bytes().get(close + 1) == Some(&b'\'') {
+        value.push_str(&body[from..at]);
+        if body.as_bytes().get(at + 1) == Some(&b'\'') {
             value.push('\'');
-            i = close + 2;
+            from = at + 2;
+            at = close(from)?;
         } else {
-            return Some((value, Style::SingleQuoted, close + 2));
+            return Some((Cow::Owned(value), Style::SingleQuoted, at + 2));
         }
     }
 }

@@ -1,5 +1,5 @@
 //! The quick reader ([`fast`]) must give exactly yaml-rust2's events (scalars, styles,
-//! tags, marks) or step aside: on every YAML file of the repository, each with every
+//! tags, marks, sizes) or step aside: on every YAML file of the repository, each with every
 //! value replaced in turn by awkward ones, and each with characters inserted or deleted
 //! all along it.
 
@@ -13,7 +13,9 @@ fn agrees(text: &str) -> bool {
     let Some(quick) = fast::events(text) else {
         return false;
     };
-    let (slow, complete) = events::parsed(text);
+    let (mut slow, complete) = events::parsed(text);
+    // The quick reader sizes its lists and maps as it reads them.
+    events::sized(&mut slow);
     assert!(
         complete,
         "the quick reader took a document yaml-rust2 rejects:\n{text}"
@@ -145,6 +147,13 @@ fn documents_at_the_edges() {
         "k:\n  # c\n  l: m\n",
         "'q': 1\n\"r\": 2\n",
         "é: ü → x\nb: [ä, 'ö']\n",
+        // Quoted keys and values holding what ends a plain key or value.
+        "\"a: b\": 1\n'c # d': 2\n'it''s': 'x''y'\n\"e\": \"f: g # h\"\n",
+        "k: [\"a, b\", 'c]d', { 'e: f': g, \"h}\": '' }]\n",
+        "'': x\n\"\": [ '#', \"::\" ]\n",
+        // Long lines: the bytes are looked at eight at a time.
+        "a_long_key_name: a long value with é in the middle of it # and a comment\n",
+        "abcdefgh:\n  ijklmnop: [qrstuvwx, 'yz0123ü']\n",
     ];
     for doc in taken {
         assert!(agrees(doc), "not taken:\n{doc}");
@@ -169,6 +178,14 @@ fn documents_at_the_edges() {
         "- - a\n",
         "-\n",
         "a: b: c\n",
+        // Past the first eight bytes too: a tab, a carriage return, an escape, DEL,
+        // a byte order mark, a control character.
+        "abcdefghij: k\tl\n",
+        "abcdefghij: kl\r\n",
+        "abcdefghij: \"k\\l\"\n",
+        "abcdefghij: k\u{7f}l\n",
+        "abcdefghij: é\u{feff}\n",
+        "abcdefghijklmnopq: r\u{1}\n",
     ];
     for doc in aside {
         assert!(fast::events(doc).is_none(), "taken:\n{doc}");
