@@ -4,18 +4,20 @@ use jsonpath_rust::parser::model::{JpQuery, Segment, Selector};
 use jsonpath_rust::parser::parse_json_path;
 use serde::{de, Deserialize, Deserializer};
 use std::fmt;
+use std::sync::Arc;
 
 #[derive(Debug, Clone)]
 pub struct JsonPath {
     pub source: String,
-    pub query: JpQuery,
+    /// Shared: the same path in many steps is one parse, and a copy of it is cheap.
+    pub query: Arc<JpQuery>,
     /// Only names and indexes (`$.a.b[0]`): compares its one node, not a list.
     pub singular: bool,
 }
 
 thread_local! {
     /// Paths parsed so far on this thread (plans load on one): the same `$.status` in
-    /// a thousand steps is parsed once and copied.
+    /// a thousand steps is parsed once and shared.
     static PARSED: std::cell::RefCell<std::collections::HashMap<String, JsonPath>> =
         Default::default();
 }
@@ -50,7 +52,7 @@ impl JsonPath {
         });
         Ok(JsonPath {
             source: source.to_string(),
-            query,
+            query: Arc::new(query),
             singular,
         })
     }
@@ -109,8 +111,30 @@ impl PartialEq for JsonPath {
 
 impl<'de> Deserialize<'de> for JsonPath {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        JsonPath::parse(&s).map_err(de::Error::custom)
+        d.deserialize_string(PathVisitor)
+    }
+}
+
+/// Reads the path as a `String` would be read (same errors) without copying it: a
+/// path met before is looked up, not allocated.
+struct PathVisitor;
+
+impl de::Visitor<'_> for PathVisitor {
+    type Value = JsonPath;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<JsonPath, E> {
+        JsonPath::parse(v).map_err(E::custom)
+    }
+
+    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<JsonPath, E> {
+        match std::str::from_utf8(v) {
+            Ok(s) => self.visit_str(s),
+            Err(_) => Err(E::invalid_value(de::Unexpected::Bytes(v), &self)),
+        }
     }
 }
 
