@@ -171,9 +171,9 @@ impl Compiler<'_> {
             ),
             _ => {}
         }
-        let mut seen: HashSet<(usize, &str)> = HashSet::new();
+        let mut seen: HashSet<(usize, &str)> = HashSet::with_capacity(r.steps.len());
         // Step id → where the step is written (file, line), to name both places of a clash.
-        let mut ids: HashMap<String, (Option<String>, u32)> = HashMap::new();
+        let mut ids: HashMap<String, (Option<String>, u32)> = HashMap::with_capacity(r.steps.len());
         let id_prefixes: Vec<String> = r
             .phases
             .iter()

@@ -37,9 +37,14 @@ struct Open {
 
 impl Positions {
     pub(super) fn new(events: &[Event]) -> Positions {
-        let mut pos = Positions::default();
-        let mut open: Vec<Open> = Vec::new();
-        let mut pending: Vec<u32> = Vec::new();
+        // About half the events are nodes (the others keys and ends): sized once.
+        let mut pos = Positions {
+            nodes: Vec::with_capacity(events.len() / 2 + 1),
+            children: Vec::with_capacity(events.len() / 2),
+            keys: String::with_capacity(events.len() * 2),
+        };
+        let mut open: Vec<Open> = Vec::with_capacity(16);
+        let mut pending: Vec<u32> = Vec::with_capacity(64);
         // Non-scalar keys (never in plans) are skipped with everything in them.
         let mut skip_depth = 0usize;
         let mut skipped_at = &Event {

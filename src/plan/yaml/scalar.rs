@@ -138,6 +138,16 @@ pub fn visit_untagged<'de, V: Visitor<'de>, E: serde::de::Error>(
     visitor: V,
     s: &'de str,
 ) -> Result<V::Value, E> {
+    // Nulls, booleans and numbers start with one of these (finite floats with a
+    // digit, `.`, or a sign): most text is known as text at its first byte.
+    if !matches!(
+        s.as_bytes().first(),
+        None | Some(
+            b'0'..=b'9' | b'+' | b'-' | b'.' | b'~' | b'n' | b'N' | b't' | b'T' | b'f' | b'F'
+        )
+    ) {
+        return visitor.visit_borrowed_str(s);
+    }
     if s.is_empty() || is_null(s) {
         return visitor.visit_unit();
     }
