@@ -8,7 +8,12 @@
 //! `same_as_yaml_rust2` holds it to that on every YAML file of the repository and
 //! thousands of variants of them.
 
+mod lines;
+mod scalars;
+
 use super::events::{Event, Kind, Style};
+use lines::{lines, Line};
+use scalars::{is_item, item_offset, key_end, line_ends, plain_block, plain_flow, quoted, spaces};
 use std::borrow::Cow;
 
 /// The events of `text`, when the whole document is in the subset read here.
@@ -34,94 +39,6 @@ pub fn events(text: &str) -> Option<Vec<Event<'_>>> {
     Some(reader.events)
 }
 
-/// A line with content (not blank, not only a comment).
-#[derive(Clone, Copy)]
-struct Line {
-    /// 1-based.
-    number: u32,
-    /// Byte offset of the line's start in the text.
-    start: usize,
-    /// Byte offset of its end (before the newline).
-    end: usize,
-    /// Leading spaces.
-    indent: usize,
-    ascii: bool,
-}
-
-/// The lines with content, in one pass over the bytes; `None` when the text has a
-/// tab, carriage return, control character, escape (`\`) or byte order mark: the
-/// rules around them are yaml-rust2's to apply.
-fn lines(text: &str) -> Option<Vec<Line>> {
-    let bytes = text.as_bytes();
-    // Plans run about 23 bytes a line.
-    let mut out = Vec::with_capacity(bytes.len() / 16 + 1);
-    let mut number = 1;
-    let mut start = 0;
-    let mut ascii = true;
-    let mut push = |number: u32, start: usize, end: usize, ascii: bool| {
-        let line = &bytes[start..end];
-        let indent = spaces(line);
-        if !matches!(line.get(indent), None | Some(b'#')) {
-            out.push(Line {
-                number,
-                start,
-                end,
-                indent,
-                ascii,
-            });
-        }
-    };
-    let mut i = 0;
-    while i < bytes.len() {
-        // Eight bytes at a time up to the next byte to note.
-        if let Some(word) = bytes.get(i..i + 8) {
-            let word = u64::from_le_bytes(word.try_into().expect("eight bytes"));
-            let noted = noteworthy(word);
-            if noted == 0 {
-                i += 8;
-                continue;
-            }
-            i += noted.trailing_zeros() as usize / 8;
-        }
-        let b = bytes[i];
-        if !is_plain_ascii(b) {
-            match b {
-                b'\n' => {
-                    push(number, start, i, ascii);
-                    number += 1;
-                    start = i + 1;
-                    ascii = true;
-                }
-                // U+FEFF is EF BB BF.
-                0xEF if bytes[i..].starts_with("\u{feff}".as_bytes()) => return None,
-                0x80.. => ascii = false,
-                _ => return None,
-            }
-        }
-        i += 1;
-    }
-    push(number, start, bytes.len(), ascii);
-    Some(out)
-}
-
-/// Printable ASCII other than `\`: nothing to note.
-fn is_plain_ascii(b: u8) -> bool {
-    (b' '..=b'~').contains(&b) && b != b'\\'
-}
-
-/// The high bit of each byte of `word` (little-endian) that is not [`is_plain_ascii`];
-/// bytes after the first such byte may be marked wrongly (borrows and carries), the
-/// first is always right.
-fn noteworthy(word: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let below_space = word.wrapping_sub(ONES * 0x20) & !word;
-    let del_or_above = word | word.wrapping_add(ONES);
-    let not_backslash = word ^ (ONES * u64::from(b'\\'));
-    let backslash = not_backslash.wrapping_sub(ONES) & !not_backslash;
-    (below_space | del_or_above | backslash) & HIGH
-}
-
 struct Reader<'t> {
     text: &'t str,
     lines: Vec<Line>,
@@ -133,31 +50,6 @@ struct Reader<'t> {
 /// A map key read off the start of a line: its text, its style and the byte index of
 /// the `:` after it.
 type Key<'t> = (Cow<'t, str>, Style, usize);
-
-/// Bytes that may not start a plain scalar (or need a look at what follows).
-fn indicator(b: u8) -> bool {
-    matches!(
-        b,
-        b'-' | b'?'
-            | b':'
-            | b','
-            | b'['
-            | b']'
-            | b'{'
-            | b'}'
-            | b'#'
-            | b'&'
-            | b'*'
-            | b'!'
-            | b'|'
-            | b'>'
-            | b'\''
-            | b'"'
-            | b'%'
-            | b'@'
-            | b'`'
-    )
-}
 
 impl<'t> Reader<'t> {
     fn peek(&self) -> Option<Line> {
@@ -432,165 +324,6 @@ impl<'t> Reader<'t> {
                 // Spaces before a `:` or `,` are not the scalar's.
                 Some(len)
             }
-        }
-    }
-}
-
-fn spaces(bytes: &[u8]) -> usize {
-    bytes.iter().take_while(|&&b| b == b' ').count()
-}
-
-/// Where a list item's content starts in `rest` (`- item`): after `-` and its spaces.
-fn item_offset(rest: &str) -> usize {
-    1 + spaces(&rest.as_bytes()[1..])
-}
-
-/// `- item` or a lone `-`.
-fn is_item(rest: &str) -> bool {
-    rest == "-" || rest.starts_with("- ")
-}
-
-/// What may follow a node on its line: spaces, then nothing or a comment.
-fn line_ends(rest: &str) -> Option<()> {
-    let trimmed = rest.trim_start_matches(' ');
-    if trimmed.is_empty() || (trimmed.starts_with('#') && trimmed.len() < rest.len()) {
-        Some(())
-    } else {
-        None
-    }
-}
-
-/// A map key at the start of `rest` (plain or quoted) followed by `:` and a space or
-/// the line's end: the key, its style, and the byte index of the `:`.
-fn key_end(rest: &str) -> Option<Key<'_>> {
-    let bytes = rest.as_bytes();
-    let (key, style, end) = match *bytes.first()? {
-        b'"' | b'\'' => quoted(rest)?,
-        first => {
-            // A plain key runs to the first `:`, and is the whole plain scalar before
-            // it: no comment (` #`) in it, no spaces after it.
-            let mut colon = 0;
-            loop {
-                match *bytes.get(colon)? {
-                    b':' => break,
-                    b'#' if colon > 0 && bytes[colon - 1] == b' ' => return None,
-                    _ => colon += 1,
-                }
-            }
-            if colon == 0 || bytes[colon - 1] == b' ' {
-                return None;
-            }
-            // As in a plain value, `-` starts a key only before a non-space.
-            if indicator(first) && !(first == b'-' && colon > 1 && bytes[1] != b' ') {
-                return None;
-            }
-            (Cow::Borrowed(&rest[..colon]), Style::Plain, colon)
-        }
-    };
-    if bytes.get(end) != Some(&b':') || !matches!(bytes.get(end + 1), None | Some(b' ')) {
-        return None;
-    }
-    // yaml-rust2 takes keys of up to 1024 characters as simple keys.
-    if end > 512 {
-        return None;
-    }
-    Some((key, style, end))
-}
-
-/// The length of the plain scalar starting `rest` in a block (up to a comment or the
-/// line's end, trailing spaces left out); `None` if it is not one this reader takes.
-fn plain_block(rest: &str) -> Option<usize> {
-    let bytes = rest.as_bytes();
-    let first = *bytes.first()?;
-    if indicator(first) && !(first == b'-' && bytes.get(1).is_some_and(|&b| b != b' ')) {
-        return None;
-    }
-    let mut end = bytes.len();
-    for i in 1..bytes.len() {
-        match (bytes[i - 1], bytes[i]) {
-            (b' ', b'#') => {
-                end = i - 1;
-                break;
-            }
-            // `a: b` in a value is a mistake; leave it to yaml-rust2.
-            (b':', b' ') => return None,
-            _ => {}
-        }
-    }
-    let value = rest[..end].trim_end_matches(' ');
-    if value.ends_with(':') || value.is_empty() {
-        return None;
-    }
-    Some(value.len())
-}
-
-/// The length of the plain scalar starting `rest` inside a flow (up to `,`, a bracket
-/// or brace, or `: `); `None` if it is not one this reader takes: inside a flow only
-/// `-` within a word may be an indicator.
-fn plain_flow(rest: &str) -> Option<usize> {
-    let bytes = rest.as_bytes();
-    let mut end = bytes.len();
-    for (i, &b) in bytes.iter().enumerate() {
-        match b {
-            b',' | b']' | b'}' => {
-                end = i;
-                break;
-            }
-            b':' if bytes.get(i + 1) == Some(&b' ') => {
-                end = i;
-                break;
-            }
-            b'-' if (i == 0 || bytes[i - 1] != b' ')
-                && bytes.get(i + 1).is_some_and(u8::is_ascii_alphanumeric) => {}
-            _ if indicator(b) => return None,
-            _ => {}
-        }
-    }
-    let value = rest[..end].trim_end_matches(' ');
-    if value.is_empty() {
-        return None;
-    }
-    Some(value.len())
-}
-
-/// A quoted scalar at the start of `rest`, closed on the same line: its value
-/// (borrowed from the text unless `''` in single quotes stands for `'`), style and
-/// the bytes it takes. Escapes (`\`) never reach here.
-fn quoted(rest: &str) -> Option<(Cow<'_, str>, Style, usize)> {
-    let quote = rest.as_bytes()[0];
-    let body = &rest[1..];
-    let close = |from: usize| {
-        body.as_bytes()[from..]
-            .iter()
-            .position(|&b| b == quote)
-            .map(|i| i + from)
-    };
-    let first = close(0)?;
-    if quote == b'"' {
-        return Some((
-            Cow::Borrowed(&body[..first]),
-            Style::DoubleQuoted,
-            first + 2,
-        ));
-    }
-    if body.as_bytes().get(first + 1) != Some(&b'\'') {
-        return Some((
-            Cow::Borrowed(&body[..first]),
-            Style::SingleQuoted,
-            first + 2,
-        ));
-    }
-    let mut value = String::new();
-    let mut from = 0;
-    let mut at = first;
-    loop {
-        value.push_str(&body[from..at]);
-        if body.as_bytes().get(at + 1) == Some(&b'\'') {
-            value.push('\'');
-            from = at + 2;
-            at = close(from)?;
-        } else {
-            return Some((Cow::Owned(value), Style::SingleQuoted, at + 2));
         }
     }
 }
