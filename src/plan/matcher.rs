@@ -12,7 +12,8 @@ use std::sync::Arc;
 pub enum Expected {
     /// A scalar or list compared for equality (numbers by value: 1 == 1.0).
     Literal(Value),
-    Matcher(Box<Matcher>),
+    /// Shared: a step's expectations are copied from the plan as it is compiled.
+    Matcher(Arc<Matcher>),
 }
 
 /// A JSON type name for the `type` matcher.
@@ -136,10 +137,32 @@ impl PartialEq for Pattern {
 
 impl<'de> Deserialize<'de> for Pattern {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        compiled(&s)
+        d.deserialize_string(PatternVisitor)
+    }
+}
+
+/// Reads the pattern as a `String` would be read (same errors) without copying it: a
+/// pattern met before is looked up, not allocated.
+struct PatternVisitor;
+
+impl de::Visitor<'_> for PatternVisitor {
+    type Value = Pattern;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Pattern, E> {
+        compiled(s)
             .map(Pattern)
-            .map_err(|e| de::Error::custom(format!("invalid regex `{s}`: {}", regex_error(&e))))
+            .map_err(|e| E::custom(format!("invalid regex `{s}`: {}", regex_error(&e))))
+    }
+
+    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Pattern, E> {
+        match std::str::from_utf8(v) {
+            Ok(s) => self.visit_str(s),
+            Err(_) => Err(E::invalid_value(de::Unexpected::Bytes(v), &self)),
+        }
     }
 }
 
@@ -182,7 +205,7 @@ impl<'de> Deserialize<'de> for Expected {
                         "empty matcher: give at least one of equals, contains, matches, exists, type, length, gt, lt, one_of, each, count, bytes, sha256, md5; to compare with an empty object write `{ equals: {} }`",
                     ));
                 }
-                Ok(Expected::Matcher(Box::new(m)))
+                Ok(Expected::Matcher(Arc::new(m)))
             }
             fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Expected, A::Error> {
                 let mut items = Vec::new();
@@ -281,7 +304,7 @@ impl Expected {
                 {
                     *e = e.rendered(render)?;
                 }
-                Expected::Matcher(Box::new(m))
+                Expected::Matcher(Arc::new(m))
             }
         })
     }
@@ -289,7 +312,10 @@ impl Expected {
 
 fn value_strings<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
     match v {
-        Value::String(s) if crate::template::is_template(s) => out.push(s),
+        // Every template marker starts with `{`; most expected strings have none.
+        Value::String(s) if s.bytes().any(|b| b == b'{') && crate::template::is_template(s) => {
+            out.push(s)
+        }
         Value::Array(items) => items.iter().for_each(|v| value_strings(v, out)),
         Value::Object(map) => map.values().for_each(|v| value_strings(v, out)),
         _ => {}
