@@ -8,8 +8,9 @@ use std::sync::Arc;
 
 #[derive(Debug, Clone)]
 pub struct JsonPath {
-    pub source: String,
-    /// Shared: the same path in many steps is one parse, and a copy of it is cheap.
+    /// Shared, as the query: the same path in many steps is one parse, and a copy
+    /// of it is cheap.
+    pub source: Arc<str>,
     pub query: Arc<JpQuery>,
     /// Only names and indexes (`$.a.b[0]`): compares its one node, not a list.
     pub singular: bool,
@@ -51,7 +52,7 @@ impl JsonPath {
             Segment::Descendant(_) => false,
         });
         Ok(JsonPath {
-            source: source.to_string(),
+            source: source.into(),
             query: Arc::new(query),
             singular,
         })
