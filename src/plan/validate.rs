@@ -6,7 +6,7 @@
 
 use super::expect::Expect;
 use super::hint::{is_env_name, nearest};
-use super::resolved::{At, Resolved, ResolvedStep};
+use super::resolved::{At, Layer, Resolved, ResolvedStep};
 use super::types::{Scalar, SuiteConfig};
 use crate::diagnostic::Diagnostic;
 use crate::template::{expression_source, is_template, Templates};
@@ -180,13 +180,19 @@ impl<'a> Checker<'a> {
         }
         let mut env_lists: Vec<(&[String], &At)> = Vec::new();
         let mut layers_seen: HashSet<(&str, &str)> = HashSet::new();
+        // Steps side by side mostly share their layers: those of the step before are
+        // in the set already, and comparing is cheaper than hashing.
+        let mut before: &[Layer] = &[];
         for rs in &plan.steps {
             for layer in rs.layers.iter() {
                 let at = &layer.at;
-                if layers_seen.insert((&at.src.shown, &at.path)) {
+                let key = (at.src.shown.as_str(), at.path.as_str());
+                let known = |l: &Layer| (l.at.src.shown.as_str(), l.at.path.as_str()) == key;
+                if !before.iter().any(known) && layers_seen.insert(key) {
                     env_lists.push((&layer.defaults.requires_env, at));
                 }
             }
+            before = &rs.layers;
             if rs.step.name.trim().is_empty() {
                 let msg =
                     "the step name is empty: every step needs a `name:` (the JUnit testcase name)";
@@ -385,10 +391,13 @@ impl<'a> Checker<'a> {
         let Some(globals) = self.globals else {
             return;
         };
-        let roots: BTreeSet<&str> = vars
+        // Sorted and each once, as a set would give them.
+        let mut roots: Vec<&str> = vars
             .iter()
             .map(|v| v.split('.').next().unwrap_or(""))
             .collect();
+        roots.sort_unstable();
+        roots.dedup();
         for root in roots {
             if root == "env" {
                 for name in vars.iter().filter(|v| v.starts_with("env.")) {
