@@ -128,10 +128,19 @@ impl Compiler<'_> {
     }
 
     pub fn text(&mut self, source: &str, at: &At) -> Text {
+        self.text_below(source, at, None)
+    }
+
+    /// [`Self::text`] of the value at `key` below `parent`: the place is spelt out
+    /// only for an error.
+    pub fn text_below(&mut self, source: &str, parent: &At, key: Option<&str>) -> Text {
         match self.templates.text(source) {
             Ok(t) => t,
             Err(e) => {
-                self.error(at, e);
+                match key {
+                    Some(key) => self.error(&parent.key(key), e),
+                    None => self.error(parent, e),
+                }
                 Text::Plain(source.to_string())
             }
         }

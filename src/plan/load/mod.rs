@@ -492,9 +492,8 @@ pub fn endpoint_path(url: &str) -> String {
     // Byte searches: a URL is short, and `str::find` of a `&str` sets up a searcher
     // that costs more than the search.
     let find = |hay: &str, needle: &[u8]| {
-        hay.as_bytes()
-            .windows(needle.len())
-            .position(|w| w == needle)
+        let hay = hay.as_bytes();
+        (0..hay.len()).find(|&i| hay[i] == needle[0] && hay[i..].starts_with(needle))
     };
     let mut rest = url.trim();
     // A leading `{{ base_url }}`-style expression stands for scheme and host, when a

@@ -44,7 +44,7 @@ impl Compiler<'_> {
         }
         HttpRequest {
             method,
-            url: self.text(&req.url, &req_at.key("url")),
+            url: self.text_below(&req.url, &req_at, Some("url")),
             endpoint_path: super::endpoint_path(&req.url),
             query: self.scalars(&query),
             headers: self.scalars(&headers),
