@@ -148,7 +148,10 @@ impl PartialEq for JsonPath {
 
 impl<'de> Deserialize<'de> for JsonPath {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_string(PathVisitor)
+        // A bad path is an error once the string is read, as after `String::deserialize`:
+        // serde_yaml places it by where the error comes from.
+        d.deserialize_string(PathVisitor)?
+            .map_err(de::Error::custom)
     }
 }
 
@@ -157,17 +160,17 @@ impl<'de> Deserialize<'de> for JsonPath {
 struct PathVisitor;
 
 impl de::Visitor<'_> for PathVisitor {
-    type Value = JsonPath;
+    type Value = Result<JsonPath, String>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a string")
     }
 
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<JsonPath, E> {
-        JsonPath::parse(v).map_err(E::custom)
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(JsonPath::parse(v))
     }
 
-    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<JsonPath, E> {
+    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Self::Value, E> {
         match std::str::from_utf8(v) {
             Ok(s) => self.visit_str(s),
             Err(_) => Err(E::invalid_value(de::Unexpected::Bytes(v), &self)),
@@ -254,6 +257,51 @@ mod tests {
         let p = JsonPath::parse("$.items[*].id").unwrap();
         assert_eq!(p.select(&doc), vec![&json!(1), &json!(2)]);
         assert!(JsonPath::parse("$.nope").unwrap().select(&doc).is_empty());
+    }
+
+    /// Paths and patterns were read as a `String`, then parsed: serde_yaml places an
+    /// error by where it comes from, so reading them without a copy must not move it.
+    #[test]
+    fn bad_paths_and_patterns_are_located_as_when_read_as_strings() {
+        use crate::plan::matcher::Pattern;
+        use std::collections::HashMap;
+        #[derive(PartialEq, Eq, Hash)]
+        struct AsString(String);
+        impl<'de> Deserialize<'de> for AsString {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = String::deserialize(d)?;
+                JsonPath::parse(&s).map_err(de::Error::custom)?;
+                regex::Regex::new(&s).map_err(de::Error::custom)?;
+                Ok(AsString(s))
+            }
+        }
+        #[derive(Deserialize)]
+        #[allow(dead_code)]
+        struct Now {
+            json: HashMap<JsonPath, u8>,
+            path: Option<JsonPath>,
+            matches: Option<Pattern>,
+        }
+        #[derive(Deserialize)]
+        #[allow(dead_code)]
+        struct Then {
+            json: HashMap<AsString, u8>,
+            path: Option<AsString>,
+            matches: Option<AsString>,
+        }
+        let place = |e: serde_yaml::Error| e.location().map(|l| (l.line(), l.column()));
+        for doc in [
+            "json:\n  $.a: 1\n  $.b[: 2\n",
+            "json: { $.a: 1, $.b[: 2 }\npath: $.c\n",
+            "json: {}\npath: \"$.c[\"\n",
+            "json: {}\npath: $.c\nmatches: '^(a'\n",
+            "json: {}\nmatches: { a: 1 }\n",
+        ] {
+            let now = serde_yaml::from_str::<Now>(doc).err().map(place);
+            let then = serde_yaml::from_str::<Then>(doc).err().map(place);
+            assert!(now.is_some(), "{doc}");
+            assert_eq!(now, then, "{doc}");
+        }
     }
 
     #[test]

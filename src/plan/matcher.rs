@@ -137,7 +137,10 @@ impl PartialEq for Pattern {
 
 impl<'de> Deserialize<'de> for Pattern {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_string(PatternVisitor)
+        // A bad pattern is an error once the string is read, as after
+        // `String::deserialize`: serde_yaml places it by where the error comes from.
+        d.deserialize_string(PatternVisitor)?
+            .map_err(de::Error::custom)
     }
 }
 
@@ -146,19 +149,19 @@ impl<'de> Deserialize<'de> for Pattern {
 struct PatternVisitor;
 
 impl de::Visitor<'_> for PatternVisitor {
-    type Value = Pattern;
+    type Value = Result<Pattern, String>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a string")
     }
 
-    fn visit_str<E: de::Error>(self, s: &str) -> Result<Pattern, E> {
-        compiled(s)
+    fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
+        Ok(compiled(s)
             .map(Pattern)
-            .map_err(|e| E::custom(format!("invalid regex `{s}`: {}", regex_error(&e))))
+            .map_err(|e| format!("invalid regex `{s}`: {}", regex_error(&e))))
     }
 
-    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Pattern, E> {
+    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Self::Value, E> {
         match std::str::from_utf8(v) {
             Ok(s) => self.visit_str(s),
             Err(_) => Err(E::invalid_value(de::Unexpected::Bytes(v), &self)),
