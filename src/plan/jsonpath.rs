@@ -19,17 +19,48 @@ pub struct JsonPath {
 thread_local! {
     /// Paths parsed so far on this thread (plans load on one): the same `$.status` in
     /// a thousand steps is parsed once and shared.
-    static PARSED: std::cell::RefCell<std::collections::HashMap<String, JsonPath>> =
-        Default::default();
+    static PARSED: std::cell::RefCell<Parsed> = Default::default();
+}
+
+/// Every path parsed, and the last few met: steps side by side repeat the same
+/// paths, found among those by comparing (cheaper than hashing).
+#[derive(Default)]
+struct Parsed {
+    all: std::collections::HashMap<String, JsonPath>,
+    recent: Vec<JsonPath>,
+}
+
+impl Parsed {
+    const RECENT: usize = 8;
+
+    fn get(&mut self, source: &str) -> Option<JsonPath> {
+        if let Some(path) = self.recent.iter().find(|p| &*p.source == source) {
+            return Some(path.clone());
+        }
+        let path = self.all.get(source)?.clone();
+        self.met(&path);
+        Some(path)
+    }
+
+    fn met(&mut self, path: &JsonPath) {
+        if self.recent.len() == Self::RECENT {
+            self.recent.remove(0);
+        }
+        self.recent.push(path.clone());
+    }
 }
 
 impl JsonPath {
     pub fn parse(source: &str) -> Result<JsonPath, String> {
-        if let Some(known) = PARSED.with(|p| p.borrow().get(source).cloned()) {
+        if let Some(known) = PARSED.with(|p| p.borrow_mut().get(source)) {
             return Ok(known);
         }
         let path = JsonPath::parse_new(source)?;
-        PARSED.with(|p| p.borrow_mut().insert(source.to_string(), path.clone()));
+        PARSED.with(|p| {
+            let mut parsed = p.borrow_mut();
+            parsed.all.insert(source.to_string(), path.clone());
+            parsed.met(&path);
+        });
         Ok(path)
     }
 

@@ -169,20 +169,39 @@ impl de::Visitor<'_> for PatternVisitor {
     }
 }
 
+/// Patterns compiled so far, and the last one met.
+type Compiled = (
+    std::collections::HashMap<String, Arc<regex::Regex>>,
+    Option<Arc<regex::Regex>>,
+);
+
 thread_local! {
-    /// Patterns compiled so far on this thread (plans load on one).
-    static COMPILED: std::cell::RefCell<std::collections::HashMap<String, Arc<regex::Regex>>> =
-        Default::default();
+    /// Patterns compiled so far on this thread (plans load on one), and the last one
+    /// met: steps side by side repeat it, found by comparing (cheaper than hashing).
+    static COMPILED: std::cell::RefCell<Compiled> = Default::default();
 }
 
 /// The same `matches:` written in many steps is compiled once; the copies share the
 /// compiled program and its matching caches.
 fn compiled(source: &str) -> Result<Arc<regex::Regex>, regex::Error> {
-    if let Some(known) = COMPILED.with(|c| c.borrow().get(source).cloned()) {
+    let known = COMPILED.with(|c| {
+        let (all, last) = &mut *c.borrow_mut();
+        if let Some(regex) = last.as_ref().filter(|r| r.as_str() == source) {
+            return Some(regex.clone());
+        }
+        let regex = all.get(source)?.clone();
+        *last = Some(regex.clone());
+        Some(regex)
+    });
+    if let Some(known) = known {
         return Ok(known);
     }
     let regex = Arc::new(regex::Regex::new(source)?);
-    COMPILED.with(|c| c.borrow_mut().insert(source.to_string(), regex.clone()));
+    COMPILED.with(|c| {
+        let (all, last) = &mut *c.borrow_mut();
+        all.insert(source.to_string(), regex.clone());
+        *last = Some(regex.clone());
+    });
     Ok(regex)
 }
 
