@@ -208,11 +208,11 @@ impl Compiler<'_> {
                     format!("step name `{}` is used twice in phase `{}`{from}: step names must be unique within a phase", rs.step.name, phase.name),
                 );
             }
-            let compiled = self.step(rs, phase, &id_prefixes[rs.phase]);
+            let from = steps.len();
+            self.step(rs, phase, &id_prefixes[rs.phase], &mut steps);
             if new_name {
-                self.unique_ids(rs, &compiled, &r.src.shown, &mut ids);
+                self.unique_ids(rs, &steps[from..], &r.src.shown, &mut ids);
             }
-            steps.extend(compiled);
         }
         let vars = r
             .vars
@@ -254,8 +254,9 @@ impl Compiler<'_> {
         }
     }
 
-    /// `id_prefix`: the [`phase_prefix`] of the step's phase.
-    fn step(&mut self, rs: &ResolvedStep, inh: &PhaseInfo, id_prefix: &str) -> Vec<Step> {
+    /// The step (or those its literal `for_each` gives) onto `out`; `id_prefix`: the
+    /// [`phase_prefix`] of the step's phase.
+    fn step(&mut self, rs: &ResolvedStep, inh: &PhaseInfo, id_prefix: &str, out: &mut Vec<Step>) {
         let s = &rs.step;
         let at = &rs.at;
         let merged = merge(&rs.layers);
@@ -271,7 +272,7 @@ impl Compiler<'_> {
                         s.name
                     ),
                 );
-                return Vec::new();
+                return;
             }
         };
         let mut tags = inh.tags.clone();
@@ -305,8 +306,8 @@ impl Compiler<'_> {
             flow,
         };
         match for_each {
-            None => vec![step],
-            Some(spec) => expand(step, spec),
+            None => out.push(step),
+            Some(spec) => out.extend(expand(step, spec)),
         }
     }
 
