@@ -2,7 +2,7 @@
 
 use jsonpath_rust::parser::model::{JpQuery, Segment, Selector};
 use jsonpath_rust::parser::parse_json_path;
-use serde::{de, Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer};
 use std::fmt;
 use std::sync::Arc;
 
@@ -179,33 +179,8 @@ impl PartialEq for JsonPath {
 
 impl<'de> Deserialize<'de> for JsonPath {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        // A bad path is an error once the string is read, as after `String::deserialize`:
-        // serde_yaml places it by where the error comes from.
-        d.deserialize_string(PathVisitor)?
-            .map_err(de::Error::custom)
-    }
-}
-
-/// Reads the path as a `String` would be read (same errors) without copying it: a
-/// path met before is looked up, not allocated.
-struct PathVisitor;
-
-impl de::Visitor<'_> for PathVisitor {
-    type Value = Result<JsonPath, String>;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a string")
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(JsonPath::parse(v))
-    }
-
-    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Self::Value, E> {
-        match std::str::from_utf8(v) {
-            Ok(s) => self.visit_str(s),
-            Err(_) => Err(E::invalid_value(de::Unexpected::Bytes(v), &self)),
-        }
+        // A path met before is looked up, not allocated.
+        super::yaml::parsed_str(d, JsonPath::parse)
     }
 }
 
@@ -218,6 +193,7 @@ impl fmt::Display for JsonPath {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde::de;
     use serde_json::json;
 
     /// A singular path walked directly selects what jsonpath-rust selects.

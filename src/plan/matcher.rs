@@ -137,35 +137,12 @@ impl PartialEq for Pattern {
 
 impl<'de> Deserialize<'de> for Pattern {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        // A bad pattern is an error once the string is read, as after
-        // `String::deserialize`: serde_yaml places it by where the error comes from.
-        d.deserialize_string(PatternVisitor)?
-            .map_err(de::Error::custom)
-    }
-}
-
-/// Reads the pattern as a `String` would be read (same errors) without copying it: a
-/// pattern met before is looked up, not allocated.
-struct PatternVisitor;
-
-impl de::Visitor<'_> for PatternVisitor {
-    type Value = Result<Pattern, String>;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a string")
-    }
-
-    fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
-        Ok(compiled(s)
-            .map(Pattern)
-            .map_err(|e| format!("invalid regex `{s}`: {}", regex_error(&e))))
-    }
-
-    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Self::Value, E> {
-        match std::str::from_utf8(v) {
-            Ok(s) => self.visit_str(s),
-            Err(_) => Err(E::invalid_value(de::Unexpected::Bytes(v), &self)),
-        }
+        // A pattern met before is looked up, not allocated.
+        super::yaml::parsed_str(d, |s| {
+            compiled(s)
+                .map(Pattern)
+                .map_err(|e| format!("invalid regex `{s}`: {}", regex_error(&e)))
+        })
     }
 }
 

@@ -114,6 +114,40 @@ impl Positions {
     }
 }
 
+/// A string value turned into `T` by `parse` without copying the text first, its
+/// errors (`String`) raised once the string is read, as after `String::deserialize`:
+/// serde_yaml places an error by where it comes from, so a bad JSONPath or regex keeps
+/// its line and column.
+pub fn parsed_str<'de, D, T>(d: D, parse: fn(&str) -> Result<T, String>) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    d.deserialize_string(ParsedStr(parse))?
+        .map_err(serde::de::Error::custom)
+}
+
+/// Reads a value as a `String` would be read (same errors), then parses it.
+struct ParsedStr<T>(fn(&str) -> Result<T, String>);
+
+impl<T> serde::de::Visitor<'_> for ParsedStr<T> {
+    type Value = Result<T, String>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok((self.0)(v))
+    }
+
+    fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Self::Value, E> {
+        match std::str::from_utf8(v) {
+            Ok(s) => self.visit_str(s),
+            Err(_) => Err(E::invalid_value(serde::de::Unexpected::Bytes(v), &self)),
+        }
+    }
+}
+
 pub fn key_path(parent: &str, key: &str) -> String {
     if parent.is_empty() {
         key.to_string()
