@@ -1,7 +1,8 @@
 //! Equality and the value helpers checks share: deep equality with numbers by value,
 //! the first difference between two values, text and number views of a value.
 
-use super::{quote, short, Target, NOTE_LIMIT};
+use super::eval::Target;
+use super::show::{quote, short, NOTE_LIMIT};
 use serde_json::{Map, Number, Value};
 use std::borrow::Cow;
 
