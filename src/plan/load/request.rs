@@ -45,7 +45,7 @@ impl Compiler<'_> {
         HttpRequest {
             method,
             url: self.text_below(&req.url, &req_at, Some("url")),
-            endpoint_path: super::endpoint_path(&req.url),
+            endpoint_path: endpoint_path(&req.url),
             query: self.scalars(&query),
             headers: self.scalars(&headers),
             body: self.body(req, &req_at),
@@ -212,5 +212,59 @@ impl Compiler<'_> {
                 Some(body)
             }
         }
+    }
+}
+
+/// The path part of a URL template, for reports: `{{ base_url }}/api/x?y=1` → `/api/x`.
+pub fn endpoint_path(url: &str) -> String {
+    // Byte searches: a URL is short, and `str::find` of a `&str` sets up a searcher
+    // that costs more than the search.
+    let find = |hay: &str, needle: &[u8]| {
+        let hay = hay.as_bytes();
+        (0..hay.len()).find(|&i| hay[i] == needle[0] && hay[i..].starts_with(needle))
+    };
+    let mut rest = url.trim();
+    // A leading `{{ base_url }}`-style expression stands for scheme and host, when a
+    // path follows; otherwise (`{{ next_url }}`) it is the whole URL: shown as written.
+    if rest.starts_with("{{") {
+        if let Some(end) = find(rest, b"}}") {
+            let after = &rest[end + 2..];
+            if !after.starts_with('/') {
+                return rest.to_string();
+            }
+            rest = after;
+        }
+    }
+    if let Some(i) = find(rest, b"://") {
+        let after = &rest[i + 3..];
+        rest = after.find('/').map(|j| &after[j..]).unwrap_or("/");
+    }
+    let end = rest.bytes().position(|b| b == b'?' || b == b'#');
+    let path = &rest[..end.unwrap_or(rest.len())];
+    if path.is_empty() {
+        "/".to_string()
+    } else {
+        path.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoint_paths() {
+        assert_eq!(endpoint_path("{{ base_url }}/api/x?y=1"), "/api/x");
+        assert_eq!(
+            endpoint_path("http://h:3000/api/llm/health"),
+            "/api/llm/health"
+        );
+        assert_eq!(endpoint_path("https://h"), "/");
+        assert_eq!(endpoint_path("{{base}}/e/{{ id }}"), "/e/{{ id }}");
+        assert_eq!(endpoint_path("{{ next }}"), "{{ next }}");
+        assert_eq!(
+            endpoint_path("{{ next }}&approve=true"),
+            "{{ next }}&approve=true"
+        );
     }
 }
