@@ -10,12 +10,13 @@
 use super::CONNECT_TIMEOUT;
 use http_body_util::Full;
 use hyper::body::{Bytes, Incoming};
-use hyper::header::{HeaderMap, HeaderValue, ACCEPT, USER_AGENT};
-use hyper::{Request, Response};
+use hyper::header::{HeaderMap, HeaderValue, ACCEPT, HOST, USER_AGENT};
+use hyper::{Request, Response, Uri};
 use hyper_util::client::legacy::connect::dns::{GaiAddrs, GaiResolver, Name};
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::{Client, Error as ClientError};
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use std::cell::RefCell;
 use std::error::Error as StdError;
 use std::fmt;
 use std::future::Future;
@@ -60,8 +61,47 @@ impl Direct {
         mut request: Request<Full<Bytes>>,
     ) -> Result<Response<Incoming>, ClientError> {
         default_headers(request.headers_mut());
+        if !request.headers().contains_key(HOST) {
+            if let Some(host) = host_value(request.uri()) {
+                request.headers_mut().insert(HOST, host);
+            }
+        }
         self.client.request(request).await
     }
+}
+
+thread_local! {
+    /// The authority last sent to on this thread and its `Host` value: a run calls one
+    /// or a few hosts, and writing the value out anew costs more than the rest of the
+    /// request's headers together.
+    static LAST_HOST: RefCell<Option<(String, HeaderValue)>> = const { RefCell::new(None) };
+}
+
+/// The `Host` header hyper-util's client would add (host, and the port unless it is
+/// the scheme's default), added before it does so that its work is done once per
+/// host: the same value, in the same place (after the headers above). `None` (a URI
+/// with no host, which the client then refuses) leaves it to the client.
+fn host_value(uri: &Uri) -> Option<HeaderValue> {
+    let authority = uri.authority()?.as_str();
+    LAST_HOST.with(|last| {
+        let mut last = last.borrow_mut();
+        if let Some((known, value)) = last.as_ref() {
+            if known == authority {
+                return Some(value.clone());
+            }
+        }
+        let host = uri.host()?;
+        let secure = matches!(uri.scheme_str(), Some("https" | "wss"));
+        let value = match uri.port_u16() {
+            Some(443) if secure => HeaderValue::from_str(host),
+            Some(80) if !secure => HeaderValue::from_str(host),
+            Some(port) => HeaderValue::from_str(&format!("{host}:{port}")),
+            None => HeaderValue::from_str(host),
+        }
+        .ok()?;
+        *last = Some((authority.to_string(), value.clone()));
+        Some(value)
+    })
 }
 
 /// What reqwest's client adds to every request (`Accept: */*` and our User-Agent),
@@ -217,5 +257,34 @@ impl Service<hyper::Uri> for Connector {
                 Err(_) => Err(Box::new(ConnectTimedOut) as BoxError),
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// As hyper-util's client writes it: the port only when it is not the scheme's
+    /// default; remembered per authority, so switching hosts gives each its own.
+    #[test]
+    fn host_values_are_the_clients_whichever_host_came_before() {
+        let cases = [
+            ("http://example.com/a", "example.com"),
+            ("http://example.com:80/a", "example.com"),
+            ("http://example.com:8080/a", "example.com:8080"),
+            ("http://127.0.0.1:18080/health", "127.0.0.1:18080"),
+            ("http://[::1]:8080/", "[::1]:8080"),
+            ("http://[::1]/", "[::1]"),
+            ("https://example.com:443/", "example.com"),
+            ("https://example.com:80/", "example.com:80"),
+        ];
+        for _ in 0..2 {
+            for (uri, host) in cases {
+                let uri: Uri = uri.parse().unwrap();
+                assert_eq!(host_value(&uri).unwrap(), host, "{uri}");
+                assert_eq!(host_value(&uri).unwrap(), host, "{uri}, remembered");
+            }
+        }
+        assert_eq!(host_value(&"/relative".parse().unwrap()), None);
     }
 }
