@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # planrun against Hurl 8.0.1 and the wrk one-connection floor, on loopback nginx
-# (issue 14's workloads). Prints one table; every figure is the median of RUNS runs.
+# (issue 14's workloads). Prints tables of medians over RUNS runs (the 2,000-step
+# workload in RUNS rounds of all four, its ratios paired within each round).
 #   bash bench/compare.sh                 # RUNS=5
 #   RUNS=9 bash bench/compare.sh
 #   SKIP_HURL=1 bash bench/compare.sh     # planrun and wrk only
@@ -153,8 +154,12 @@ measure() {
   local out=$work/time.out
   for _ in $(seq 1 "$runs"); do
     # The exit code is the plan's verdict; the big-body plan with a 10 MiB cap fails on purpose.
+    # GNU time's wall has 10 ms steps (4% of a 0.25 s run): the wall is read in ns.
+    local t0 t1
+    t0=$(date +%s%N)
     /usr/bin/time -f "%e %U %S %M" -o "$out" "$@" >/dev/null 2>&1 || true
-    echo "$name $(tail -n 1 "$out")" >>"$results"
+    t1=$(date +%s%N)
+    echo "$name $(tail -n 1 "$out" | awk -v w="$(((t1 - t0) / 1000))" '{printf "%.6f %s %s %s", w / 1e6, $2, $3, $4}')" >>"$results"
     if [ -n "${after_each:-}" ]; then "$after_each"; fi
   done
 }
@@ -172,14 +177,17 @@ http = sum(s["response"]["latency_us"] for s in plan["steps"] if s.get("response
 print(plan["duration_ms"] / 1000, http / 1e6)
 PY
 }
-after_each=loop_times measure planrun "$bin" run "$work/seq/plan.yaml" --var "base_url=$base" $(reports "$work/seq")
-for _ in $(seq 1 "$RUNS"); do
-  "$floor_bin" "$base/health" "$STEPS" | awk '{print "floor", $1}' >>"$work/floor.tsv"
+# The 2,000-step workload in rounds: planrun, hyper alone, Hurl and wrk one after the
+# other in each, so a ratio compares runs seconds apart (this kind of VM drifts by a
+# third from one minute to the next); the ratios are medians of each round's ratio.
+for round in $(seq 1 "$RUNS"); do
+  after_each=loop_times measure planrun --runs 1 "$bin" run "$work/seq/plan.yaml" --var "base_url=$base" $(reports "$work/seq")
+  "$floor_bin" "$base/health" "$STEPS" | awk -v r="$round" '{print r, $1}' >>"$work/floor.tsv"
+  if [ -x "$hurl" ]; then
+    measure hurl --runs 1 "$hurl" --test --report-junit "$work/hurl-junit.xml" "$work/seq.hurl"
+  fi
+  wrk -c1 -t1 -d1s "$base/health" | awk -v r="$round" '/Requests\/sec/ {print r, $2}' >>"$work/wrk.tsv"
 done
-if [ -x "$hurl" ]; then
-  measure hurl "$hurl" --test --report-junit "$work/hurl-junit.xml" "$work/seq.hurl"
-fi
-wrk_rps=$(wrk -c1 -t1 -d3s "$base/health" | awk '/Requests\/sec/ {print $2}')
 measure validate "$bin" validate "$work/validate" --var "base_url=$base"
 measure "mem-cap10" --runs 3 "$bin" run "$work/mem/cap10.yaml" --var "base_url=$base" $(reports "$work/mem")
 measure "mem-cap128" --runs 3 "$bin" run "$work/mem/cap128.yaml" --var "base_url=$base" $(reports "$work/mem")
@@ -200,12 +208,14 @@ if [ -x "$hurl" ]; then startup start-hurl "$hurl" --version; fi
 measure par16 --runs 3 "$bin" run "$work/par" --jobs 16 --var "base_url=$demo" $(reports "$work/par")
 measure par1 --runs 3 "$bin" run "$work/par1" --var "base_url=$demo" $(reports "$work/par1")
 
-python3 - "$results" "$STEPS" "$wrk_rps" "$(nproc)" "$work/loop.tsv" "$work/floor.tsv" <<'PY'
+python3 - "$results" "$STEPS" "$work/wrk.tsv" "$(nproc)" "$work/loop.tsv" "$work/floor.tsv" <<'PY'
 import statistics, sys
 from collections import defaultdict
-path, steps, wrk_rps, cores = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
+path, steps, cores = sys.argv[1], int(sys.argv[2]), sys.argv[4]
+wrk_rps = [float(l.split()[1]) for l in open(sys.argv[3])]
 loops = [tuple(map(float, l.split())) for l in open(sys.argv[5])]
-hyper_floor = statistics.median(float(l.split()[1]) for l in open(sys.argv[6]))
+hyper = [float(l.split()[1]) for l in open(sys.argv[6])]
+hyper_floor = statistics.median(hyper)
 runs = defaultdict(list)
 for line in open(path):
     name, wall, user, sys_, rss = line.split()
@@ -215,24 +225,38 @@ def med(name):
         return None
     rows = runs[name]
     return tuple(statistics.median(r[i] for r in rows) for i in range(3))
-floor = steps / wrk_rps
+# Round by round: the wrk floor is its 2,000 requests at the rate it measured.
+floors = [steps / rps for rps in wrk_rps]
+floor = statistics.median(floors)
 hurl = med("hurl")
+def paired(walls, against):
+    """Median, lowest and highest of WALLS over AGAINST, round by round."""
+    if not walls or not against:
+        return None
+    ratios = sorted(w / a for w, a in zip(walls, against))
+    return statistics.median(ratios), ratios[0], ratios[-1]
+def walls(name):
+    return [r[0] for r in runs.get(name, [])]
+def shown(ratio):
+    return f"{ratio[0]:.2f}× ({ratio[1]:.2f}–{ratio[2]:.2f})" if ratio else ""
 print(f"{steps} sequential GET steps, two JSONPath checks each, loopback nginx, {cores} cores;"
-      f" median of {len(runs['planrun'])} runs")
+      f" {len(runs['planrun'])} rounds of planrun, hyper alone, Hurl and wrk one after the"
+      f" other: figures are medians, ratios the median of each round's ratio (lowest–highest)")
 print()
 print("| workload | wall | CPU (user+sys) | peak RSS | wall / Hurl | wall / wrk floor |")
 print("| --- | --- | --- | --- | --- | --- |")
-def row(label, m, ratios=True):
+def row(label, name):
+    m = med(name)
     if m is None:
         return
     wall, cpu, rss = m
-    to_hurl = f"{wall / hurl[0]:.2f}×" if hurl and ratios else ""
-    to_floor = f"{wall / floor:.2f}×" if ratios else ""
-    print(f"| {label} | {wall:.3f} s | {cpu:.2f} s | {rss:.1f} MiB | {to_hurl} | {to_floor} |")
-row(f"planrun run, JUnit + Markdown + JSON", med("planrun"))
-row(f"Hurl {'8.0.1'} --test --report-junit", hurl)
-print(f"| wrk -c1 -t1 floor ({wrk_rps:.0f} req/s) | {floor:.3f} s | | | "
-      f"{f'{floor / hurl[0]:.2f}×' if hurl else ''} | 1.00× |")
+    to_hurl = "1.00×" if name == "hurl" else shown(paired(walls(name), walls("hurl")))
+    print(f"| {label} | {wall:.3f} s | {cpu:.2f} s | {rss:.1f} MiB |"
+          f" {to_hurl} | {shown(paired(walls(name), floors))} |")
+row(f"planrun run, JUnit + Markdown + JSON", "planrun")
+row(f"Hurl {'8.0.1'} --test --report-junit", "hurl")
+print(f"| wrk -c1 -t1 floor ({statistics.median(wrk_rps):.0f} req/s) | {floor:.3f} s | | |"
+      f" {shown(paired(floors, walls('hurl')))} | 1.00× |")
 print()
 print("Where planrun's wall time goes (medians; the loop and its HTTP from results.json):")
 print()
@@ -248,6 +272,8 @@ part("the request loop", loop)
 part("its HTTP exchanges (sum of latencies)", http)
 part("the rest of each step (render, checks, results)", loop - http)
 part("hyper alone on one connection (bench/http_floor.rs)", hyper_floor)
+loop_to_hyper = paired([l[0] for l in loops], hyper)
+print(f"\nThe request loop over hyper alone, round by round: {shown(loop_to_hyper)}")
 print()
 print("| other workload | wall | peak RSS | target |")
 print("| --- | --- | --- | --- |")
