@@ -215,7 +215,6 @@ path, steps, cores = sys.argv[1], int(sys.argv[2]), sys.argv[4]
 wrk_rps = [float(l.split()[1]) for l in open(sys.argv[3])]
 loops = [tuple(map(float, l.split())) for l in open(sys.argv[5])]
 hyper = [float(l.split()[1]) for l in open(sys.argv[6])]
-hyper_floor = statistics.median(hyper)
 runs = defaultdict(list)
 for line in open(path):
     name, wall, user, sys_, rss = line.split()
@@ -258,22 +257,25 @@ row(f"Hurl {'8.0.1'} --test --report-junit", "hurl")
 print(f"| wrk -c1 -t1 floor ({statistics.median(wrk_rps):.0f} req/s) | {floor:.3f} s | | |"
       f" {shown(paired(floors, walls('hurl')))} | 1.00× |")
 print()
-print("Where planrun's wall time goes (medians; the loop and its HTTP from results.json):")
+print("Where planrun's wall time goes (the loop and its HTTP from results.json; medians, and"
+      " the median of each round's ratio):")
 print()
 print("| part | wall | per step | wall / wrk floor |")
 print("| --- | --- | --- | --- |")
-def part(label, secs):
-    print(f"| {label} | {secs:.3f} s | {secs / steps * 1e6:.1f} µs | {secs / floor:.2f}× |")
-loop = statistics.median(l[0] for l in loops)
-http = statistics.median(l[1] for l in loops)
-part("whole process", med("planrun")[0])
-part("start, loading, reports, exit (whole − loop)", med("planrun")[0] - loop)
+def part(label, per_round):
+    secs = statistics.median(per_round)
+    print(f"| {label} | {secs:.3f} s | {secs / steps * 1e6:.1f} µs |"
+          f" {shown(paired(per_round, floors))} |")
+whole = walls("planrun")
+loop = [l[0] for l in loops]
+http = [l[1] for l in loops]
+part("whole process", whole)
+part("start, loading, reports, exit (whole − loop)", [w - l for w, l in zip(whole, loop)])
 part("the request loop", loop)
 part("its HTTP exchanges (sum of latencies)", http)
-part("the rest of each step (render, checks, results)", loop - http)
-part("hyper alone on one connection (bench/http_floor.rs)", hyper_floor)
-loop_to_hyper = paired([l[0] for l in loops], hyper)
-print(f"\nThe request loop over hyper alone, round by round: {shown(loop_to_hyper)}")
+part("the rest of each step (render, checks, results)", [l - h for l, h in zip(loop, http)])
+part("hyper alone on one connection (bench/http_floor.rs)", hyper)
+print(f"\nThe request loop over hyper alone, round by round: {shown(paired(loop, hyper))}")
 print()
 print("| other workload | wall | peak RSS | target |")
 print("| --- | --- | --- | --- |")
