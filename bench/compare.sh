@@ -227,7 +227,6 @@ def med(name):
 # Round by round: the wrk floor is its 2,000 requests at the rate it measured.
 floors = [steps / rps for rps in wrk_rps]
 floor = statistics.median(floors)
-hurl = med("hurl")
 def paired(walls, against):
     """Median, lowest and highest of WALLS over AGAINST, round by round."""
     if not walls or not against:

@@ -91,12 +91,13 @@ fn host_value(uri: &Uri) -> Option<HeaderValue> {
             }
         }
         let host = uri.host()?;
-        let secure = matches!(uri.scheme_str(), Some("https" | "wss"));
+        let default_port = match uri.scheme_str() {
+            Some("https" | "wss") => 443,
+            _ => 80,
+        };
         let value = match uri.port_u16() {
-            Some(443) if secure => HeaderValue::from_str(host),
-            Some(80) if !secure => HeaderValue::from_str(host),
-            Some(port) => HeaderValue::from_str(&format!("{host}:{port}")),
-            None => HeaderValue::from_str(host),
+            Some(port) if port != default_port => HeaderValue::from_str(&format!("{host}:{port}")),
+            _ => HeaderValue::from_str(host),
         }
         .ok()?;
         *last = Some((authority.to_string(), value.clone()));
